@@ -1,0 +1,61 @@
+# Brug — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+export CGO_ENABLED := 0
+
+BIN := bin/brug
+FRONTEND_STAMP := frontend/node_modules/.installed
+E2E_STAMP := e2e/node_modules/.installed
+GO_SOURCES := $(shell find cmd internal api migrations frontend/embed.go -type f \( -name '*.go' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' \) 2>/dev/null)
+SPA_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.* frontend/package.json -type f 2>/dev/null)
+
+.PHONY: run build spa test test-go test-frontend test-e2e lint bench clean help
+
+help:
+	@echo "make run    build everything and start Brug on SQLite with demo data"
+	@echo "make test   run every test (Go on SQLite, and PostgreSQL when TEST_DATABASE_URL is set; frontend; browser)"
+
+$(FRONTEND_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+$(E2E_STAMP): e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: $(FRONTEND_STAMP) $(SPA_SOURCES)
+	cd frontend && npm run build
+
+spa: frontend/dist/index.html
+
+$(BIN): frontend/dist/index.html $(GO_SOURCES) go.mod go.sum
+	$(GO) build -trimpath -o $(BIN) ./cmd/brug
+
+build: $(BIN)
+
+run: $(BIN)
+	BRUG_DEMO=true ./$(BIN) serve
+
+test: test-go test-frontend test-e2e
+
+test-go:
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "Go tests on SQLite and PostgreSQL"; else echo "Go tests on SQLite (set TEST_DATABASE_URL for PostgreSQL too)"; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-frontend: $(FRONTEND_STAMP)
+	cd frontend && npm test
+
+test-e2e: $(BIN) $(E2E_STAMP)
+	cd e2e && BRUG_BIN=$(CURDIR)/$(BIN) npm test
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin frontend/node_modules e2e/node_modules
+	find frontend/dist -mindepth 1 ! -name .keep -delete

@@ -1,0 +1,116 @@
+// Package app wires the process together: configuration, logging, the
+// database, services and the HTTP server, and implements the subcommands
+// of cmd/brug (serve, migrate, seed, user create).
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/brug-chw/brug/api"
+	"github.com/brug-chw/brug/frontend"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/config"
+	"github.com/brug-chw/brug/internal/db"
+	"github.com/brug-chw/brug/internal/httpapi"
+	"github.com/brug-chw/brug/internal/reference"
+	"github.com/brug-chw/brug/internal/service"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// Token audience and issuer of access JWTs.
+const (
+	TokenIssuer   = "brug"
+	TokenAudience = "brug-api"
+)
+
+// NewLogger builds the process logger from the configuration.
+func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Prepare opens the database, applies migrations and loads reference data.
+func Prepare(ctx context.Context, cfg *config.Config) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: cfg.DBMaxOpenConns})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	ref, err := reference.Load()
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	if err := store.New(d.Gorm, nil).SyncReference(ctx, ref); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("load reference data: %w", err)
+	}
+	return d, nil
+}
+
+// Options let tests swap the clock and the hashing cost.
+type Options struct {
+	Now            func() time.Time
+	PasswordParams *auth.PasswordParams
+	Registry       *prometheus.Registry
+}
+
+// NewService builds the service layer.
+func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*service.Service, error) {
+	if err := cfg.LoadOrCreateSecret(func(b []byte) error { _, err := rand.Read(b); return err }); err != nil {
+		return nil, err
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	params := auth.DefaultPasswordParams
+	if o.PasswordParams != nil {
+		params = *o.PasswordParams
+	}
+	tokens, err := auth.NewTokenIssuer(cfg.JWTSecret, TokenIssuer, TokenAudience, cfg.AccessTTL, now)
+	if err != nil {
+		return nil, err
+	}
+	authz, err := auth.NewAuthorizer()
+	if err != nil {
+		return nil, err
+	}
+	return &service.Service{
+		Store:      store.New(d.Gorm, now),
+		Hasher:     auth.NewHasher(params, cfg.HashSlots),
+		Tokens:     tokens,
+		Limiter:    auth.NewLoginLimiter(auth.DefaultLoginLimits, now),
+		Authz:      authz,
+		Log:        log,
+		RefreshTTL: cfg.RefreshTTL,
+	}, nil
+}
+
+// NewServer builds the HTTP server around a service.
+func NewServer(cfg *config.Config, d *db.DB, svc *service.Service, log *slog.Logger, reg *prometheus.Registry) *httpapi.Server {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	return httpapi.New(httpapi.Deps{
+		Config: cfg, DB: d, Service: svc, Log: log, Registry: reg,
+		SPA: frontend.Dist(), OpenAPI: api.OpenAPI,
+	})
+}

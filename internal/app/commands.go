@@ -1,0 +1,284 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/brug-chw/brug/internal/config"
+	"github.com/brug-chw/brug/internal/demo"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/service"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+const usage = `brug — case management for Community Health Workers
+
+Usage:
+  brug serve                 start the HTTP server (applies migrations first)
+  brug migrate               apply database migrations and load reference data
+  brug seed --demo           load reference data and the demo accounts (idempotent)
+  brug user create --email E --name N --role R [--team SLUG] [--fund CODE]
+                   [--language nl|fr|de|en] [--all-reports] [--password-stdin]
+
+Configuration comes from BRUG_* environment variables; see README.md.
+`
+
+// Main runs a subcommand and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintln(stderr, "brug:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch args[0] {
+	case "serve":
+		err = Serve(ctx, cfg, stdout, stderr, nil)
+	case "migrate":
+		err = migrate(ctx, cfg, stdout)
+	case "seed":
+		err = seed(ctx, cfg, args[1:], stdout, stderr)
+	case "user":
+		if len(args) < 2 || args[1] != "create" {
+			fmt.Fprint(stderr, usage)
+			return 2
+		}
+		err = userCreate(ctx, cfg, args[2:], stdin, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "brug: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "brug:", err)
+			return 2
+		}
+		fmt.Fprintln(stderr, "brug:", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Serve runs the server until ctx ends, then shuts down gracefully. ready,
+// when given, receives the bound address.
+func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ready chan<- string) error {
+	start := time.Now()
+	log := NewLogger(cfg, stderr)
+	d, err := Prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	svc, err := NewService(cfg, d, log, Options{})
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		n, err := demo.Seed(ctx, svc.Store, svc.Hasher)
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		if n > 0 {
+			log.Info("demo data loaded", "accounts", n)
+		}
+	}
+	srv := NewServer(cfg, d, svc, log, nil)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (BRUG_ADDR): %w", cfg.Addr, err)
+	}
+	hs := srv.HTTPServer(cfg.Addr)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	go housekeeping(ctx, svc)
+
+	url := cfg.BaseURL.String()
+	log.Info("brug is listening", "addr", ln.Addr().String(), "engine", d.Engine, "startup", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "\nBrug is running at %s\n", url)
+	if cfg.Demo {
+		fmt.Fprintf(stdout, "Sign in with a demo account, e.g. chw.gent1@example.org / %s\n", demo.Password)
+		fmt.Fprintf(stdout, "(also coordinator.gent@, manager@, admin@example.org — same password)\n")
+	}
+	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
+
+// housekeeping removes refresh tokens that expired a day ago, hourly.
+func housekeeping(ctx context.Context, svc *service.Service) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := svc.Store.DeleteExpiredTokens(ctx, svc.Store.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("housekeeping failed", "err", err)
+		} else if n > 0 {
+			svc.Log.Info("expired refresh tokens removed", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func migrate(ctx context.Context, cfg *config.Config, stdout io.Writer) error {
+	d, err := Prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	v, err := d.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database (%s) is at migration version %d; reference data loaded\n", d.Engine, v)
+	return nil
+}
+
+func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	withDemo := fs.Bool("demo", false, "also create the demo accounts")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if cfg.Production() && *withDemo {
+		return usageError{"demo data is refused when BRUG_ENV=production"}
+	}
+	d, err := Prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fmt.Fprintln(stdout, "reference data loaded")
+	if !*withDemo {
+		return nil
+	}
+	svc, err := NewService(cfg, d, NewLogger(cfg, stderr), Options{})
+	if err != nil {
+		return err
+	}
+	n, err := demo.Seed(ctx, svc.Store, svc.Hasher)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo data: %d account(s) created, %d already present\n", n, len(demo.Accounts)-n)
+	return nil
+}
+
+func userCreate(ctx context.Context, cfg *config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("email", "", "e-mail address (required)")
+	name := fs.String("name", "", "full name (required)")
+	role := fs.String("role", "", "chw, coordinator, manager or admin (required)")
+	team := fs.String("team", "", "team slug or id (chw, coordinator); several separated by commas")
+	fund := fs.String("fund", "", "fund code (manager)")
+	lang := fs.String("language", "nl", "nl, fr, de or en")
+	allReports := fs.Bool("all-reports", false, "manager reads the whole programme's reports")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	d, err := Prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	svc, err := NewService(cfg, d, NewLogger(cfg, stderr), Options{})
+	if err != nil {
+		return err
+	}
+	var password string
+	generated := false
+	if *fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		password = strings.TrimRight(line, "\r\n")
+	} else {
+		b := make([]byte, 18)
+		_, _ = rand.Read(b)
+		password = base64.RawURLEncoding.EncodeToString(b)
+		generated = true
+	}
+	var teamIDs []string
+	for _, t := range strings.Split(*team, ",") {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		if uuid.Validate(t) == nil {
+			teamIDs = append(teamIDs, t)
+			continue
+		}
+		row, err := svc.Store.TeamBySlug(ctx, t)
+		if err != nil {
+			return usageError{fmt.Sprintf("--team: no team %q", t)}
+		}
+		teamIDs = append(teamIDs, row.ID)
+	}
+	var fundID *string
+	if *fund != "" {
+		f, err := svc.Store.FundByCode(ctx, *fund)
+		if err != nil {
+			return usageError{fmt.Sprintf("--fund: no fund %q", *fund)}
+		}
+		fundID = &f.ID
+	}
+	in := service.UserInput{Email: email, Name: name, Role: role, TeamIDs: &teamIDs, FundID: &fundID,
+		Language: lang, Password: &password, AllReports: allReports}
+	system := &service.Principal{Scope: store.Scope{Role: model.RoleAdmin}}
+	v, err := svc.CreateUser(ctx, system, in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "created %s (%s) with id %s\n", v.Email, v.Role, v.ID)
+	if generated {
+		fmt.Fprintf(stdout, "generated password (shown once): %s\n", password)
+	}
+	return nil
+}

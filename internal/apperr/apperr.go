@@ -1,0 +1,160 @@
+// Package apperr owns the error kinds the service layer returns and their
+// rendering as RFC 9457 problem details. Only the HTTP error handler writes
+// them; nothing else turns an error into a response.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Kind classifies an error for the client.
+type Kind string
+
+// Error kinds and their HTTP status.
+const (
+	KindMalformed    Kind = "malformed"
+	KindValidation   Kind = "validation"
+	KindUnauthorized Kind = "unauthorized"
+	KindForbidden    Kind = "forbidden"
+	KindNotFound     Kind = "not_found"
+	KindMethod       Kind = "method_not_allowed"
+	KindConflict     Kind = "conflict"
+	KindTooLarge     Kind = "too_large"
+	KindUnsupported  Kind = "unsupported_media_type"
+	KindRateLimited  Kind = "rate_limited"
+	KindUnavailable  Kind = "unavailable"
+	KindInternal     Kind = "internal"
+)
+
+var statusOf = map[Kind]int{
+	KindMalformed:    http.StatusBadRequest,
+	KindValidation:   http.StatusUnprocessableEntity,
+	KindUnauthorized: http.StatusUnauthorized,
+	KindForbidden:    http.StatusForbidden,
+	KindNotFound:     http.StatusNotFound,
+	KindMethod:       http.StatusMethodNotAllowed,
+	KindConflict:     http.StatusConflict,
+	KindTooLarge:     http.StatusRequestEntityTooLarge,
+	KindUnsupported:  http.StatusUnsupportedMediaType,
+	KindRateLimited:  http.StatusTooManyRequests,
+	KindUnavailable:  http.StatusServiceUnavailable,
+	KindInternal:     http.StatusInternalServerError,
+}
+
+var titleOf = map[Kind]string{
+	KindMalformed:    "Malformed request",
+	KindValidation:   "Invalid fields",
+	KindUnauthorized: "Not signed in",
+	KindForbidden:    "Not allowed",
+	KindNotFound:     "Not found",
+	KindMethod:       "Method not allowed",
+	KindConflict:     "Conflict",
+	KindTooLarge:     "Request too large",
+	KindUnsupported:  "Unsupported media type",
+	KindRateLimited:  "Too many requests",
+	KindUnavailable:  "Service unavailable",
+	KindInternal:     "Internal error",
+}
+
+// FieldError names one bad field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Error is an error meant for the client. Cause is for logs only.
+type Error struct {
+	Kind       Kind
+	Detail     string
+	Fields     []FieldError
+	RetryAfter time.Duration
+	Cause      error
+}
+
+func (e *Error) Error() string {
+	msg := string(e.Kind)
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Status is the HTTP status of the kind.
+func (e *Error) Status() int { return statusOf[e.Kind] }
+
+// Title is the short, stable title of the kind.
+func (e *Error) Title() string { return titleOf[e.Kind] }
+
+// New builds an error of a kind with a client-safe detail.
+func New(k Kind, detail string) *Error { return &Error{Kind: k, Detail: detail} }
+
+// Newf is New with formatting.
+func Newf(k Kind, format string, args ...any) *Error {
+	return &Error{Kind: k, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Wrap keeps the cause for logs.
+func Wrap(k Kind, detail string, cause error) *Error {
+	return &Error{Kind: k, Detail: detail, Cause: cause}
+}
+
+// Fields accumulates field errors; Err returns nil when none were added.
+type Fields []FieldError
+
+// Add records a bad field.
+func (f *Fields) Add(field, code, message string) {
+	*f = append(*f, FieldError{Field: field, Code: code, Message: message})
+}
+
+// Has reports whether field already has an error.
+func (f Fields) Has(field string) bool {
+	for _, e := range f {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns a validation error listing the fields, or nil.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindValidation, Detail: "One or more fields are invalid.", Fields: f}
+}
+
+// Validation is a validation error for a single field.
+func Validation(field, code, message string) *Error {
+	return &Error{Kind: KindValidation, Detail: "One or more fields are invalid.", Fields: []FieldError{{field, code, message}}}
+}
+
+// NotFound is the answer for absent and out-of-scope records alike.
+func NotFound() *Error {
+	return New(KindNotFound, "The record does not exist or is not visible to you.")
+}
+
+// Forbidden is the answer when the role may never do this.
+func Forbidden() *Error { return New(KindForbidden, "Your role may not do this.") }
+
+// As extracts an *Error.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// IsKind reports whether err is an *Error of kind k.
+func IsKind(err error, k Kind) bool {
+	e, ok := As(err)
+	return ok && e.Kind == k
+}

@@ -1,0 +1,50 @@
+package auth
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAuthorizer(t *testing.T) {
+	a, err := NewAuthorizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gent, liege := "team-gent", "team-liege"
+	cases := []struct {
+		role       string
+		allReports bool
+		teams      []string
+		team, perm string
+		want       bool
+	}{
+		{"chw", false, []string{gent}, "", PermClientsReadOwn, true},
+		{"chw", false, []string{gent}, gent, PermClientsReadOwn, true},
+		{"chw", false, []string{gent}, liege, PermClientsReadOwn, false}, // other team's domain
+		{"chw", false, []string{gent}, gent, PermClientsReadTeam, false},
+		{"chw", false, []string{gent}, "", PermUsersManage, false},
+		{"coordinator", false, []string{gent}, gent, PermClientsAssign, true},
+		{"coordinator", false, []string{gent}, liege, PermClientsAssign, false},
+		{"coordinator", false, []string{gent, liege}, liege, PermClientsReadTeam, true},
+		{"manager", false, nil, "", PermReportsReadFund, true},
+		{"manager", false, nil, "", PermReportsReadAll, false},
+		{"manager", true, nil, "", PermReportsReadAll, true},
+		{"manager", true, nil, "", PermReportsReadFund, true}, // inherits manager
+		{"manager", true, nil, "", PermClientsReadTeam, false},
+		{"admin", false, nil, "", PermUsersManage, true},
+		{"admin", false, nil, "", PermClientsReadOwn, false}, // no client records by default
+		{"admin", false, nil, gent, PermClientsReadTeam, false},
+		{"chw", true, []string{gent}, "", PermReportsReadAll, false}, // all_reports only lifts managers
+		{"nobody", false, nil, "", PermMeRead, false},
+		{"chw", false, nil, "", "not-a-permission", false},
+	}
+	for _, c := range cases {
+		if got := a.Can(c.role, c.allReports, c.teams, c.team, c.perm); got != c.want {
+			t.Errorf("Can(%s, all=%v, %v, %q, %s) = %v, want %v", c.role, c.allReports, c.teams, c.team, c.perm, got, c.want)
+		}
+	}
+	perms := a.Permissions("manager", true)
+	if !slices.Contains(perms, PermReportsReadAll) || !slices.Contains(perms, PermReportsReadFund) || slices.Contains(perms, PermUsersManage) {
+		t.Fatalf("programme manager permissions: %v", perms)
+	}
+}

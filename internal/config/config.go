@@ -1,0 +1,258 @@
+// Package config owns the process configuration: every BRUG_* environment
+// variable is parsed here once, into a typed Config, and validated before
+// anything else starts.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated process configuration.
+type Config struct {
+	Addr           string
+	DatabaseURL    string
+	Env            string // development | production
+	JWTSecret      []byte // empty in development until LoadOrCreateSecret fills it
+	Demo           bool
+	BaseURL        *url.URL
+	DataDir        string
+	SMSURL         string
+	SMSToken       string
+	SMTPURL        string
+	LogLevel       string
+	LogFormat      string
+	AccessTTL      time.Duration
+	RefreshTTL     time.Duration
+	DBMaxOpenConns int
+	HashSlots      int
+	TrustedProxies []netip.Prefix
+}
+
+// Production reports whether the stricter production rules apply.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// SQLite reports whether the database URL selects the embedded engine.
+func (c *Config) SQLite() bool { return strings.HasPrefix(c.DatabaseURL, "sqlite:") }
+
+// Error lists every invalid variable, so an operator fixes them in one go.
+type Error struct{ Problems []string }
+
+func (e *Error) Error() string {
+	return "invalid configuration: " + strings.Join(e.Problems, "; ")
+}
+
+// Load reads the configuration from the environment.
+func Load() (*Config, error) { return FromMap(environ()) }
+
+func environ() map[string]string {
+	m := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "BRUG_") {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// FromMap builds a Config from variables given as a map (tests use it directly).
+func FromMap(env map[string]string) (*Config, error) {
+	p := &parser{env: env}
+	c := &Config{
+		Addr:           p.str("BRUG_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:    p.str("BRUG_DATABASE_URL", "sqlite:data/brug.db"),
+		Env:            p.oneOf("BRUG_ENV", "development", "development", "production"),
+		JWTSecret:      []byte(p.str("BRUG_JWT_SECRET", "")),
+		Demo:           p.boolean("BRUG_DEMO", false),
+		DataDir:        p.str("BRUG_DATA_DIR", "data"),
+		SMSURL:         p.str("BRUG_SMS_URL", ""),
+		SMSToken:       p.str("BRUG_SMS_TOKEN", ""),
+		SMTPURL:        p.str("BRUG_SMTP_URL", ""),
+		LogLevel:       p.oneOf("BRUG_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		AccessTTL:      p.duration("BRUG_ACCESS_TTL", 15*time.Minute, time.Minute, 24*time.Hour),
+		RefreshTTL:     p.duration("BRUG_REFRESH_TTL", 14*24*time.Hour, time.Hour, 90*24*time.Hour),
+		DBMaxOpenConns: p.integer("BRUG_DB_MAX_OPEN_CONNS", 20, 1, 500),
+		HashSlots:      p.integer("BRUG_HASH_SLOTS", 4, 1, 64),
+	}
+	defFormat := "text"
+	if c.Env == "production" {
+		defFormat = "json"
+	}
+	c.LogFormat = p.oneOf("BRUG_LOG_FORMAT", defFormat, "text", "json")
+	c.BaseURL = p.url("BRUG_BASE_URL", "http://"+hostForURL(c.Addr))
+
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")
+	}
+	switch {
+	case strings.HasPrefix(c.DatabaseURL, "sqlite:"):
+		if strings.TrimPrefix(c.DatabaseURL, "sqlite:") == "" {
+			p.fail("BRUG_DATABASE_URL", "sqlite: needs a file path, e.g. sqlite:data/brug.db")
+		}
+	case strings.HasPrefix(c.DatabaseURL, "postgres://"), strings.HasPrefix(c.DatabaseURL, "postgresql://"):
+		if _, err := url.Parse(c.DatabaseURL); err != nil {
+			p.fail("BRUG_DATABASE_URL", "is not a valid postgres:// URL")
+		}
+	default:
+		p.fail("BRUG_DATABASE_URL", "must start with sqlite: or postgres://")
+	}
+	if s := p.env["BRUG_SMS_URL"]; s != "" {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail("BRUG_SMS_URL", "must be an http(s) URL")
+		}
+	}
+	if s := p.env["BRUG_SMTP_URL"]; s != "" {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			p.fail("BRUG_SMTP_URL", "must be smtp://user:pass@host:port or smtps://…")
+		}
+	}
+	if s := strings.TrimSpace(p.env["BRUG_TRUSTED_PROXIES"]); s != "" {
+		for _, part := range strings.Split(s, ",") {
+			pre, err := netip.ParsePrefix(strings.TrimSpace(part))
+			if err != nil {
+				p.fail("BRUG_TRUSTED_PROXIES", fmt.Sprintf("%q is not a CIDR such as 10.0.0.0/8", part))
+				continue
+			}
+			c.TrustedProxies = append(c.TrustedProxies, pre)
+		}
+	}
+	if len(c.JWTSecret) > 0 && len(c.JWTSecret) < 32 {
+		p.fail("BRUG_JWT_SECRET", "must be at least 32 bytes")
+	}
+	if c.Production() {
+		if len(c.JWTSecret) == 0 {
+			p.fail("BRUG_JWT_SECRET", "is required when BRUG_ENV=production (at least 32 bytes)")
+		}
+		if c.Demo {
+			p.fail("BRUG_DEMO", "demo data is refused when BRUG_ENV=production")
+		}
+	}
+	if len(p.problems) > 0 {
+		return nil, &Error{Problems: p.problems}
+	}
+	return c, nil
+}
+
+func hostForURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+type parser struct {
+	env      map[string]string
+	problems []string
+}
+
+func (p *parser) fail(name, msg string) { p.problems = append(p.problems, name+" "+msg) }
+
+func (p *parser) str(name, def string) string {
+	if v, ok := p.env[name]; ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(p.str(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, fmt.Sprintf("must be one of %s, not %q", strings.Join(allowed, ", "), v))
+	return def
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, fmt.Sprintf("must be true or false, not %q", v))
+		return def
+	}
+	return b
+}
+
+func (p *parser) integer(name string, def, lo, hi int) int {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		p.fail(name, fmt.Sprintf("must be a whole number from %d to %d, not %q", lo, hi, v))
+		return def
+	}
+	return n
+}
+
+func (p *parser) duration(name string, def, lo, hi time.Duration) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		p.fail(name, fmt.Sprintf("must be a duration from %s to %s (e.g. 15m), not %q", lo, hi, v))
+		return def
+	}
+	return d
+}
+
+func (p *parser) url(name, def string) *url.URL {
+	v := strings.TrimRight(p.str(name, def), "/")
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.fail(name, fmt.Sprintf("must be an absolute http(s) URL, not %q", v))
+		u, _ = url.Parse(def)
+	}
+	return u
+}
+
+// ErrNoSecret is returned when no secret is configured and none may be generated.
+var ErrNoSecret = errors.New("no JWT secret")
+
+// LoadOrCreateSecret fills JWTSecret in development from DataDir/jwt-secret,
+// creating the file with a random key on first start so restarts keep sessions.
+func (c *Config) LoadOrCreateSecret(random func([]byte) error) error {
+	if len(c.JWTSecret) > 0 {
+		return nil
+	}
+	if c.Production() {
+		return ErrNoSecret
+	}
+	path := c.DataDir + string(os.PathSeparator) + "jwt-secret"
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		c.JWTSecret = []byte(strings.TrimSpace(string(b)))
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	raw := make([]byte, 32)
+	if err := random(raw); err != nil {
+		return err
+	}
+	secret := fmt.Sprintf("%x", raw)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	c.JWTSecret = []byte(secret)
+	return nil
+}

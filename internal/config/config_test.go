@@ -1,0 +1,104 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaults(t *testing.T) {
+	c, err := FromMap(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/brug.db" || c.Env != "development" ||
+		c.Demo || c.LogLevel != "info" || c.LogFormat != "text" || c.BaseURL.String() != "http://127.0.0.1:8080" ||
+		c.AccessTTL != 15*time.Minute || !c.SQLite() {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"BRUG_ADDR": "nonsense"}, "BRUG_ADDR"},
+		{map[string]string{"BRUG_DATABASE_URL": "mysql://x"}, "BRUG_DATABASE_URL"},
+		{map[string]string{"BRUG_DATABASE_URL": "sqlite:"}, "BRUG_DATABASE_URL"},
+		{map[string]string{"BRUG_ENV": "staging"}, "BRUG_ENV"},
+		{map[string]string{"BRUG_DEMO": "yes please"}, "BRUG_DEMO"},
+		{map[string]string{"BRUG_BASE_URL": "ftp://x"}, "BRUG_BASE_URL"},
+		{map[string]string{"BRUG_LOG_LEVEL": "loud"}, "BRUG_LOG_LEVEL"},
+		{map[string]string{"BRUG_LOG_FORMAT": "xml"}, "BRUG_LOG_FORMAT"},
+		{map[string]string{"BRUG_SMS_URL": "not a url"}, "BRUG_SMS_URL"},
+		{map[string]string{"BRUG_SMTP_URL": "http://mail"}, "BRUG_SMTP_URL"},
+		{map[string]string{"BRUG_ACCESS_TTL": "5s"}, "BRUG_ACCESS_TTL"},
+		{map[string]string{"BRUG_DB_MAX_OPEN_CONNS": "0"}, "BRUG_DB_MAX_OPEN_CONNS"},
+		{map[string]string{"BRUG_TRUSTED_PROXIES": "10.0.0.0"}, "BRUG_TRUSTED_PROXIES"},
+		{map[string]string{"BRUG_JWT_SECRET": "short"}, "BRUG_JWT_SECRET"},
+		{map[string]string{"BRUG_ENV": "production"}, "BRUG_JWT_SECRET"},
+		{map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("x", 32), "BRUG_DEMO": "true"}, "BRUG_DEMO"},
+	}
+	for _, tc := range cases {
+		_, err := FromMap(tc.env)
+		var ce *Error
+		if !errors.As(err, &ce) {
+			t.Fatalf("%v: want a config error, got %v", tc.env, err)
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %q does not name %s", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	_, err := FromMap(map[string]string{"BRUG_ADDR": "x", "BRUG_LOG_LEVEL": "loud"})
+	if err == nil || !strings.Contains(err.Error(), "BRUG_ADDR") || !strings.Contains(err.Error(), "BRUG_LOG_LEVEL") {
+		t.Fatalf("want both variables named, got %v", err)
+	}
+}
+
+func TestProductionDefaultsToJSONLogs(t *testing.T) {
+	c, err := FromMap(map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("s", 32),
+		"BRUG_DATABASE_URL": "postgres://u@h/db"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogFormat != "json" || !c.Production() || c.SQLite() {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestSecretIsGeneratedOnceAndKept(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := FromMap(map[string]string{"BRUG_DATA_DIR": dir})
+	calls := 0
+	rnd := func(b []byte) error {
+		calls++
+		for i := range b {
+			b[i] = byte(i)
+		}
+		return nil
+	}
+	if err := c.LoadOrCreateSecret(rnd); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.JWTSecret) < 32 {
+		t.Fatalf("secret too short: %d", len(c.JWTSecret))
+	}
+	st, err := os.Stat(filepath.Join(dir, "jwt-secret"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v %v", st, err)
+	}
+	c2, _ := FromMap(map[string]string{"BRUG_DATA_DIR": dir})
+	if err := c2.LoadOrCreateSecret(rnd); err != nil {
+		t.Fatal(err)
+	}
+	if string(c2.JWTSecret) != string(c.JWTSecret) || calls != 1 {
+		t.Fatalf("second start must reuse the stored secret (calls=%d)", calls)
+	}
+}

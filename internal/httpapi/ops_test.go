@@ -1,0 +1,101 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/brug-chw/brug/internal/app"
+	"github.com/brug-chw/brug/internal/db"
+	"github.com/brug-chw/brug/internal/testutil"
+)
+
+func TestOpsEndpointsAndHeaders(t *testing.T) {
+	api := testutil.NewAPI(t, "sqlite")
+	api.Do("GET", "/api/v1/me", nil, api.Bearer(chw))
+	api.Run(t, []testutil.Scenario{
+		{Name: "healthz", Method: "GET", Path: "/healthz", Status: 200, Contains: []string{`"ok"`}},
+		{Name: "readyz", Method: "GET", Path: "/readyz", Status: 200, Contains: []string{`"ready"`}},
+		{Name: "metrics", Method: "GET", Path: "/metrics", Status: 200, Contains: []string{
+			`brug_http_requests_total{method="GET",route="/api/v1/me",status="200"}`,
+			"brug_http_request_duration_seconds_bucket", `go_sql_max_open_connections{db_name="brug"}`, "brug_audit_write_failures_total"}},
+		{Name: "openapi", Method: "GET", Path: "/api/openapi.yaml", Status: 200, Contains: []string{"openapi: 3.1"}},
+		{Name: "api headers", Method: "GET", Path: "/api/v1/me", As: chw, Status: 200, Check: func(t *testing.T, r testutil.Response) {
+			want := map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
+			for k, v := range want {
+				if r.Header.Get(k) != v {
+					t.Errorf("%s = %q, want %q", k, r.Header.Get(k), v)
+				}
+			}
+			if !strings.Contains(r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Errorf("CSP: %q", r.Header.Get("Content-Security-Policy"))
+			}
+			if r.Header.Get("X-Request-Id") == "" {
+				t.Error("no request id")
+			}
+		}},
+		{Name: "spa index", Method: "GET", Path: "/", Status: 200, Contains: []string{"<html"}, Check: func(t *testing.T, r testutil.Response) {
+			if !strings.Contains(r.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+				t.Errorf("SPA without CSP: %v", r.Header)
+			}
+		}},
+		{Name: "spa deep link", Method: "GET", Path: "/admin/users", Status: 200, Contains: []string{"<html"}},
+		{Name: "missing asset", Method: "GET", Path: "/assets/nope.js", Status: 404},
+		{Name: "dotfile hidden", Method: "GET", Path: "/.keep", Status: 404},
+	})
+}
+
+func TestDatabaseDownAnswers503(t *testing.T) {
+	api := testutil.NewAPI(t, "sqlite")
+	h := api.Bearer(chw)
+	if err := api.DB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	api.Run(t, []testutil.Scenario{
+		{Name: "api", Method: "GET", Path: "/api/v1/me", Headers: h, Status: 503, Excludes: []string{"sql:", "closed"}},
+		{Name: "login", Method: "POST", Path: "/api/v1/auth/login", Body: map[string]string{"email": "chw.gent1@example.org", "password": "x"}, Status: 503},
+		{Name: "readyz", Method: "GET", Path: "/readyz", Status: 503},
+		{Name: "healthz stays up", Method: "GET", Path: "/healthz", Status: 200},
+	})
+}
+
+// On PostgreSQL the connection is cut and restored: the server answers 503
+// meanwhile and recovers by itself.
+func TestDatabaseOutageAndRecovery(t *testing.T) {
+	for _, engine := range testutil.Engines() {
+		if engine != db.Postgres {
+			continue
+		}
+		t.Run(engine, func(t *testing.T) {
+			dsn := testutil.DatabaseURL(t, engine)
+			u, _ := url.Parse(dsn)
+			proxy := testutil.NewProxy(t, u.Host)
+			u.Host = proxy.Addr()
+			cfg := testutil.Config(t, u.String())
+			ctx := context.Background()
+			d, err := app.Prepare(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			svc, err := app.NewService(cfg, d, testutil.DiscardLogger(), app.Options{PasswordParams: &testutil.FastPasswords})
+			if err != nil {
+				t.Fatal(err)
+			}
+			api := testutil.Wrap(t, engine, cfg, d, svc)
+			h := api.Bearer(chw)
+			proxy.Cut()
+			if r := api.Do("GET", "/api/v1/me", nil, h); r.Status != 503 || r.Header.Get("Retry-After") == "" {
+				t.Fatalf("during outage: %d %s", r.Status, r.Body)
+			}
+			if r := api.Do("GET", "/readyz", nil, nil); r.Status != 503 {
+				t.Fatalf("readyz during outage: %d", r.Status)
+			}
+			proxy.Restore()
+			if r := api.Do("GET", "/api/v1/me", nil, h); r.Status != 200 {
+				t.Fatalf("after recovery: %d %s", r.Status, r.Body)
+			}
+		})
+	}
+}

@@ -1,0 +1,94 @@
+// Package service owns the rules: who may sign in, how sessions rotate,
+// which user changes are allowed, what is audited. Handlers call services;
+// services call stores and return apperr kinds.
+package service
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// Service bundles the dependencies of every domain service.
+type Service struct {
+	Store   *store.Store
+	Hasher  *auth.Hasher
+	Tokens  *auth.TokenIssuer
+	Limiter *auth.LoginLimiter
+	Authz   *auth.Authorizer
+	Log     *slog.Logger
+	// RefreshTTL is how long a refresh token lives.
+	RefreshTTL time.Duration
+	// AuditFailed is called when an audit write fails (a metric counts it).
+	AuditFailed func()
+}
+
+// Principal is the signed-in caller.
+type Principal struct {
+	store.Scope
+	Email     string
+	Name      string
+	Language  string
+	SessionID string
+}
+
+// Meta is the request context an audit event records.
+type Meta struct {
+	RequestID string
+	IP        string
+}
+
+type metaKey struct{}
+
+// WithMeta stores request metadata in ctx.
+func WithMeta(ctx context.Context, m Meta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
+
+// MetaFrom returns the request metadata of ctx.
+func MetaFrom(ctx context.Context) Meta {
+	m, _ := ctx.Value(metaKey{}).(Meta)
+	return m
+}
+
+// audit records an event; a failed write is logged and counted but never
+// fails the request that caused it.
+func (s *Service) audit(ctx context.Context, actor *Principal, action, entity, entityID, detail string) {
+	m := MetaFrom(ctx)
+	e := &model.AuditEvent{Action: action, Entity: entity, EntityID: entityID, RequestID: m.RequestID, IP: m.IP, Detail: detail}
+	if actor != nil {
+		id := actor.UserID
+		e.ActorID = &id
+		e.ActorRole = actor.Role
+	} else {
+		e.ActorRole = "anonymous"
+	}
+	if err := s.Store.RecordAudit(context.WithoutCancel(ctx), e); err != nil {
+		s.Log.Error("audit write failed", "action", action, "entity", entity, "request_id", m.RequestID, "err", err)
+		if s.AuditFailed != nil {
+			s.AuditFailed()
+		}
+	}
+}
+
+// storeErr maps store sentinels to client errors; anything else stays an
+// internal error whose cause is logged, never shown.
+func storeErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return &apperr.Error{Kind: apperr.KindNotFound, Detail: apperr.NotFound().Detail, Cause: err}
+	case errors.Is(err, store.ErrConflict):
+		return apperr.Wrap(apperr.KindConflict, "The record conflicts with an existing one.", err)
+	case errors.Is(err, store.ErrBadCursor):
+		return apperr.Validation("cursor", "invalid", "The cursor is not one this server issued.")
+	}
+	return err
+}

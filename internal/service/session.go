@@ -1,0 +1,180 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// Session is what a successful login or refresh hands out.
+type Session struct {
+	AccessToken  string
+	ExpiresIn    time.Duration
+	RefreshToken string
+	RefreshUntil time.Time
+	User         store.UserWithTeams
+}
+
+var errBadCredentials = apperr.New(apperr.KindUnauthorized, "E-mail address or password is wrong.")
+
+// Login checks a password and opens a session. Unknown e-mail, wrong
+// password and disabled account all get the same answer, after the same
+// amount of hashing work, so the answer reveals nothing about accounts.
+func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
+	ip := MetaFrom(ctx).IP
+	if ok, wait := s.Limiter.Allow(ip, email); !ok {
+		return Session{}, &apperr.Error{Kind: apperr.KindRateLimited, Detail: "Too many sign-in attempts. Try again later.", RetryAfter: wait}
+	}
+	u, err := s.Store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		s.Hasher.DummyVerify(ctx, password)
+		s.Limiter.Failure(ip, email)
+		s.audit(ctx, nil, "auth.login_failed", "user", "", "")
+		return Session{}, errBadCredentials
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	ok, rehash, err := s.Hasher.Verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		if errors.Is(err, auth.ErrBusy) {
+			return Session{}, &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The server is busy. Try again in a moment.", RetryAfter: 2 * time.Second, Cause: err}
+		}
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return Session{}, err
+		}
+		// A malformed stored hash must not be an open door: treat as wrong.
+		s.Log.Error("password hash unreadable", "user_id", u.ID, "err", err)
+		ok = false
+	}
+	if !ok || u.DisabledAt != nil {
+		s.Limiter.Failure(ip, email)
+		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login_failed", "user", u.ID, "")
+		return Session{}, errBadCredentials
+	}
+	s.Limiter.Success(ip, email)
+	if rehash {
+		if h, err := s.Hasher.Hash(ctx, password); err == nil {
+			_, _ = s.Store.UpdateUser(ctx, u.ID, store.UserChanges{PasswordHash: &h})
+		}
+	}
+	sess, err := s.openSession(ctx, u, store.NewID())
+	if err == nil {
+		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login", "user", u.ID, "")
+	}
+	return sess, err
+}
+
+func (s *Service) openSession(ctx context.Context, u store.UserWithTeams, family string) (Session, error) {
+	token, hash := auth.NewRefreshToken()
+	until := s.Store.Now().Add(s.RefreshTTL)
+	if err := s.Store.CreateRefreshToken(ctx, u.ID, family, hash, until); err != nil {
+		return Session{}, err
+	}
+	return s.issue(u, family, token, until)
+}
+
+func (s *Service) issue(u store.UserWithTeams, family, refresh string, until time.Time) (Session, error) {
+	access, exp, err := s.Tokens.Issue(u.ID, u.Role, family)
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{AccessToken: access, ExpiresIn: time.Until(exp).Round(time.Second), RefreshToken: refresh, RefreshUntil: until, User: u}, nil
+}
+
+var errSessionEnded = apperr.New(apperr.KindUnauthorized, "Your session has ended. Sign in again.")
+
+// Refresh rotates a refresh token. A used token presented again revokes
+// the family (see store.RotateRefreshToken).
+func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
+	if token == "" {
+		return Session{}, errSessionEnded
+	}
+	next, nextHash := auth.NewRefreshToken()
+	until := s.Store.Now().Add(s.RefreshTTL)
+	row, err := s.Store.RotateRefreshToken(ctx, auth.HashRefreshToken(token), nextHash, until)
+	switch {
+	case errors.Is(err, store.ErrTokenReused):
+		s.audit(ctx, nil, "auth.refresh_reused", "session", "", "")
+		return Session{}, errSessionEnded
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrTokenExpired):
+		return Session{}, errSessionEnded
+	case err != nil:
+		return Session{}, err
+	}
+	u, err := s.Store.UserByID(ctx, row.UserID)
+	if err != nil {
+		return Session{}, storeErr(err)
+	}
+	if u.DisabledAt != nil {
+		_ = s.Store.RevokeUserTokens(ctx, u.ID)
+		return Session{}, errSessionEnded
+	}
+	return s.issue(u, row.FamilyID, next, until)
+}
+
+// Logout revokes the session the refresh token belongs to. Unknown tokens
+// are ignored: logging out must always succeed from the client's view.
+func (s *Service) Logout(ctx context.Context, refreshToken, sessionID string) error {
+	family := sessionID
+	if refreshToken != "" {
+		if f, err := s.Store.FamilyOf(ctx, auth.HashRefreshToken(refreshToken)); err == nil {
+			family = f
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if family == "" {
+		return nil
+	}
+	return s.Store.RevokeFamily(ctx, family)
+}
+
+// Authenticate turns an access token into a Principal. The user is read on
+// every request so that a disabled account or an ended session is refused
+// at once, also with tokens issued before.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
+	claims, err := s.Tokens.Verify(token)
+	if err != nil {
+		detail := "The access token is invalid."
+		if errors.Is(err, auth.ErrTokenExpired) {
+			detail = "The access token has expired."
+		}
+		return nil, apperr.Wrap(apperr.KindUnauthorized, detail, err)
+	}
+	u, err := s.Store.UserByID(ctx, claims.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apperr.New(apperr.KindUnauthorized, "The access token is invalid.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.DisabledAt != nil {
+		return nil, apperr.New(apperr.KindUnauthorized, "This account is disabled.")
+	}
+	if u.Role != claims.Role {
+		return nil, errSessionEnded
+	}
+	active, err := s.Store.SessionActive(ctx, claims.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	if !active {
+		return nil, errSessionEnded
+	}
+	fund := ""
+	if u.FundID != nil {
+		fund = *u.FundID
+	}
+	return &Principal{
+		Scope:     store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports},
+		Email:     u.Email,
+		Name:      u.Name,
+		Language:  u.Language,
+		SessionID: claims.SessionID,
+	}, nil
+}

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+
+	"github.com/brug-chw/brug/internal/model"
+)
+
+// RecordAudit appends an audit event. Audit rows are never updated.
+func (s *Store) RecordAudit(ctx context.Context, e *model.AuditEvent) error {
+	if e.ID == "" {
+		e.ID = NewID()
+	}
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = s.Now()
+	}
+	return mapErr(s.q(ctx).Create(e).Error, "record audit event")
+}
+
+// AuditFilter narrows AuditEvents.
+type AuditFilter struct {
+	Entity   string
+	EntityID string
+	ActorID  string
+	Limit    int
+}
+
+// AuditEvents lists audit events, newest first.
+func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]model.AuditEvent, error) {
+	q := s.q(ctx).Model(&model.AuditEvent{})
+	if f.Entity != "" {
+		q = q.Where("entity = ?", f.Entity)
+	}
+	if f.EntityID != "" {
+		q = q.Where("entity_id = ?", f.EntityID)
+	}
+	if f.ActorID != "" {
+		q = q.Where("actor_id = ?", f.ActorID)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	var out []model.AuditEvent
+	err := q.Order("created_at DESC, id DESC").Limit(f.Limit).Find(&out).Error
+	return out, mapErr(err, "list audit events")
+}

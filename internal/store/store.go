@@ -1,0 +1,103 @@
+// Package store owns every query. One file per domain; every method that
+// reads domain rows takes the caller's Scope so that rows outside it are
+// never returned. Stores speak GORM and sentinel errors, never HTTP.
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+)
+
+// Sentinel errors returned by stores; services map them to apperr kinds.
+var (
+	ErrNotFound  = errors.New("store: not found")
+	ErrConflict  = errors.New("store: conflict")
+	ErrBadCursor = errors.New("store: bad cursor")
+)
+
+// Store is the data access layer.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// New wraps an open database; now is the clock (tests inject one).
+func New(db *gorm.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
+
+// Now returns the store clock in UTC, truncated to what both engines keep.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// NewID returns a fresh UUIDv7.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// Tx runs fn in one transaction on a store bound to it.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Store{db: g, now: s.now})
+	})
+}
+
+func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// mapErr turns driver errors into sentinels, keeping the cause for logs.
+func mapErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey), isUniqueViolation(err):
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// Page is a keyset-paginated result.
+type Page[T any] struct {
+	Items      []T
+	NextCursor string
+}
+
+// cursor is the opaque position after the last row of a page.
+type cursor struct {
+	K  string `json:"k"`
+	ID string `json:"id"`
+}
+
+func encodeCursor(k, id string) string {
+	b, _ := json.Marshal(cursor{K: k, ID: id})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
+		return c, ErrBadCursor
+	}
+	return c, nil
+}
+
+// likePattern escapes a user's search text for a LIKE with ESCAPE '\'.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(q)) + "%"
+}
