@@ -44,7 +44,7 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-frontend: $(FRONTEND_STAMP)
-	cd frontend && npm test
+	cd frontend && npm run check && npm test
 
 test-e2e: $(BIN) $(E2E_STAMP)
 	cd e2e && BRUG_BIN=$(CURDIR)/$(BIN) npm test

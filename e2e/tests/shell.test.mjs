@@ -1,0 +1,198 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { launch, phonePage, signIn, startServer } from '../harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const accounts = [
+  { email: 'chw.gent1@example.org', name: 'Hanne Peeters', role: { nl: 'Gezondheidswerker', en: 'Community health worker' }, scope: 'Gent',
+    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken'], en: ['Today', 'My caseload', 'Appointments', 'Tasks'] } },
+  { email: 'coordinator.gent@example.org', name: 'Griet Coördinator', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Gent',
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report'] } },
+  { email: 'coordinator.liege@example.org', name: 'Louise Coordinatrice', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Liège',
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report'] } },
+  { email: 'manager@example.org', name: 'Marc Manager', role: { nl: 'Manager', en: 'Manager' }, scope: { nl: 'Volledig programma', en: 'Whole programme' },
+    nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport'], en: ['Dashboard', 'Activity report', 'Barrier report'] } },
+  { email: 'admin@example.org', name: 'Ada Admin', role: { nl: 'Beheerder', en: 'Administrator' }, scope: null,
+    nav: { nl: ['Gebruikers', 'Teams', 'Auditlog'], en: ['Users', 'Teams', 'Audit log'] } },
+];
+
+const allNavLabels = new Set(accounts.flatMap((a) => [...a.nav.nl, ...a.nav.en]));
+
+async function navLabels(page) {
+  return (await page.getByRole('navigation').getByRole('link').allInnerTexts()).map((s) => s.trim());
+}
+
+async function noHorizontalScroll(page) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 360, `page is ${w}px wide at a 360px viewport`);
+}
+
+async function axe(page, where) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${where}`);
+}
+
+describe('sign-in shell', () => {
+  for (const acc of accounts) {
+    it(`${acc.email}: sign in, see who and what, switch language, reload, sign out`, async () => {
+      const { context, page, problems } = await phonePage(browser);
+      try {
+        await page.goto(server.base + '/');
+        await page.locator('#email').waitFor();
+        // The browser locale is nl-BE and nothing is stored: Dutch.
+        assert.equal(await page.locator('html').getAttribute('lang'), 'nl');
+        // Choosing on the sign-in page is explicit: it wins over the profile's language.
+        await page.getByLabel('Taal').selectOption('nl');
+        await signIn(page, acc.email);
+        await page.getByTestId('user-name').waitFor();
+        assert.equal(await page.getByTestId('user-name').innerText(), acc.name);
+        assert.equal(await page.getByTestId('user-role').innerText(), acc.role.nl);
+        if (acc.scope) {
+          const want = typeof acc.scope === 'string' ? acc.scope : acc.scope.nl;
+          assert.match(await page.getByTestId('user-scope').innerText(), new RegExp(want));
+        }
+        assert.deepEqual(await navLabels(page), acc.nav.nl);
+        for (const label of allNavLabels) {
+          if (!acc.nav.nl.includes(label) && !acc.nav.en.includes(label) && !['Teams', 'Caseload', 'Dashboard'].includes(label)) {
+            assert.equal(await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).count(), 0, `${label} shown to ${acc.email}`);
+          }
+        }
+        await noHorizontalScroll(page);
+
+        // Language: every switch changes the visible text and <html lang>.
+        const sw = page.getByLabel(/Taal|Langue|Sprache|Language/);
+        for (const [lang, logout] of [['fr', 'Se déconnecter'], ['de', 'Abmelden'], ['en', 'Sign out'], ['nl', 'Afmelden']]) {
+          await sw.selectOption(lang);
+          await page.getByRole('button', { name: logout }).waitFor();
+          assert.equal(await page.locator('html').getAttribute('lang'), lang);
+        }
+        await sw.selectOption('en');
+        assert.deepEqual(await navLabels(page), acc.nav.en);
+
+        // A reload keeps both the session (refresh cookie) and the language.
+        await page.reload();
+        await page.getByTestId('user-name').waitFor();
+        assert.equal(await page.getByTestId('user-role').innerText(), acc.role.en);
+        assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+        assert.deepEqual(await navLabels(page), acc.nav.en);
+
+        // The access token is never stored in the browser.
+        const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+        assert.doesNotMatch(stored, /eyJ/);
+
+        // Every navigation item opens a page with its own heading.
+        for (const label of acc.nav.en) {
+          await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+          await page.getByRole('heading', { level: 1, name: label === 'My caseload' || label === 'Caseload' ? label : undefined }).first().waitFor();
+        }
+        await axe(page, `${acc.email} shell`);
+
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.locator('#email').waitFor();
+        const left = await page.evaluate(() => Object.keys(localStorage));
+        assert.deepEqual(left, ['brug.lang'], 'only the language survives sign-out');
+        await page.reload();
+        await page.locator('#email').waitFor();
+        assert.equal(await page.getByTestId('user-name').count(), 0);
+        assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('a wrong password shows an error next to the form, in the chosen language', async () => {
+    const { context, page, problems } = await phonePage(browser);
+    try {
+      await page.goto(server.base + '/');
+      await page.getByLabel('Taal').selectOption('fr');
+      await signIn(page, 'chw.gent1@example.org', 'wrong-password');
+      const alert = page.getByRole('alert');
+      await alert.getByText('L’adresse e-mail ou le mot de passe est incorrect.').waitFor();
+      assert.equal(await page.locator('#password').inputValue(), '');
+      await axe(page, 'login page with error');
+      assert.deepEqual(problems.filter((p) => !/401/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('without a choice, the interface follows the profile language', async () => {
+    const { context, page } = await phonePage(browser);
+    try {
+      await page.goto(server.base + '/');
+      await signIn(page, 'chw.liege1@example.org');
+      await page.getByTestId('user-name').waitFor();
+      assert.equal(await page.getByTestId('user-role').innerText(), 'Agent de santé communautaire');
+      assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the login form works with the keyboard alone', async () => {
+    const { context, page } = await phonePage(browser);
+    try {
+      await page.goto(server.base + '/');
+      await page.locator('#email').waitFor();
+      await page.keyboard.press('Tab'); // language switcher
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('coordinator.liege@example.org');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('demo-brug-2026');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('user-name').waitFor();
+      assert.equal(await page.getByTestId('user-name').innerText(), 'Louise Coordinatrice');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the admin sees the users list and can create and disable an account', async () => {
+    const { context, page, problems } = await phonePage(browser);
+    try {
+      await page.goto(server.base + '/');
+      await page.getByLabel('Taal').selectOption('en');
+      await signIn(page, 'admin@example.org');
+      await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+      for (const name of ['Hanne Peeters', 'Griet Coördinator', 'Marc Manager', 'Mehdi Lambert']) {
+        await page.getByRole('heading', { name, level: 2 }).waitFor();
+      }
+      await page.getByRole('button', { name: 'New user' }).click();
+      await page.getByRole('button', { name: 'Create user' }).click();
+      await page.getByText('Please correct the fields marked below.').waitFor();
+      assert.equal(await page.locator('#nu-name').getAttribute('aria-invalid'), 'true');
+      await page.locator('#nu-name').fill('Sara Nieuw');
+      await page.locator('#nu-email').fill('sara.nieuw@example.org');
+      await page.getByLabel('Gent').check();
+      await page.locator('#nu-password').fill('a-long-enough-password');
+      await page.getByRole('button', { name: 'Create user' }).click();
+      await page.getByText('The account of Sara Nieuw was created.').waitFor();
+      problems.splice(0, problems.length, ...problems.filter((p) => !/Failed to load resource: .*422/.test(p)));
+      await page.getByRole('button', { name: 'Disable Sara Nieuw' }).click();
+      await page.getByRole('button', { name: 'Enable Sara Nieuw' }).waitFor();
+      await page.getByRole('link', { name: 'Teams', exact: true }).click();
+      await page.getByRole('heading', { name: 'Liège', level: 2 }).waitFor();
+      await page.getByText('Droixhe', { exact: false }).first().waitFor();
+      await axe(page, 'teams page');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,166 @@
+// A typed client of the Brug API (api/openapi.yaml). The access token lives
+// only in this module's memory; the refresh token only in an HttpOnly cookie.
+
+export type Role = 'chw' | 'coordinator' | 'manager' | 'admin';
+
+export interface TeamRef { id: string; name: string }
+export interface Fund { id: string; code: string; name: string }
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  team_ids: string[];
+  teams: TeamRef[];
+  fund_id: string | null;
+  fund: Fund | null;
+  language: string;
+  all_reports: boolean;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+  permissions?: string[];
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  user: User;
+}
+
+export interface FieldError { field: string; code: string; message: string }
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors: FieldError[];
+}
+
+export interface Page<T> { items: T[]; next_cursor: string | null }
+
+export interface Team {
+  id: string;
+  slug: string;
+  name: string;
+  outreach: string | null;
+  region: { code: string; names: Record<string, string> };
+  municipalities: { id: string; name: string; neighbourhoods: { id: string; name: string }[] }[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public problem: Problem | null,
+    public retryAfter: number | null = null,
+  ) {
+    super(problem?.detail ?? `HTTP ${status}`);
+  }
+  /** Field errors keyed by field name. */
+  fields(): Record<string, FieldError> {
+    const out: Record<string, FieldError> = {};
+    for (const e of this.problem?.errors ?? []) out[e.field] ??= e;
+    return out;
+  }
+}
+
+type FetchFn = typeof fetch;
+
+let fetchImpl: FetchFn = (...args) => fetch(...args);
+let accessToken: string | null = null;
+let onSessionEnded: () => void = () => {};
+let refreshing: Promise<TokenResponse | null> | null = null;
+
+/** Tests inject fetch; the app registers what happens when a session ends. */
+export function configure(opts: { fetch?: FetchFn; onSessionEnded?: () => void }) {
+  if (opts.fetch) fetchImpl = opts.fetch;
+  if (opts.onSessionEnded) onSessionEnded = opts.onSessionEnded;
+}
+
+export function setAccessToken(token: string | null) {
+  accessToken = token;
+}
+
+export function hasAccessToken(): boolean {
+  return accessToken !== null;
+}
+
+async function send(method: string, path: string, body: unknown, auth: boolean): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (auth && accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  return fetchImpl(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let problem: Problem | null = null;
+  try {
+    problem = (await res.json()) as Problem;
+  } catch {
+    problem = null;
+  }
+  const ra = res.headers.get('Retry-After');
+  return new ApiError(res.status, problem, ra ? Number(ra) : null);
+}
+
+/** Rotates the refresh cookie. Concurrent callers share one request, so a
+ * burst of 401s never presents the same refresh token twice. */
+export function refreshSession(): Promise<TokenResponse | null> {
+  refreshing ??= (async () => {
+    try {
+      const res = await send('POST', '/api/v1/auth/refresh', {}, false);
+      if (!res.ok) {
+        accessToken = null;
+        return null;
+      }
+      const tokens = (await res.json()) as TokenResponse;
+      accessToken = tokens.access_token;
+      return tokens;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** Calls the API; on a 401 it refreshes the session once and retries. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res = await send(method, path, body, true);
+  if (res.status === 401 && !path.startsWith('/api/v1/auth/')) {
+    const tokens = await refreshSession();
+    if (!tokens) {
+      onSessionEnded();
+      throw await toError(res);
+    }
+    res = await send(method, path, body, true);
+    if (res.status === 401) onSessionEnded();
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export async function login(email: string, password: string): Promise<TokenResponse> {
+  const res = await send('POST', '/api/v1/auth/login', { email, password }, false);
+  if (!res.ok) throw await toError(res);
+  const tokens = (await res.json()) as TokenResponse;
+  accessToken = tokens.access_token;
+  return tokens;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await send('POST', '/api/v1/auth/logout', {}, true);
+  } finally {
+    accessToken = null;
+  }
+}

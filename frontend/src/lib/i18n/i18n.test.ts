@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { en } from './en';
+import { nl } from './nl';
+import { fr } from './fr';
+import { de } from './de';
+import { chooseLanguage, format } from './language';
+
+const catalogs = { nl, fr, de, en } as Record<string, Record<string, string>>;
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('catalogues', () => {
+  const keys = Object.keys(en).sort();
+  for (const [lang, cat] of Object.entries(catalogs)) {
+    it(`${lang} has exactly the English keys`, () => {
+      expect(Object.keys(cat).sort()).toEqual(keys);
+    });
+    it(`${lang} has no empty message and the same placeholders`, () => {
+      for (const k of keys) {
+        expect(cat[k].trim(), `${lang}:${k}`).not.toBe('');
+        expect(placeholders(cat[k]), `${lang}:${k}`).toEqual(placeholders((en as Record<string, string>)[k]));
+      }
+    });
+  }
+  it('really translates (most messages differ from English)', () => {
+    for (const lang of ['nl', 'fr', 'de']) {
+      const same = Object.keys(en).filter((k) => catalogs[lang][k] === (en as Record<string, string>)[k]);
+      expect(same.length, `${lang} copies: ${same.join(', ')}`).toBeLessThan(Object.keys(en).length / 5);
+    }
+  });
+});
+
+describe('chooseLanguage', () => {
+  it('prefers the stored choice', () => expect(chooseLanguage('de', 'fr', ['en-GB'])).toBe('de'));
+  it('then the profile', () => expect(chooseLanguage(null, 'fr', ['en-GB'])).toBe('fr'));
+  it('then the browser, by prefix', () => expect(chooseLanguage(null, null, ['es-ES', 'fr-BE'])).toBe('fr'));
+  it('ignores junk in storage', () => expect(chooseLanguage('xx', null, ['en'])).toBe('en'));
+  it('falls back to Dutch', () => expect(chooseLanguage(null, undefined, ['es'])).toBe('nl'));
+});
+
+describe('format', () => {
+  it('fills placeholders and leaves unknown ones', () => {
+    expect(format('Hi {name}, {x}', { name: 'Ana' })).toBe('Hi Ana, {x}');
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { itemFor, navigation, startPage } from './nav';
+
+describe('navigation', () => {
+  it('gives every role its own start page', () => {
+    expect(startPage('chw')).toBe('/today');
+    expect(startPage('coordinator')).toBe('/team');
+    expect(startPage('manager')).toBe('/dashboard');
+    expect(startPage('admin')).toBe('/admin/users');
+  });
+  it('does not show admin pages to other roles', () => {
+    for (const role of ['chw', 'coordinator', 'manager'] as const) {
+      expect(itemFor(role, '/admin/users')).toBeUndefined();
+      expect(navigation[role].some((i) => i.path.startsWith('/admin'))).toBe(false);
+    }
+  });
+  it('keeps client records out of manager and admin navigation', () => {
+    for (const role of ['manager', 'admin'] as const) {
+      expect(navigation[role].some((i) => i.path.includes('caseload'))).toBe(false);
+    }
+  });
+  it('matches sub-paths to their item', () => {
+    expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');
+  });
+});

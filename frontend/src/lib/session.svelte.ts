@@ -1,0 +1,88 @@
+import * as client from './api';
+import type { User } from './api';
+import { i18n } from './i18n/index.svelte';
+import { LANG_KEY } from './i18n/language';
+
+const state = $state<{ user: User | null; ready: boolean; ended: boolean }>({ user: null, ready: false, ended: false });
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** Refreshes silently a minute before the access token expires. */
+function schedule(expiresIn: number) {
+  clearTimeout(timer);
+  const ms = Math.max(10, expiresIn - 60) * 1000;
+  timer = setTimeout(async () => {
+    const tokens = await client.refreshSession();
+    if (tokens) {
+      state.user = tokens.user;
+      schedule(tokens.expires_in);
+    } else {
+      end(true);
+    }
+  }, ms);
+}
+
+function begin(tokens: client.TokenResponse) {
+  state.user = tokens.user;
+  state.ended = false;
+  i18n.adoptProfile(tokens.user.language);
+  schedule(tokens.expires_in);
+}
+
+/** Forgets everything the browser holds for this app except the language. */
+function clearStorage() {
+  try {
+    for (const store of [localStorage, sessionStorage]) {
+      for (let i = store.length - 1; i >= 0; i--) {
+        const k = store.key(i);
+        if (k && k !== LANG_KEY) store.removeItem(k);
+      }
+    }
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+function end(expired: boolean) {
+  clearTimeout(timer);
+  client.setAccessToken(null);
+  state.user = null;
+  state.ended = expired;
+  clearStorage();
+}
+
+client.configure({ onSessionEnded: () => end(true) });
+
+export const session = {
+  get user() {
+    return state.user;
+  },
+  get ready() {
+    return state.ready;
+  },
+  get ended() {
+    return state.ended;
+  },
+  /** On start: the refresh cookie, if any, restores the session. */
+  async restore() {
+    try {
+      const tokens = await client.refreshSession();
+      if (tokens) begin(tokens);
+    } finally {
+      state.ready = true;
+    }
+  },
+  async login(email: string, password: string) {
+    begin(await client.login(email, password));
+  },
+  async logout() {
+    try {
+      await client.logout();
+    } finally {
+      end(false);
+    }
+  },
+  update(user: User) {
+    state.user = user;
+  },
+};
