@@ -1,0 +1,141 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brug-chw/brug/internal/app"
+	"github.com/brug-chw/brug/internal/config"
+	"github.com/brug-chw/brug/internal/db"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/testutil"
+)
+
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := app.Main(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func setEnv(t *testing.T, dsn string) {
+	t.Setenv("BRUG_DATABASE_URL", dsn)
+	t.Setenv("BRUG_DATA_DIR", t.TempDir())
+	t.Setenv("BRUG_LOG_LEVEL", "error")
+}
+
+func countUsers(t *testing.T, dsn string) int64 {
+	d, err := db.Open(context.Background(), dsn, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var n int64
+	d.Gorm.Model(&model.User{}).Count(&n)
+	return n
+}
+
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		dsn := testutil.DatabaseURL(t, engine)
+		setEnv(t, dsn)
+		code, out, errOut := run(t, "", "seed", "--demo")
+		if code != 0 || !strings.Contains(out, "7 account(s) created") {
+			t.Fatalf("first seed: %d %s %s", code, out, errOut)
+		}
+		code, out, _ = run(t, "", "seed", "--demo")
+		if code != 0 || !strings.Contains(out, "0 account(s) created, 7 already present") {
+			t.Fatalf("second seed: %d %s", code, out)
+		}
+		if n := countUsers(t, dsn); n != 7 {
+			t.Fatalf("%d users after two seeds", n)
+		}
+		if code, out, _ := run(t, "", "migrate"); code != 0 || !strings.Contains(out, "migration version") {
+			t.Fatalf("migrate: %d %s", code, out)
+		}
+	})
+}
+
+func TestUserCreate(t *testing.T) {
+	dsn := testutil.DatabaseURL(t, "sqlite")
+	setEnv(t, dsn)
+	code, out, errOut := run(t, "a-very-long-password\n", "user", "create", "--email", "Ops@Example.org", "--name", "Ops", "--role", "coordinator", "--team", "gent,liege", "--password-stdin")
+	if code != 0 || !strings.Contains(out, "created ops@example.org (coordinator)") {
+		t.Fatalf("create: %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = run(t, "a-very-long-password\n", "user", "create", "--email", "ops@example.org", "--name", "Ops", "--role", "coordinator", "--team", "gent", "--password-stdin")
+	if code != 2 || !strings.Contains(errOut, "exists") {
+		t.Fatalf("duplicate: %d %q", code, errOut)
+	}
+	code, _, errOut = run(t, "", "user", "create", "--email", "x@example.org", "--name", "X", "--role", "chw")
+	if code != 2 || !strings.Contains(errOut, "--team") {
+		t.Fatalf("chw without team: %d %q", code, errOut)
+	}
+	code, out, _ = run(t, "", "user", "create", "--email", "m@example.org", "--name", "M", "--role", "manager", "--fund", "cm")
+	if code != 0 || !strings.Contains(out, "generated password (shown once): ") {
+		t.Fatalf("generated password: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, "", "user", "create", "--email", "y@example.org", "--name", "Y", "--role", "chw", "--team", "atlantis"); code != 2 || !strings.Contains(errOut, "atlantis") {
+		t.Fatalf("unknown team: %d %q", code, errOut)
+	}
+}
+
+func TestConfigErrorsStopStartup(t *testing.T) {
+	t.Setenv("BRUG_ENV", "production")
+	t.Setenv("BRUG_JWT_SECRET", "")
+	t.Setenv("BRUG_DEMO", "true")
+	code, _, errOut := run(t, "", "serve")
+	if code != 2 || !strings.Contains(errOut, "BRUG_JWT_SECRET") || !strings.Contains(errOut, "BRUG_DEMO") {
+		t.Fatalf("production without secret: %d %q", code, errOut)
+	}
+	if code, _, _ := run(t, "", "frobnicate"); code != 2 {
+		t.Fatalf("unknown command: %d", code)
+	}
+}
+
+func TestServeStartsAndShutsDownGracefully(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.FromMap(map[string]string{
+		"BRUG_DATABASE_URL": "sqlite:" + filepath.Join(dir, "b.db"), "BRUG_DATA_DIR": dir,
+		"BRUG_ADDR": "127.0.0.1:0", "BRUG_DEMO": "true", "BRUG_LOG_LEVEL": "error",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- app.Serve(ctx, cfg, &out, &bytes.Buffer{}, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	r, err := http.Get(fmt.Sprintf("http://%s/readyz", addr))
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", r, err)
+	}
+	r.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+	if !strings.Contains(out.String(), "demo-brug-2026") {
+		t.Fatalf("start banner lacks the demo login: %s", out.String())
+	}
+}
