@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -44,6 +45,7 @@ type Hasher struct {
 	params    PasswordParams
 	slots     chan struct{}
 	QueueWait time.Duration
+	dummyOnce sync.Once
 	dummy     string
 }
 
@@ -52,11 +54,7 @@ func NewHasher(p PasswordParams, maxConcurrent int) *Hasher {
 	if maxConcurrent <= 0 {
 		maxConcurrent = runtime.NumCPU()
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, maxConcurrent), QueueWait: 5 * time.Second}
-	salt := make([]byte, p.SaltLen)
-	_, _ = rand.Read(salt)
-	h.dummy = encode(p, salt, argon2.IDKey([]byte("dummy"), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen))
-	return h
+	return &Hasher{params: p, slots: make(chan struct{}, maxConcurrent), QueueWait: 5 * time.Second}
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {
@@ -115,7 +113,18 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (ok, need
 // DummyVerify costs as much as a real verification; it is run for unknown
 // accounts so response time does not tell which e-mail addresses exist.
 func (h *Hasher) DummyVerify(ctx context.Context, password string) {
-	_, _, _ = h.Verify(ctx, password, h.dummy)
+	_, _, _ = h.Verify(ctx, password, h.dummyHash())
+}
+
+// dummyHash is made on first use, not at start, so start-up stays fast.
+func (h *Hasher) dummyHash() string {
+	h.dummyOnce.Do(func() {
+		salt := make([]byte, h.params.SaltLen)
+		_, _ = rand.Read(salt)
+		p := h.params
+		h.dummy = encode(p, salt, argon2.IDKey([]byte("dummy"), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen))
+	})
+	return h.dummy
 }
 
 func encode(p PasswordParams, salt, key []byte) string {

@@ -68,7 +68,7 @@ func TestHashingConcurrencyIsBounded(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	h.QueueWait = time.Second
-	if _, _, err := h.Verify(ctx, "pw", h.dummy); !errors.Is(err, context.Canceled) {
+	if _, _, err := h.Verify(ctx, "pw", h.dummyHash()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("want context.Canceled, got %v", err)
 	}
 	<-h.slots
