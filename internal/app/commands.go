@@ -106,8 +106,12 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
-		if n > 0 {
-			log.Info("demo data loaded", "accounts", n)
+		clients, err := demo.SeedCaseload(ctx, svc.Store)
+		if err != nil {
+			return fmt.Errorf("demo caseload: %w", err)
+		}
+		if n > 0 || clients > 0 {
+			log.Info("demo data loaded", "accounts", n, "clients", clients)
 		}
 	}
 	srv := NewServer(cfg, d, svc, log, nil)
@@ -204,7 +208,11 @@ func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo data: %d account(s) created, %d already present\n", n, len(demo.Accounts)-n)
+	clients, err := demo.SeedCaseload(ctx, svc.Store)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo data: %d account(s) created, %d already present; %d client(s) created\n", n, len(demo.Accounts)-n, clients)
 	return nil
 }
 

@@ -72,7 +72,9 @@ type Error struct {
 	Detail     string
 	Fields     []FieldError
 	RetryAfter time.Duration
-	Cause      error
+	// Extra members of the problem body (e.g. duplicate candidates).
+	Extra map[string]any
+	Cause error
 }
 
 func (e *Error) Error() string {

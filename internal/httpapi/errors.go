@@ -59,7 +59,19 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Request().Method == http.MethodHead {
 		return
 	}
-	_ = json.NewEncoder(c.Response()).Encode(p)
+	if len(ae.Extra) == 0 {
+		_ = json.NewEncoder(c.Response()).Encode(p)
+		return
+	}
+	body := map[string]any{}
+	raw, _ := json.Marshal(p)
+	_ = json.Unmarshal(raw, &body)
+	for k, v := range ae.Extra {
+		if _, taken := body[k]; !taken {
+			body[k] = v
+		}
+	}
+	_ = json.NewEncoder(c.Response()).Encode(body)
 }
 
 func (s *Server) classify(ctx context.Context, err error) *apperr.Error {

@@ -45,6 +45,12 @@ func only(status int, roles ...string) outcome {
 	return o
 }
 
+// record: the CHW following the client and the team's coordinator get
+// status; managers and admins get 404, as for a client that does not exist.
+func record(status int) outcome {
+	return outcome{anon: http.StatusUnauthorized, chw: status, coord: status, mgr: http.StatusNotFound, admin: http.StatusNotFound}
+}
+
 // matrix lists every route of the router. A route missing here fails the
 // test, so nobody adds a route without deciding who may call it.
 var matrix = map[string]outcome{
@@ -64,6 +70,25 @@ var matrix = map[string]outcome{
 	"GET /api/v1/teams":              signedIn(200),
 	"GET /api/v1/funds":              signedIn(200),
 	"GET /api/v1/reference/taxonomy": signedIn(200),
+
+	"GET /api/v1/teams/:id/board":                    only(200, coord),
+	"GET /api/v1/clients":                            only(200, chw, coord),
+	"POST /api/v1/clients":                           only(422, chw, coord),
+	"GET /api/v1/clients/:id":                        record(200),
+	"PATCH /api/v1/clients/:id":                      record(200),
+	"PUT /api/v1/clients/:id/assignment":             only(422, coord),
+	"GET /api/v1/clients/:id/assignments":            record(200),
+	"GET /api/v1/clients/:id/audit":                  only(200, coord),
+	"GET /api/v1/clients/:id/timeline":               record(200),
+	"GET /api/v1/clients/:id/visits":                 record(200),
+	"POST /api/v1/clients/:id/visits":                record(422),
+	"PATCH /api/v1/clients/:id/visits/:visit_id":     record(200),
+	"GET /api/v1/clients/:id/barriers":               record(200),
+	"POST /api/v1/clients/:id/barriers":              record(422),
+	"PATCH /api/v1/clients/:id/barriers/:barrier_id": record(200),
+	"GET /api/v1/clients/:id/consents":               record(200),
+	"POST /api/v1/clients/:id/consents":              record(422),
+	"DELETE /api/v1/clients/:id/consents/:purpose":   record(204),
 }
 
 // catchAll routes serve the SPA and unknown API paths.
@@ -72,9 +97,17 @@ var catchAll = map[string]bool{"GET /*": true, "HEAD /*": true}
 func TestAuthorizationMatrix(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
-		adminID := api.Token(admin) // warm the cache
-		_ = adminID
 		me := api.Do(http.MethodGet, "/api/v1/me", nil, api.Bearer(chw)).JSON(t)
+		// A client of chw.gent1 with a visit and a barrier, for the record routes.
+		cl := newClient(t, api, chw, map[string]any{"given_name": "Matrix", "family_name": "Client"})
+		visit := api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/visits", map[string]any{"mode": "home", "duration_minutes": 30,
+			"barriers": []map[string]any{{"category": "financial"}}}, api.Bearer(chw)).JSON(t)
+		ids := map[string]string{
+			":id":         cl,
+			":visit_id":   visit["id"].(string),
+			":barrier_id": visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
+			":purpose":    "research",
+		}
 		var keys []string
 		for _, r := range api.Server.E.Routes() {
 			key := r.Method + " " + r.Path
@@ -100,7 +133,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 				continue
 			}
 			method, path, _ := strings.Cut(key, " ")
-			url := strings.ReplaceAll(path, ":id", me["id"].(string))
+			url := path
+			switch {
+			case strings.HasPrefix(path, "/api/v1/users/"):
+				url = strings.ReplaceAll(path, ":id", me["id"].(string))
+			case strings.HasPrefix(path, "/api/v1/teams/"):
+				url = strings.ReplaceAll(path, ":id", me["team_ids"].([]any)[0].(string))
+			default:
+				for k, v := range ids {
+					url = strings.ReplaceAll(url, k, v)
+				}
+			}
 			for _, who := range callers {
 				var h map[string]string
 				if who != anon {

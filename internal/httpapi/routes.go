@@ -21,6 +21,11 @@ type Route struct {
 // Public is the Perm of routes that need no sign-in.
 const Public = ""
 
+// SignedIn is the Perm of client-record routes: any signed-in caller may
+// ask, and the scoped store query answers 404 for a record outside their
+// scope, so a manager cannot even learn that a client id exists.
+const SignedIn = "signed_in"
+
 // Routes lists every route. The authorization matrix test and the OpenAPI
 // test both read this table, so a route cannot be added without both.
 func (s *Server) Routes() []Route {
@@ -43,6 +48,25 @@ func (s *Server) Routes() []Route {
 		{http.MethodPatch, "/api/v1/users/:id", auth.PermUsersManage, s.patchUser},
 
 		{http.MethodGet, "/api/v1/teams", auth.PermTeamsRead, s.listTeams},
+		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},
+
+		{http.MethodGet, "/api/v1/clients", auth.PermClientsReadOwn, s.listClients},
+		{http.MethodPost, "/api/v1/clients", auth.PermClientsWriteOwn, s.createClient},
+		{http.MethodGet, "/api/v1/clients/:id", SignedIn, s.getClient},
+		{http.MethodPatch, "/api/v1/clients/:id", SignedIn, s.patchClient},
+		{http.MethodPut, "/api/v1/clients/:id/assignment", auth.PermClientsAssign, s.putAssignment},
+		{http.MethodGet, "/api/v1/clients/:id/assignments", SignedIn, s.listAssignments},
+		{http.MethodGet, "/api/v1/clients/:id/audit", auth.PermAuditReadTeam, s.clientAudit},
+		{http.MethodGet, "/api/v1/clients/:id/timeline", SignedIn, s.timeline},
+		{http.MethodGet, "/api/v1/clients/:id/visits", SignedIn, s.listVisits},
+		{http.MethodPost, "/api/v1/clients/:id/visits", SignedIn, s.createVisit},
+		{http.MethodPatch, "/api/v1/clients/:id/visits/:visit_id", SignedIn, s.patchVisit},
+		{http.MethodGet, "/api/v1/clients/:id/barriers", SignedIn, s.listBarriers},
+		{http.MethodPost, "/api/v1/clients/:id/barriers", SignedIn, s.createBarrier},
+		{http.MethodPatch, "/api/v1/clients/:id/barriers/:barrier_id", SignedIn, s.patchBarrier},
+		{http.MethodGet, "/api/v1/clients/:id/consents", SignedIn, s.listConsents},
+		{http.MethodPost, "/api/v1/clients/:id/consents", SignedIn, s.giveConsent},
+		{http.MethodDelete, "/api/v1/clients/:id/consents/:purpose", SignedIn, s.withdrawConsent},
 		{http.MethodGet, "/api/v1/funds", auth.PermReferenceRead, s.listFunds},
 		{http.MethodGet, "/api/v1/reference/taxonomy", auth.PermReferenceRead, s.taxonomy},
 	}
@@ -54,7 +78,16 @@ func (s *Server) routes() {
 			s.E.Add(r.Method, r.Path, r.handler)
 			continue
 		}
-		s.E.Add(r.Method, r.Path, r.handler, s.authenticate, s.require(r.Perm))
+		mw := []echo.MiddlewareFunc{s.authenticate}
+		if r.Perm != SignedIn {
+			mw = append(mw, s.require(r.Perm))
+		}
+		if strings.HasPrefix(r.Path, "/api/v1/clients/:id") {
+			// Scope before validation: a body error must not reveal that a
+			// client outside the caller's scope exists.
+			mw = append(mw, s.clientInScope)
+		}
+		s.E.Add(r.Method, r.Path, r.handler, mw...)
 	}
 	// Unknown API paths are a problem response, never the SPA.
 	s.E.Any("/api/*", s.apiFallback)

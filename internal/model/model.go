@@ -122,3 +122,98 @@ type AuditEvent struct {
 	Detail    string
 	CreatedAt time.Time
 }
+
+// Client statuses, sources, consent purposes, visit modes, barrier statuses.
+var (
+	ClientStatuses  = []string{"active", "paused", "closed"}
+	ClientSources   = []string{"outreach", "intake_form", "partner"}
+	ConsentPurposes = []string{"care_coordination", "sms_reminders", "email_reminders", "provider_sharing", "research"}
+	VisitModes      = []string{"home", "street", "office", "phone", "partner"}
+	BarrierStatuses = []string{"open", "addressed", "resolved", "signalled"}
+)
+
+type Client struct {
+	ID              string `gorm:"primaryKey"`
+	TeamID          string
+	NeighbourhoodID *string
+	AssignedCHWID   *string `gorm:"column:assigned_chw_id"`
+	GivenName       string
+	FamilyName      string
+	Pseudonym       string
+	SearchText      string
+	BirthYear       *int
+	Phone           *string
+	Email           *string
+	Language        string
+	SpokenLanguages string // JSON array
+	CareRights      string // JSON array of taxonomy codes
+	Source          string
+	Status          string
+	CloseReason     string
+	LastActivityAt  time.Time
+	CreatedBy       string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type ClientAssignment struct {
+	ID         string `gorm:"primaryKey"`
+	ClientID   string
+	CHWID      *string `gorm:"column:chw_id"`
+	AssignedBy string
+	StartedAt  time.Time
+	EndedAt    *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type Consent struct {
+	ID          string `gorm:"primaryKey"`
+	ClientID    string
+	Purpose     string
+	GivenAt     time.Time
+	GivenBy     string
+	WithdrawnAt *time.Time
+	WithdrawnBy *string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type Visit struct {
+	ID              string `gorm:"primaryKey"`
+	ClientID        string
+	CHWID           string `gorm:"column:chw_id"`
+	VisitedAt       time.Time
+	Mode            string
+	DurationMinutes int
+	Missions        string // JSON array
+	Topics          string // JSON array
+	Note            string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type Barrier struct {
+	ID          string `gorm:"primaryKey"`
+	ClientID    string
+	VisitID     *string
+	Category    string
+	Detail      string
+	Status      string
+	DetectedAt  time.Time
+	AddressedAt *time.Time
+	ResolvedAt  *time.Time
+	SignalledAt *time.Time
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type ClientEvent struct {
+	ID        string `gorm:"primaryKey"`
+	ClientID  string
+	ActorID   *string
+	Kind      string
+	Detail    string // JSON object
+	CreatedAt time.Time
+}

@@ -60,8 +60,15 @@ func MetaFrom(ctx context.Context) Meta {
 // audit records an event; a failed write is logged and counted but never
 // fails the request that caused it.
 func (s *Service) audit(ctx context.Context, actor *Principal, action, entity, entityID, detail string) {
+	s.auditRecord(ctx, actor, action, entity, entityID, "", detail)
+}
+
+func (s *Service) auditRecord(ctx context.Context, actor *Principal, action, entity, entityID, clientID, detail string) {
 	m := MetaFrom(ctx)
 	e := &model.AuditEvent{Action: action, Entity: entity, EntityID: entityID, RequestID: m.RequestID, IP: m.IP, Detail: detail}
+	if clientID != "" {
+		e.ClientID = &clientID
+	}
 	if actor != nil {
 		id := actor.UserID
 		e.ActorID = &id

@@ -1,0 +1,465 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// ClientInput is a client as submitted; nil leaves a field as it is.
+type ClientInput struct {
+	GivenName       *string
+	FamilyName      *string
+	Pseudonym       *string
+	BirthYear       **int
+	Phone           **string
+	Email           **string
+	Language        *string
+	SpokenLanguages *[]string
+	TeamID          *string
+	NeighbourhoodID **string
+	AssignedCHWID   **string
+	CareRights      *[]string
+	Source          *string
+	Status          *string
+	CloseReason     *string
+}
+
+// ClientView is a client with the JSON lists decoded.
+type ClientView struct {
+	model.Client
+	SpokenLanguages []string
+	CareRights      []string
+}
+
+// ViewOf decodes a stored client.
+func ViewOf(c model.Client) ClientView {
+	v := ClientView{Client: c}
+	_ = json.Unmarshal([]byte(c.SpokenLanguages), &v.SpokenLanguages)
+	_ = json.Unmarshal([]byte(c.CareRights), &v.CareRights)
+	if v.SpokenLanguages == nil {
+		v.SpokenLanguages = []string{}
+	}
+	if v.CareRights == nil {
+		v.CareRights = []string{}
+	}
+	return v
+}
+
+func jsonList(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// codes lists a taxonomy kind's codes. The table is small; reading it on
+// each write keeps one source of truth without a cache to invalidate.
+func (s *Service) codes(ctx context.Context, kind string) ([]string, error) {
+	terms, err := s.Store.TaxonomyTerms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range terms {
+		if t.Kind == kind {
+			out = append(out, t.Code)
+		}
+	}
+	return out, nil
+}
+
+// NormalisePhone returns the E.164 form of a Belgian or international number.
+func NormalisePhone(raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", false
+	}
+	n, err := phonenumbers.Parse(raw, "BE")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+func trimmed(p *string, max int, field string, f *apperr.Fields) string {
+	v := strings.TrimSpace(*p)
+	if len([]rune(v)) > max {
+		f.Add(field, "max", fmt.Sprintf("Must be at most %d characters.", max))
+	}
+	*p = v
+	return v
+}
+
+// canWriteClients reports whether the caller's role may change clients.
+func (s *Service) canWriteClients(p *Principal) bool {
+	return s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, "", auth.PermClientsWriteOwn) ||
+		s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, "", auth.PermClientsWriteTm)
+}
+
+// applyClient validates input onto c. It needs the team to check the
+// neighbourhood and the assigned CHW.
+func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client, in ClientInput, creating bool, f *apperr.Fields) error {
+	if in.GivenName != nil {
+		c.GivenName = trimmed(in.GivenName, 100, "given_name", f)
+	}
+	if in.FamilyName != nil {
+		c.FamilyName = trimmed(in.FamilyName, 100, "family_name", f)
+	}
+	if in.Pseudonym != nil {
+		c.Pseudonym = trimmed(in.Pseudonym, 100, "pseudonym", f)
+	}
+	if c.GivenName == "" && c.FamilyName == "" && c.Pseudonym == "" {
+		f.Add("given_name", "required", "Give a name or a pseudonym.")
+	}
+	if in.BirthYear != nil {
+		c.BirthYear = *in.BirthYear
+		if y := c.BirthYear; y != nil && (*y < 1900 || *y > time.Now().Year()) {
+			f.Add("birth_year", "range", fmt.Sprintf("Must be a year from 1900 to %d.", time.Now().Year()))
+		}
+	}
+	if in.Phone != nil {
+		c.Phone = nil
+		if raw := *in.Phone; raw != nil && strings.TrimSpace(*raw) != "" {
+			if e164, ok := NormalisePhone(*raw); ok {
+				c.Phone = &e164
+			} else {
+				f.Add("phone", "phone", "Must be a phone number, e.g. 0470 12 34 56 or +32 470 12 34 56.")
+			}
+		}
+	}
+	if in.Email != nil {
+		c.Email = nil
+		if raw := *in.Email; raw != nil && strings.TrimSpace(*raw) != "" {
+			e := strings.ToLower(strings.TrimSpace(*raw))
+			if a, err := mail.ParseAddress(e); err != nil || a.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], ".") {
+				f.Add("email", "email", "Must be a valid e-mail address.")
+			} else {
+				c.Email = &e
+			}
+		}
+	}
+	if in.Language != nil {
+		if !slices.Contains(model.Languages, *in.Language) {
+			f.Add("language", "oneof", "Must be one of nl, fr, de, en.")
+		}
+		c.Language = *in.Language
+	}
+	if in.SpokenLanguages != nil {
+		langs := []string{}
+		for i, l := range *in.SpokenLanguages {
+			l = strings.TrimSpace(l)
+			if l == "" || len(l) > 40 {
+				f.Add(fmt.Sprintf("spoken_languages[%d]", i), "length", "Each language has 1 to 40 characters.")
+			}
+			langs = append(langs, l)
+		}
+		if len(langs) > 10 {
+			f.Add("spoken_languages", "max", "At most 10 languages.")
+		}
+		c.SpokenLanguages = jsonList(langs)
+	}
+	if in.CareRights != nil {
+		valid, err := s.codes(ctx, "belgian_care_rights")
+		if err != nil {
+			return err
+		}
+		checkCodes(*in.CareRights, valid, "care_rights", f)
+		c.CareRights = jsonList(dedupe(*in.CareRights))
+	}
+	if in.Source != nil {
+		if !slices.Contains(model.ClientSources, *in.Source) {
+			f.Add("source", "oneof", "Must be one of: outreach, intake_form, partner.")
+		}
+		c.Source = *in.Source
+	}
+	if in.Status != nil {
+		if !slices.Contains(model.ClientStatuses, *in.Status) {
+			f.Add("status", "oneof", "Must be one of: active, paused, closed.")
+		}
+		c.Status = *in.Status
+	}
+	if in.CloseReason != nil {
+		c.CloseReason = trimmed(in.CloseReason, 500, "close_reason", f)
+	}
+	if c.Status == "closed" && c.CloseReason == "" {
+		f.Add("close_reason", "required", "Say why the follow-up is closed.")
+	}
+	if c.Status != "closed" {
+		c.CloseReason = ""
+	}
+	if in.NeighbourhoodID != nil {
+		c.NeighbourhoodID = *in.NeighbourhoodID
+		if c.NeighbourhoodID != nil {
+			team, err := s.Store.NeighbourhoodTeam(ctx, *c.NeighbourhoodID)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && team != c.TeamID) {
+				f.Add("neighbourhood_id", "team", "The neighbourhood is not one of the client's team.")
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	if in.AssignedCHWID != nil && creating {
+		c.AssignedCHWID = *in.AssignedCHWID
+		if c.AssignedCHWID != nil {
+			if err := s.checkCHWOfTeam(ctx, *c.AssignedCHWID, c.TeamID, "assigned_chw_id", f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkCodes names every entry (by its index as sent) that is not a code.
+func checkCodes(list, valid []string, field string, f *apperr.Fields) {
+	for i, x := range list {
+		if !slices.Contains(valid, x) {
+			f.Add(fmt.Sprintf("%s[%d]", field, i), "oneof", "Must be one of: "+strings.Join(valid, ", ")+".")
+		}
+	}
+}
+
+func (s *Service) checkCHWOfTeam(ctx context.Context, userID, teamID, field string, f *apperr.Fields) error {
+	u, err := s.Store.UserByID(ctx, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		f.Add(field, "team", "Must be a CHW of the client's team.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.Role != model.RoleCHW || u.DisabledAt != nil || !slices.Contains(u.TeamIDs, teamID) {
+		f.Add(field, "team", "Must be a CHW of the client's team.")
+	}
+	return nil
+}
+
+// DuplicateError carries the candidates the caller may see.
+func duplicateError(ids []string) error {
+	return &apperr.Error{Kind: apperr.KindConflict,
+		Detail: "A client with the same name and birth year, or the same phone number, already exists in the team. Send confirm_duplicate: true to create anyway.",
+		Extra:  map[string]any{"candidates": ids}}
+}
+
+// CreateClient creates a client in the caller's team. A CHW's client is
+// assigned to them; a coordinator's goes to a CHW of the team or nobody.
+func (s *Service) CreateClient(ctx context.Context, p *Principal, in ClientInput, confirmDuplicate bool) (ClientView, error) {
+	var f apperr.Fields
+	c := model.Client{Language: "nl", Status: "active", Source: "outreach", SpokenLanguages: "[]", CareRights: "[]"}
+	switch {
+	case in.TeamID != nil:
+		c.TeamID = *in.TeamID
+		if !p.InTeam(c.TeamID) {
+			f.Add("team_id", "team", "Must be one of your teams.")
+		}
+	case len(p.TeamIDs) == 1:
+		c.TeamID = p.TeamIDs[0]
+	default:
+		f.Add("team_id", "required", "Choose the team of the client.")
+	}
+	if p.Role == model.RoleCHW {
+		if in.AssignedCHWID != nil && (*in.AssignedCHWID == nil || **in.AssignedCHWID != p.UserID) {
+			f.Add("assigned_chw_id", "self", "A CHW's new client is assigned to that CHW.")
+		}
+		me := p.UserID
+		mine := &me
+		in.AssignedCHWID = &mine
+	}
+	if in.Status != nil && *in.Status == "closed" {
+		f.Add("status", "oneof", "A new client cannot be closed.")
+	}
+	if err := s.applyClient(ctx, p, &c, in, true, &f); err != nil {
+		return ClientView{}, err
+	}
+	if err := f.Err(); err != nil {
+		return ClientView{}, err
+	}
+	if !confirmDuplicate {
+		ids, err := s.Store.DuplicateCandidates(ctx, p.Scope, c.TeamID, store.SearchText(c.GivenName, c.FamilyName, c.Pseudonym), c.BirthYear, c.Phone)
+		if err != nil {
+			return ClientView{}, err
+		}
+		if len(ids) > 0 {
+			return ClientView{}, duplicateError(ids)
+		}
+	}
+	if err := s.Store.CreateClient(ctx, &c, p.UserID); err != nil {
+		return ClientView{}, storeErr(err)
+	}
+	s.auditClient(ctx, p, "client.create", c.ID, "")
+	got, err := s.Store.ClientByID(ctx, p.Scope, c.ID)
+	if err != nil {
+		return ClientView{}, storeErr(err)
+	}
+	return ViewOf(got), nil
+}
+
+func (s *Service) auditClient(ctx context.Context, p *Principal, action, clientID, detail string) {
+	s.auditRecord(ctx, p, action, "client", clientID, clientID, detail)
+}
+
+// visibleClient loads a client in the caller's scope (404 otherwise).
+func (s *Service) visibleClient(ctx context.Context, p *Principal, id string) (model.Client, error) {
+	c, err := s.Store.ClientByID(ctx, p.Scope, id)
+	return c, storeErr(err)
+}
+
+// CheckClientVisible answers NotFound unless the caller may see the client.
+func (s *Service) CheckClientVisible(ctx context.Context, p *Principal, id string) error {
+	_, err := s.visibleClient(ctx, p, id)
+	return err
+}
+
+// Client returns one client and records the read.
+func (s *Service) Client(ctx context.Context, p *Principal, id string) (ClientView, error) {
+	c, err := s.visibleClient(ctx, p, id)
+	if err != nil {
+		return ClientView{}, err
+	}
+	s.auditClient(ctx, p, "client.read", id, "")
+	return ViewOf(c), nil
+}
+
+// ListClients lists the caller's clients.
+func (s *Service) ListClients(ctx context.Context, p *Principal, f store.ClientFilter) ([]ClientView, string, error) {
+	if f.Q != "" {
+		if e164, ok := NormalisePhone(f.Q); ok {
+			f.Phone = e164
+		}
+	}
+	page, err := s.Store.ListClients(ctx, p.Scope, f)
+	if err != nil {
+		return nil, "", storeErr(err)
+	}
+	out := make([]ClientView, len(page.Items))
+	for i, c := range page.Items {
+		out[i] = ViewOf(c)
+	}
+	return out, page.NextCursor, nil
+}
+
+// UpdateClient edits a client, including closing and reopening it.
+func (s *Service) UpdateClient(ctx context.Context, p *Principal, id string, in ClientInput) (ClientView, error) {
+	cur, err := s.visibleClient(ctx, p, id)
+	if err != nil {
+		return ClientView{}, err
+	}
+	if !s.canWriteClients(p) {
+		return ClientView{}, apperr.NotFound()
+	}
+	var f apperr.Fields
+	if in.TeamID != nil && *in.TeamID != cur.TeamID {
+		f.Add("team_id", "read_only", "A client changes team only through a transfer by a coordinator.")
+	}
+	if in.AssignedCHWID != nil {
+		f.Add("assigned_chw_id", "read_only", "Use PUT /api/v1/clients/{id}/assignment.")
+	}
+	next := cur
+	if err := s.applyClient(ctx, p, &next, in, false, &f); err != nil {
+		return ClientView{}, err
+	}
+	if err := f.Err(); err != nil {
+		return ClientView{}, err
+	}
+	set := map[string]any{
+		"given_name": next.GivenName, "family_name": next.FamilyName, "pseudonym": next.Pseudonym,
+		"birth_year": next.BirthYear, "phone": next.Phone, "email": next.Email, "language": next.Language,
+		"spoken_languages": next.SpokenLanguages, "care_rights": next.CareRights, "source": next.Source,
+		"status": next.Status, "close_reason": next.CloseReason, "neighbourhood_id": next.NeighbourhoodID,
+	}
+	kind, detail := "updated", map[string]any{}
+	if next.Status != cur.Status {
+		kind = "status_changed"
+		detail = map[string]any{"from": cur.Status, "to": next.Status, "reason": next.CloseReason}
+	}
+	c, err := s.Store.UpdateClient(ctx, p.Scope, id, set, p.UserID, kind, detail)
+	if err != nil {
+		return ClientView{}, storeErr(err)
+	}
+	s.auditClient(ctx, p, "client.update", id, kind)
+	return ViewOf(c), nil
+}
+
+// AssignClient assigns or transfers a client to a CHW of its team, or
+// leaves it unassigned (coordinator).
+func (s *Service) AssignClient(ctx context.Context, p *Principal, id string, chwID *string) (ClientView, error) {
+	cur, err := s.visibleClient(ctx, p, id)
+	if err != nil {
+		return ClientView{}, err
+	}
+	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, cur.TeamID, auth.PermClientsAssign) {
+		return ClientView{}, apperr.Forbidden()
+	}
+	var f apperr.Fields
+	if chwID != nil {
+		if err := s.checkCHWOfTeam(ctx, *chwID, cur.TeamID, "chw_id", &f); err != nil {
+			return ClientView{}, err
+		}
+	}
+	if err := f.Err(); err != nil {
+		return ClientView{}, err
+	}
+	if (chwID == nil && cur.AssignedCHWID == nil) || (chwID != nil && cur.AssignedCHWID != nil && *chwID == *cur.AssignedCHWID) {
+		return ViewOf(cur), nil
+	}
+	c, err := s.Store.AssignClient(ctx, p.Scope, id, chwID, p.UserID)
+	if err != nil {
+		return ClientView{}, storeErr(err)
+	}
+	to := "none"
+	if chwID != nil {
+		to = *chwID
+	}
+	s.auditClient(ctx, p, "client.assign", id, "to="+to)
+	return ViewOf(c), nil
+}
+
+// Assignments returns who followed the client.
+func (s *Service) Assignments(ctx context.Context, p *Principal, id string) ([]model.ClientAssignment, error) {
+	if _, err := s.visibleClient(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.Store.Assignments(ctx, id)
+}
+
+// ClientAudit lists who read and changed a client (coordinator of the team).
+func (s *Service) ClientAudit(ctx context.Context, p *Principal, id string) ([]model.AuditEvent, map[string]string, error) {
+	c, err := s.visibleClient(ctx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, c.TeamID, auth.PermAuditReadTeam) {
+		return nil, nil, apperr.Forbidden()
+	}
+	events, err := s.Store.ClientAudit(ctx, id, 500)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	for _, e := range events {
+		if e.ActorID != nil {
+			ids = append(ids, *e.ActorID)
+		}
+	}
+	names, err := s.Store.UserNames(ctx, dedupe(ids))
+	return events, names, err
+}
+
+// Board returns a coordinator's team board.
+func (s *Service) Board(ctx context.Context, p *Principal, teamID string) (store.TeamBoard, error) {
+	b, err := s.Store.Board(ctx, p.Scope, teamID, s.Store.Now().Add(-30*24*time.Hour))
+	return b, storeErr(err)
+}

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/brug-chw/brug/internal/model"
+)
+
+// AddClientEvent appends to a client's history.
+func (s *Store) AddClientEvent(ctx context.Context, clientID, actorID, kind string, detail map[string]any) error {
+	b, _ := json.Marshal(detail)
+	if detail == nil {
+		b = []byte("{}")
+	}
+	e := model.ClientEvent{ID: NewID(), ClientID: clientID, Kind: kind, Detail: string(b), CreatedAt: s.Now()}
+	if actorID != "" {
+		e.ActorID = &actorID
+	}
+	return mapErr(s.q(ctx).Create(&e).Error, "client event")
+}
+
+// ClientEvents lists a client's events, oldest first.
+func (s *Store) ClientEvents(ctx context.Context, clientID string) ([]model.ClientEvent, error) {
+	var out []model.ClientEvent
+	err := s.q(ctx).Where("client_id = ?", clientID).Order("created_at, id").Limit(1000).Find(&out).Error
+	return out, mapErr(err, "client events")
+}
+
+// CreateVisit stores a visit and the barriers detected during it, and moves
+// the client's last activity forward, in one transaction.
+func (s *Store) CreateVisit(ctx context.Context, v *model.Visit, barriers []model.Barrier) error {
+	if v.ID == "" {
+		v.ID = NewID()
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Create(v).Error; err != nil {
+			return mapErr(err, "create visit")
+		}
+		for i := range barriers {
+			b := &barriers[i]
+			b.ID, b.VisitID, b.ClientID = NewID(), &v.ID, v.ClientID
+			if err := tx.q(ctx).Create(b).Error; err != nil {
+				return mapErr(err, "create barrier")
+			}
+		}
+		// Activity is when the visit happened, so a visit logged late
+		// does not make the client look more recently seen than they are.
+		return tx.TouchClient(ctx, v.ClientID, v.VisitedAt)
+	})
+}
+
+// Visits lists a client's visits, newest first.
+func (s *Store) Visits(ctx context.Context, clientID string) ([]model.Visit, error) {
+	var out []model.Visit
+	err := s.q(ctx).Where("client_id = ?", clientID).Order("visited_at DESC, id DESC").Limit(1000).Find(&out).Error
+	return out, mapErr(err, "visits")
+}
+
+// VisitOf returns one visit of a client.
+func (s *Store) VisitOf(ctx context.Context, clientID, id string) (model.Visit, error) {
+	var v model.Visit
+	err := s.q(ctx).Where("client_id = ? AND id = ?", clientID, id).Take(&v).Error
+	return v, mapErr(err, "visit")
+}
+
+// UpdateVisit changes a visit.
+func (s *Store) UpdateVisit(ctx context.Context, clientID, id string, set map[string]any) (model.Visit, error) {
+	set["updated_at"] = s.Now()
+	if err := s.q(ctx).Model(&model.Visit{}).Where("client_id = ? AND id = ?", clientID, id).Updates(set).Error; err != nil {
+		return model.Visit{}, mapErr(err, "update visit")
+	}
+	return s.VisitOf(ctx, clientID, id)
+}
+
+// CreateBarrier stores a barrier outside a visit.
+func (s *Store) CreateBarrier(ctx context.Context, b *model.Barrier) error {
+	if b.ID == "" {
+		b.ID = NewID()
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Create(b).Error; err != nil {
+			return mapErr(err, "create barrier")
+		}
+		return tx.TouchClient(ctx, b.ClientID, tx.Now())
+	})
+}
+
+// Barriers lists a client's barriers, newest first.
+func (s *Store) Barriers(ctx context.Context, clientID string) ([]model.Barrier, error) {
+	var out []model.Barrier
+	err := s.q(ctx).Where("client_id = ?", clientID).Order("detected_at DESC, id DESC").Limit(1000).Find(&out).Error
+	return out, mapErr(err, "barriers")
+}
+
+// BarriersOfVisits groups barriers by visit.
+func (s *Store) BarriersOfVisits(ctx context.Context, visitIDs []string) (map[string][]model.Barrier, error) {
+	out := map[string][]model.Barrier{}
+	if len(visitIDs) == 0 {
+		return out, nil
+	}
+	var rows []model.Barrier
+	if err := s.q(ctx).Where("visit_id IN ?", visitIDs).Order("detected_at, id").Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "barriers of visits")
+	}
+	for _, b := range rows {
+		out[*b.VisitID] = append(out[*b.VisitID], b)
+	}
+	return out, nil
+}
+
+// BarrierOf returns one barrier of a client.
+func (s *Store) BarrierOf(ctx context.Context, clientID, id string) (model.Barrier, error) {
+	var b model.Barrier
+	err := s.q(ctx).Where("client_id = ? AND id = ?", clientID, id).Take(&b).Error
+	return b, mapErr(err, "barrier")
+}
+
+// UpdateBarrier changes a barrier, guarded by its current status so two
+// concurrent transitions cannot both apply.
+func (s *Store) UpdateBarrier(ctx context.Context, clientID, id, fromStatus string, set map[string]any) (model.Barrier, error) {
+	set["updated_at"] = s.Now()
+	res := s.q(ctx).Model(&model.Barrier{}).Where("client_id = ? AND id = ? AND status = ?", clientID, id, fromStatus).Updates(set)
+	if res.Error != nil {
+		return model.Barrier{}, mapErr(res.Error, "update barrier")
+	}
+	if res.RowsAffected == 0 {
+		return model.Barrier{}, ErrConflict
+	}
+	_ = s.TouchClient(ctx, clientID, s.Now())
+	return s.BarrierOf(ctx, clientID, id)
+}
+
+// Consents lists every consent row of a client, oldest first (the history).
+func (s *Store) Consents(ctx context.Context, clientID string) ([]model.Consent, error) {
+	var out []model.Consent
+	err := s.q(ctx).Where("client_id = ?", clientID).Order("given_at, id").Find(&out).Error
+	return out, mapErr(err, "consents")
+}
+
+// GiveConsent records a consent unless one for the purpose is live; it
+// reports whether a row was added.
+func (s *Store) GiveConsent(ctx context.Context, clientID, purpose, by string) (bool, error) {
+	added := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		var n int64
+		if err := tx.q(ctx).Model(&model.Consent{}).Where("client_id = ? AND purpose = ? AND withdrawn_at IS NULL", clientID, purpose).
+			Count(&n).Error; err != nil {
+			return mapErr(err, "live consent")
+		}
+		if n > 0 {
+			return nil
+		}
+		now := tx.Now()
+		c := model.Consent{ID: NewID(), ClientID: clientID, Purpose: purpose, GivenAt: now, GivenBy: by}
+		if err := tx.q(ctx).Create(&c).Error; err != nil {
+			return mapErr(err, "give consent")
+		}
+		added = true
+		return tx.TouchClient(ctx, clientID, now)
+	})
+	return added, err
+}
+
+// WithdrawConsent ends the live consent of a purpose; it reports whether
+// one was live.
+func (s *Store) WithdrawConsent(ctx context.Context, clientID, purpose, by string) (bool, error) {
+	now := s.Now()
+	res := s.q(ctx).Model(&model.Consent{}).Where("client_id = ? AND purpose = ? AND withdrawn_at IS NULL", clientID, purpose).
+		Updates(map[string]any{"withdrawn_at": now, "withdrawn_by": by, "updated_at": now})
+	if res.Error != nil {
+		return false, mapErr(res.Error, "withdraw consent")
+	}
+	if res.RowsAffected > 0 {
+		_ = s.TouchClient(ctx, clientID, now)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// ClientAudit lists the audit events of one client, newest first.
+func (s *Store) ClientAudit(ctx context.Context, clientID string, limit int) ([]model.AuditEvent, error) {
+	var out []model.AuditEvent
+	err := s.q(ctx).Where("client_id = ?", clientID).Order("created_at DESC, id DESC").Limit(limit).Find(&out).Error
+	return out, mapErr(err, "client audit")
+}

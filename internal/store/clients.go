@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/brug-chw/brug/internal/model"
+)
+
+// visibleClients restricts a query on clients to the caller's scope: a CHW
+// sees the clients assigned to them, a coordinator every client of their
+// teams, every other role nothing.
+func visibleClients(q *gorm.DB, s Scope) *gorm.DB {
+	teams := s.TeamIDs
+	if len(teams) == 0 {
+		return q.Where("1 = 0")
+	}
+	switch s.Role {
+	case model.RoleCHW:
+		return q.Where("clients.assigned_chw_id = ? AND clients.team_id IN ?", s.UserID, teams)
+	case model.RoleCoordinator:
+		return q.Where("clients.team_id IN ?", teams)
+	}
+	return q.Where("1 = 0")
+}
+
+// SearchText is the lower-cased text a client is found by.
+func SearchText(given, family, pseudonym string) string {
+	return strings.ToLower(strings.Join(strings.Fields(given+" "+family+" "+pseudonym), " "))
+}
+
+// CreateClient stores a client, its first assignment and a "created" event.
+func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string) error {
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	now := s.Now()
+	c.LastActivityAt, c.CreatedBy = now, by
+	c.SearchText = SearchText(c.GivenName, c.FamilyName, c.Pseudonym)
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Create(c).Error; err != nil {
+			return mapErr(err, "create client")
+		}
+		if c.AssignedCHWID != nil {
+			a := model.ClientAssignment{ID: NewID(), ClientID: c.ID, CHWID: c.AssignedCHWID, AssignedBy: by, StartedAt: now}
+			if err := tx.q(ctx).Create(&a).Error; err != nil {
+				return mapErr(err, "first assignment")
+			}
+		}
+		return tx.AddClientEvent(ctx, c.ID, by, "created", map[string]any{"status": c.Status})
+	})
+}
+
+// ClientByID returns a client the caller may see, or ErrNotFound.
+func (s *Store) ClientByID(ctx context.Context, sc Scope, id string) (model.Client, error) {
+	var c model.Client
+	err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.id = ?", id).Take(&c).Error
+	return c, mapErr(err, "client")
+}
+
+// ClientFilter narrows ListClients.
+type ClientFilter struct {
+	Q          string
+	Phone      string // E.164, when q looked like a phone number
+	Status     string
+	TeamID     string
+	AssignedTo string // a user id, or "none" for unassigned
+	Limit      int
+	Cursor     string
+}
+
+// ListClients pages through visible clients, most recent activity first.
+// The keyset (last_activity_at, id) keeps pages stable while rows are added.
+func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page[model.Client], error) {
+	q := visibleClients(s.q(ctx).Model(&model.Client{}), sc)
+	if f.TeamID != "" {
+		q = q.Where("clients.team_id = ?", f.TeamID)
+	}
+	switch f.AssignedTo {
+	case "":
+	case "none":
+		q = q.Where("clients.assigned_chw_id IS NULL")
+	default:
+		q = q.Where("clients.assigned_chw_id = ?", f.AssignedTo)
+	}
+	if f.Status != "" {
+		q = q.Where("clients.status = ?", f.Status)
+	}
+	if f.Q != "" {
+		p := likePattern(f.Q)
+		if f.Phone != "" {
+			q = q.Where("(clients.search_text LIKE ? ESCAPE '\\' OR clients.phone = ?)", p, f.Phone)
+		} else {
+			q = q.Where("clients.search_text LIKE ? ESCAPE '\\'", p)
+		}
+	}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return Page[model.Client]{}, err
+		}
+		at, err := time.Parse(time.RFC3339Nano, c.K)
+		if err != nil {
+			return Page[model.Client]{}, ErrBadCursor
+		}
+		q = q.Where("(clients.last_activity_at < ? OR (clients.last_activity_at = ? AND clients.id < ?))", at, at, c.ID)
+	}
+	var rows []model.Client
+	if err := q.Order("clients.last_activity_at DESC, clients.id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return Page[model.Client]{}, mapErr(err, "list clients")
+	}
+	page := Page[model.Client]{Items: rows}
+	if len(rows) > f.Limit {
+		page.Items = rows[:f.Limit]
+		last := page.Items[len(page.Items)-1]
+		page.NextCursor = encodeCursor(last.LastActivityAt.UTC().Format(time.RFC3339Nano), last.ID)
+	}
+	return page, nil
+}
+
+// DuplicateCandidates returns ids of visible clients of a team with the
+// same name and birth year, or the same phone number.
+func (s *Store) DuplicateCandidates(ctx context.Context, sc Scope, teamID, searchText string, birthYear *int, phone *string) ([]string, error) {
+	conds := []string{}
+	args := []any{}
+	if searchText != "" && birthYear != nil {
+		conds = append(conds, "(clients.search_text = ? AND clients.birth_year = ?)")
+		args = append(args, searchText, *birthYear)
+	}
+	if phone != nil && *phone != "" {
+		conds = append(conds, "clients.phone = ?")
+		args = append(args, *phone)
+	}
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	var ids []string
+	err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.team_id = ?", teamID).
+		Where(strings.Join(conds, " OR "), args...).Order("clients.id").Limit(20).Pluck("clients.id", &ids).Error
+	return ids, mapErr(err, "duplicate candidates")
+}
+
+// UpdateClient applies column changes to a visible client and records an event.
+func (s *Store) UpdateClient(ctx context.Context, sc Scope, id string, set map[string]any, by, kind string, detail map[string]any) (model.Client, error) {
+	err := s.Tx(ctx, func(tx *Store) error {
+		cur, err := tx.ClientByID(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		set["updated_at"] = now
+		set["last_activity_at"] = now
+		g, f, p := cur.GivenName, cur.FamilyName, cur.Pseudonym
+		if v, ok := set["given_name"].(string); ok {
+			g = v
+		}
+		if v, ok := set["family_name"].(string); ok {
+			f = v
+		}
+		if v, ok := set["pseudonym"].(string); ok {
+			p = v
+		}
+		set["search_text"] = SearchText(g, f, p)
+		if err := tx.q(ctx).Model(&model.Client{}).Where("id = ?", id).Updates(set).Error; err != nil {
+			return mapErr(err, "update client")
+		}
+		return tx.AddClientEvent(ctx, id, by, kind, detail)
+	})
+	if err != nil {
+		return model.Client{}, err
+	}
+	return s.ClientByID(ctx, sc, id)
+}
+
+// AssignClient ends the current assignment and starts a new one (chwID nil
+// leaves the client unassigned). The old CHW's scope no longer matches the
+// row, so their access ends with this transaction.
+func (s *Store) AssignClient(ctx context.Context, sc Scope, id string, chwID *string, by string) (model.Client, error) {
+	err := s.Tx(ctx, func(tx *Store) error {
+		cur, err := tx.ClientByID(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if err := tx.q(ctx).Model(&model.ClientAssignment{}).Where("client_id = ? AND ended_at IS NULL", id).
+			Updates(map[string]any{"ended_at": now, "updated_at": now}).Error; err != nil {
+			return mapErr(err, "end assignment")
+		}
+		a := model.ClientAssignment{ID: NewID(), ClientID: id, CHWID: chwID, AssignedBy: by, StartedAt: now}
+		if err := tx.q(ctx).Create(&a).Error; err != nil {
+			return mapErr(err, "new assignment")
+		}
+		if err := tx.q(ctx).Model(&model.Client{}).Where("id = ?", id).
+			Updates(map[string]any{"assigned_chw_id": chwID, "updated_at": now, "last_activity_at": now}).Error; err != nil {
+			return mapErr(err, "assign client")
+		}
+		from, to := "", ""
+		if cur.AssignedCHWID != nil {
+			from = *cur.AssignedCHWID
+		}
+		if chwID != nil {
+			to = *chwID
+		}
+		return tx.AddClientEvent(ctx, id, by, "assigned", map[string]any{"from": from, "to": to})
+	})
+	if err != nil {
+		return model.Client{}, err
+	}
+	return s.ClientByID(ctx, sc, id)
+}
+
+// Assignments returns the history of who followed a client, oldest first.
+func (s *Store) Assignments(ctx context.Context, clientID string) ([]model.ClientAssignment, error) {
+	var out []model.ClientAssignment
+	err := s.q(ctx).Where("client_id = ?", clientID).Order("started_at, id").Find(&out).Error
+	return out, mapErr(err, "assignments")
+}
+
+// TouchClient moves a client's last activity forward (never back).
+func (s *Store) TouchClient(ctx context.Context, clientID string, at time.Time) error {
+	err := s.q(ctx).Model(&model.Client{}).Where("id = ? AND last_activity_at < ?", clientID, at).
+		Update("last_activity_at", at).Error
+	return mapErr(err, "touch client")
+}
+
+// UsersOfTeam lists enabled users of a team with a role.
+func (s *Store) UsersOfTeam(ctx context.Context, teamID, role string) ([]model.User, error) {
+	var out []model.User
+	err := s.q(ctx).Model(&model.User{}).
+		Where("role = ? AND disabled_at IS NULL AND id IN (?)", role,
+			s.q(ctx).Model(&model.TeamMembership{}).Select("user_id").Where("team_id = ?", teamID)).
+		Order("name, id").Find(&out).Error
+	return out, mapErr(err, "users of team")
+}
+
+// UserNames maps user ids to names (for timelines and lists).
+func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []model.User
+	if err := s.q(ctx).Select("id, name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "user names")
+	}
+	for _, u := range rows {
+		out[u.ID] = u.Name
+	}
+	return out, nil
+}
+
+// NeighbourhoodTeam returns the team a neighbourhood belongs to.
+func (s *Store) NeighbourhoodTeam(ctx context.Context, id string) (string, error) {
+	var team string
+	err := s.q(ctx).Table("neighbourhoods").Joins("JOIN municipalities ON municipalities.id = neighbourhoods.municipality_id").
+		Where("neighbourhoods.id = ?", id).Pluck("municipalities.team_id", &team).Error
+	if err == nil && team == "" {
+		return "", ErrNotFound
+	}
+	return team, mapErr(err, "neighbourhood team")
+}
+
+// Backdate sets when a client was created and last active, for demo data
+// and imports of existing caseloads.
+func (s *Store) Backdate(ctx context.Context, clientID string, created time.Time) error {
+	err := s.q(ctx).Model(&model.Client{}).Where("id = ?", clientID).
+		Updates(map[string]any{"created_at": created, "updated_at": created, "last_activity_at": created}).Error
+	if err == nil {
+		err = s.q(ctx).Model(&model.ClientEvent{}).Where("client_id = ? AND kind = 'created'", clientID).Update("created_at", created).Error
+	}
+	if err == nil {
+		err = s.q(ctx).Model(&model.ClientAssignment{}).Where("client_id = ?", clientID).Update("started_at", created).Error
+	}
+	if err == nil {
+		err = s.q(ctx).Model(&model.Consent{}).Where("client_id = ?", clientID).Update("given_at", created).Error
+	}
+	return mapErr(err, "backdate client")
+}
+
+// CountClients counts every client (demo seeding checks it).
+func (s *Store) CountClients(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(&model.Client{}).Count(&n).Error
+	return n, mapErr(err, "count clients")
+}
