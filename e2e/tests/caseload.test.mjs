@@ -1,0 +1,131 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { launch, phonePage, signIn, startServer } from '../harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function axe(page, where) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${where}`);
+}
+
+async function signInAs(email) {
+  const ctx = await phonePage(browser);
+  await ctx.page.goto(server.base + '/');
+  await ctx.page.getByLabel('Taal').selectOption('en');
+  await signIn(ctx.page, email);
+  await ctx.page.getByTestId('user-name').waitFor();
+  return ctx;
+}
+
+async function noHorizontalScroll(page, where) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 360, `${where} is ${w}px wide at 360px`);
+}
+
+describe('caseload', () => {
+  let clientURL;
+
+  it('a CHW creates a client, logs a visit with a barrier, and sees it on the timeline', async () => {
+    const { context, page, problems } = await signInAs('chw.gent1@example.org');
+    try {
+      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.getByRole('heading', { name: 'My caseload', level: 1 }).waitFor();
+      assert.ok((await page.locator('.client-link').count()) > 5, 'the demo caseload is listed');
+      await noHorizontalScroll(page, 'caseload');
+      await axe(page, 'caseload');
+
+      await page.getByRole('link', { name: 'New client' }).click();
+      await page.getByRole('heading', { name: 'New client', level: 1 }).waitFor();
+      // A bad phone number is named next to its field, and nothing is saved.
+      await page.getByLabel('First name').fill('Zora');
+      await page.getByLabel('Last name').fill('Testperson');
+      await page.getByLabel('Phone').fill('12');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('#cf-phone-error').waitFor();
+      assert.equal(await page.getByLabel('Phone').getAttribute('aria-invalid'), 'true');
+      await page.getByLabel('Phone').fill('0470 99 88 77');
+      await page.getByLabel('Birth year').fill('1991');
+      await page.getByLabel('Global medical file held by a GP').check();
+      await axe(page, 'new client form');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: 'Zora Testperson', level: 1 }).waitFor();
+      clientURL = page.url();
+      assert.match(await page.locator('main').innerText(), /\+32470998877/);
+
+      // Log a visit on the phone: mode, minutes, a barrier, one tap to save.
+      await page.getByText('Street', { exact: true }).click();
+      await page.getByText('45', { exact: true }).click();
+      await page.getByLabel('Detect barriers').check();
+      await page.getByRole('button', { name: 'Add a barrier' }).click();
+      await page.locator('#vb-cat-0').selectOption('financial');
+      await page.locator('#vb-detail-0').fill('cannot advance the GP fee');
+      await page.getByLabel('Note').fill('Met at the market.');
+      await noHorizontalScroll(page, 'client page');
+      await page.getByRole('button', { name: 'Save visit' }).click();
+      await page.getByText('Visit saved.').waitFor();
+
+      const timeline = page.locator('.timeline');
+      await timeline.getByText('Visit (Street), 45 min').waitFor();
+      await timeline.getByText(/Barrier found: Cost of care/).waitFor();
+      await timeline.getByText('Met at the market.').waitFor();
+      await page.locator('section', { hasText: 'Barriers to care' }).getByText('cannot advance the GP fee').waitFor();
+
+      // Consent for SMS reminders.
+      await page.getByRole('button', { name: /Record consent: Reminders by SMS/ }).click();
+      await page.getByRole('button', { name: /Withdraw: Reminders by SMS/ }).waitFor();
+      await axe(page, 'client page');
+      assert.deepEqual(problems.filter((p) => !/Failed to load resource: .*422/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a coordinator transfers the client and the first CHW can no longer open it', async () => {
+    assert.ok(clientURL, 'the previous test created a client');
+    const coord = await signInAs('coordinator.gent@example.org');
+    try {
+      await coord.page.goto(clientURL);
+      await coord.page.getByRole('heading', { name: 'Zora Testperson', level: 1 }).waitFor();
+      await coord.page.getByLabel('Followed by').selectOption({ label: 'Youssef El Amrani' });
+      await coord.page.getByRole('button', { name: 'Assign', exact: true }).click();
+      await coord.page.getByText('Now followed by Youssef El Amrani.').waitFor();
+      await coord.page.locator('.timeline').getByText('Now followed by Youssef El Amrani').waitFor();
+      await coord.page.getByRole('navigation').getByRole('link', { name: 'Team board' }).click();
+      await coord.page.getByRole('heading', { name: 'Team board', level: 1 }).waitFor();
+      await coord.page.getByRole('heading', { name: /Unassigned clients/ }).waitFor();
+      await noHorizontalScroll(coord.page, 'team board');
+      await axe(coord.page, 'team board');
+    } finally {
+      await coord.context.close();
+    }
+    const chw = await signInAs('chw.gent1@example.org');
+    try {
+      await chw.page.goto(clientURL);
+      await chw.page.getByRole('heading', { name: 'Client not found', level: 1 }).waitFor();
+      assert.equal(await chw.page.getByText('Zora').count(), 0);
+    } finally {
+      await chw.context.close();
+    }
+    const chw2 = await signInAs('chw.gent2@example.org');
+    try {
+      await chw2.page.goto(clientURL);
+      await chw2.page.getByRole('heading', { name: 'Zora Testperson', level: 1 }).waitFor();
+    } finally {
+      await chw2.context.close();
+    }
+  });
+});
