@@ -408,3 +408,24 @@ func neighbourhoodOf(t *testing.T, api *testutil.API, slug string) string {
 	t.Fatalf("no neighbourhood in %s", slug)
 	return ""
 }
+
+// A failed audit write is logged and counted, and the read is still served.
+func TestAuditFailureDoesNotBlockReads(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		id := newClient(t, api, chw, map[string]any{"given_name": "Audited", "family_name": "Person"})
+		if err := api.DB.Gorm.Exec("DROP TABLE audit_events").Error; err != nil {
+			t.Fatal(err)
+		}
+		if r := api.Do("GET", "/api/v1/clients/"+id, nil, api.Bearer(chw)); r.Status != 200 {
+			t.Fatalf("read with audit down: %d %s", r.Status, r.Body)
+		}
+		m := string(api.Do("GET", "/metrics", nil, nil).Body)
+		if !strings.Contains(m, "brug_audit_write_failures_total 1") {
+			t.Fatalf("audit failure not counted:\n%s", m)
+		}
+		if logs := api.Log.String(); !strings.Contains(logs, "audit write failed") || strings.Contains(logs, "Audited") {
+			t.Fatalf("audit failure log: %s", logs)
+		}
+	})
+}

@@ -90,11 +90,11 @@ func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page
 		q = q.Where("clients.status = ?", f.Status)
 	}
 	if f.Q != "" {
-		p := likePattern(f.Q)
 		if f.Phone != "" {
-			q = q.Where("(clients.search_text LIKE ? ESCAPE '\\' OR clients.phone = ?)", p, f.Phone)
+			// A phone number is looked up exactly, on the (team_id, phone) index.
+			q = q.Where("clients.phone = ?", f.Phone)
 		} else {
-			q = q.Where("clients.search_text LIKE ? ESCAPE '\\'", p)
+			q = q.Where("clients.search_text LIKE ? ESCAPE '\\'", likePattern(f.Q))
 		}
 	}
 	if f.Cursor != "" {
