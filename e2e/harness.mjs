@@ -6,7 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PASSWORD = 'demo-brug-2026';
@@ -93,4 +95,31 @@ export async function signIn(page, email, password = PASSWORD) {
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(password);
   await page.locator('form button[type=submit]').click();
+}
+
+/** Fails on any serious or critical axe-core violation. */
+export async function axe(page, where) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${where}`);
+}
+
+/** Fails when the page scrolls sideways on a 360 px phone. */
+export async function noHorizontalScroll(page, where = 'page') {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 360, `${where} is ${w}px wide at a 360px viewport`);
+}
+
+/** Starts the server and the browser for a test file, and stops both after it. */
+export function suite(before, after) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,40 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import { launch, phonePage, signIn, startServer } from '../harness.mjs';
+import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
 
-let server;
-let browser;
+const env = suite(before, after);
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function axe(page, where) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${where}`);
-}
 
 async function signInAs(email) {
-  const ctx = await phonePage(browser);
-  await ctx.page.goto(server.base + '/');
+  const ctx = await phonePage(env.browser);
+  await ctx.page.goto(env.server.base + '/');
   await ctx.page.getByLabel('Taal').selectOption('en');
   await signIn(ctx.page, email);
   await ctx.page.getByTestId('user-name').waitFor();
   return ctx;
 }
 
-async function noHorizontalScroll(page, where) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(w <= 360, `${where} is ${w}px wide at 360px`);
-}
 
 describe('caseload', () => {
   let clientURL;

@@ -1,20 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import { launch, phonePage, signIn, startServer } from '../harness.mjs';
+import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = suite(before, after);
 
 const accounts = [
   { email: 'chw.gent1@example.org', name: 'Hanne Peeters', role: { nl: 'Gezondheidswerker', en: 'Community health worker' }, scope: 'Gent',
@@ -35,23 +23,14 @@ async function navLabels(page) {
   return (await page.getByRole('navigation').getByRole('link').allInnerTexts()).map((s) => s.trim());
 }
 
-async function noHorizontalScroll(page) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(w <= 360, `page is ${w}px wide at a 360px viewport`);
-}
 
-async function axe(page, where) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe on ${where}`);
-}
 
 describe('sign-in shell', () => {
   for (const acc of accounts) {
     it(`${acc.email}: sign in, see who and what, switch language, reload, sign out`, async () => {
-      const { context, page, problems } = await phonePage(browser);
+      const { context, page, problems } = await phonePage(env.browser);
       try {
-        await page.goto(server.base + '/');
+        await page.goto(env.server.base + '/');
         await page.locator('#email').waitFor();
         // The browser locale is nl-BE and nothing is stored: Dutch.
         assert.equal(await page.locator('html').getAttribute('lang'), 'nl');
@@ -117,9 +96,9 @@ describe('sign-in shell', () => {
   }
 
   it('a wrong password shows an error next to the form, in the chosen language', async () => {
-    const { context, page, problems } = await phonePage(browser);
+    const { context, page, problems } = await phonePage(env.browser);
     try {
-      await page.goto(server.base + '/');
+      await page.goto(env.server.base + '/');
       await page.getByLabel('Taal').selectOption('fr');
       await signIn(page, 'chw.gent1@example.org', 'wrong-password');
       const alert = page.getByRole('alert');
@@ -133,9 +112,9 @@ describe('sign-in shell', () => {
   });
 
   it('without a choice, the interface follows the profile language', async () => {
-    const { context, page } = await phonePage(browser);
+    const { context, page } = await phonePage(env.browser);
     try {
-      await page.goto(server.base + '/');
+      await page.goto(env.server.base + '/');
       await signIn(page, 'chw.liege1@example.org');
       await page.getByTestId('user-name').waitFor();
       assert.equal(await page.getByTestId('user-role').innerText(), 'Agent de santé communautaire');
@@ -146,9 +125,9 @@ describe('sign-in shell', () => {
   });
 
   it('the login form works with the keyboard alone', async () => {
-    const { context, page } = await phonePage(browser);
+    const { context, page } = await phonePage(env.browser);
     try {
-      await page.goto(server.base + '/');
+      await page.goto(env.server.base + '/');
       await page.locator('#email').waitFor();
       await page.keyboard.press('Tab'); // language switcher
       await page.keyboard.press('Tab');
@@ -164,9 +143,9 @@ describe('sign-in shell', () => {
   });
 
   it('the admin sees the users list and can create and disable an account', async () => {
-    const { context, page, problems } = await phonePage(browser);
+    const { context, page, problems } = await phonePage(env.browser);
     try {
-      await page.goto(server.base + '/');
+      await page.goto(env.server.base + '/');
       await page.getByLabel('Taal').selectOption('en');
       await signIn(page, 'admin@example.org');
       await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();

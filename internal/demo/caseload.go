@@ -155,17 +155,9 @@ func SeedCaseload(ctx context.Context, st *store.Store) (int, error) {
 					DurationMinutes: 15 + 15*rng.IntN(6), Missions: string(missions), Topics: string(tp), Note: ""}
 				var barriers []model.Barrier
 				if rng.IntN(2) == 0 {
-					b := model.Barrier{ClientID: c.ID, Category: pick(codes["barrier_categories"]), Status: pick(model.BarrierStatuses),
+					b := model.Barrier{ClientID: c.ID, Category: pick(codes["barrier_categories"]), Status: "open",
 						DetectedAt: visit.VisitedAt, CreatedBy: actor}
-					t := visit.VisitedAt.Add(72 * time.Hour)
-					switch b.Status {
-					case "addressed":
-						b.AddressedAt = &t
-					case "resolved":
-						b.ResolvedAt = &t
-					case "signalled":
-						b.SignalledAt = &t
-					}
+					b.SetStatus(pick(model.BarrierStatuses), visit.VisitedAt.Add(72*time.Hour))
 					barriers = append(barriers, b)
 				}
 				if err := st.CreateVisit(ctx, &visit, barriers); err != nil {

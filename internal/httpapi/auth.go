@@ -43,16 +43,26 @@ func (s *Server) login(c echo.Context) error {
 	return s.writeSession(c, sess)
 }
 
-func (s *Server) refresh(c echo.Context) error {
+// presentedRefreshToken reads the refresh token from the body, or else from
+// the web app's cookie.
+func presentedRefreshToken(c echo.Context) (string, error) {
 	var req refreshRequest
 	if err := bindJSON(c, &req); err != nil {
-		return err
+		return "", err
 	}
-	token := req.RefreshToken
-	if token == "" {
-		if ck, err := c.Cookie(refreshCookie); err == nil {
-			token = ck.Value
-		}
+	if req.RefreshToken != "" {
+		return req.RefreshToken, nil
+	}
+	if ck, err := c.Cookie(refreshCookie); err == nil {
+		return ck.Value, nil
+	}
+	return "", nil
+}
+
+func (s *Server) refresh(c echo.Context) error {
+	token, err := presentedRefreshToken(c)
+	if err != nil {
+		return err
 	}
 	sess, err := s.svc.Refresh(c.Request().Context(), token)
 	if err != nil {
@@ -63,15 +73,9 @@ func (s *Server) refresh(c echo.Context) error {
 }
 
 func (s *Server) logout(c echo.Context) error {
-	var req refreshRequest
-	if err := bindJSON(c, &req); err != nil {
+	token, err := presentedRefreshToken(c)
+	if err != nil {
 		return err
-	}
-	token := req.RefreshToken
-	if token == "" {
-		if ck, err := c.Cookie(refreshCookie); err == nil {
-			token = ck.Value
-		}
 	}
 	// A bearer token also identifies the session, for API clients that
 	// kept no refresh token.

@@ -209,6 +209,19 @@ type Barrier struct {
 	UpdatedAt   time.Time
 }
 
+// SetStatus moves a barrier to status and stamps when it happened.
+func (b *Barrier) SetStatus(status string, at time.Time) {
+	b.Status = status
+	switch status {
+	case "addressed":
+		b.AddressedAt = &at
+	case "resolved":
+		b.ResolvedAt = &at
+	case "signalled":
+		b.SignalledAt = &at
+	}
+}
+
 type ClientEvent struct {
 	ID        string `gorm:"primaryKey"`
 	ClientID  string

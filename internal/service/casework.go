@@ -142,22 +142,11 @@ func (s *Service) checkBarrier(ctx context.Context, field string, b BarrierInput
 func newBarrier(in BarrierInput, clientID, by string, now time.Time) model.Barrier {
 	b := model.Barrier{ClientID: clientID, Category: in.Category, Detail: strings.TrimSpace(in.Detail), Status: "open", DetectedAt: now, CreatedBy: by}
 	if in.Status != "" && in.Status != "open" {
-		setBarrierStatus(&b, in.Status, now)
+		b.SetStatus(in.Status, now)
 	}
 	return b
 }
 
-func setBarrierStatus(b *model.Barrier, status string, now time.Time) {
-	b.Status = status
-	switch status {
-	case "addressed":
-		b.AddressedAt = &now
-	case "resolved":
-		b.ResolvedAt = &now
-	case "signalled":
-		b.SignalledAt = &now
-	}
-}
 
 // LogVisit records a visit, with the barriers found during it.
 func (s *Service) LogVisit(ctx context.Context, p *Principal, clientID string, in VisitInput) (VisitView, error) {
@@ -334,7 +323,7 @@ func (s *Service) UpdateBarrier(ctx context.Context, p *Principal, clientID, bar
 				Extra:  map[string]any{"allowed": allowed}}
 		}
 		next := b
-		setBarrierStatus(&next, *status, s.Store.Now())
+		next.SetStatus(*status, s.Store.Now())
 		set["status"], set["addressed_at"], set["resolved_at"], set["signalled_at"] = next.Status, next.AddressedAt, next.ResolvedAt, next.SignalledAt
 		if *status == "open" {
 			set["resolved_at"] = nil
