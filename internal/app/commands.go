@@ -149,15 +149,22 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	return hs.Shutdown(sctx)
 }
 
-// housekeeping removes refresh tokens that expired a day ago, hourly.
+// housekeeping runs the time-based rules (chase tasks, referral expiry) and
+// removes refresh tokens that expired a day ago, every ten minutes. Several
+// processes may run it at once: the rules never duplicate their work.
 func housekeeping(ctx context.Context, svc *service.Service) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
 		if n, err := svc.Store.DeleteExpiredTokens(ctx, svc.Store.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			svc.Log.Warn("housekeeping failed", "err", err)
 		} else if n > 0 {
 			svc.Log.Info("expired refresh tokens removed", "count", n)
+		}
+		if tasks, expired, err := svc.RunRules(ctx, svc.Store.Now()); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("task rules failed", "err", err)
+		} else if tasks+expired > 0 {
+			svc.Log.Info("task rules ran", "tasks_created", tasks, "referrals_expired", expired)
 		}
 		select {
 		case <-ctx.Done():

@@ -22,6 +22,7 @@ const (
 	KindNotFound     Kind = "not_found"
 	KindMethod       Kind = "method_not_allowed"
 	KindConflict     Kind = "conflict"
+	KindGone         Kind = "gone"
 	KindTooLarge     Kind = "too_large"
 	KindUnsupported  Kind = "unsupported_media_type"
 	KindRateLimited  Kind = "rate_limited"
@@ -37,6 +38,7 @@ var statusOf = map[Kind]int{
 	KindNotFound:     http.StatusNotFound,
 	KindMethod:       http.StatusMethodNotAllowed,
 	KindConflict:     http.StatusConflict,
+	KindGone:         http.StatusGone,
 	KindTooLarge:     http.StatusRequestEntityTooLarge,
 	KindUnsupported:  http.StatusUnsupportedMediaType,
 	KindRateLimited:  http.StatusTooManyRequests,
@@ -52,6 +54,7 @@ var titleOf = map[Kind]string{
 	KindNotFound:     "Not found",
 	KindMethod:       "Method not allowed",
 	KindConflict:     "Conflict",
+	KindGone:         "No longer available",
 	KindTooLarge:     "Request too large",
 	KindUnsupported:  "Unsupported media type",
 	KindRateLimited:  "Too many requests",

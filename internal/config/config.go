@@ -34,6 +34,7 @@ type Config struct {
 	DBMaxOpenConns int
 	HashSlots      int
 	TrustedProxies []netip.Prefix
+	ReferralExpiry time.Duration
 }
 
 // Production reports whether the stricter production rules apply.
@@ -80,6 +81,7 @@ func FromMap(env map[string]string) (*Config, error) {
 		RefreshTTL:     p.duration("BRUG_REFRESH_TTL", 14*24*time.Hour, time.Hour, 90*24*time.Hour),
 		DBMaxOpenConns: p.integer("BRUG_DB_MAX_OPEN_CONNS", 20, 1, 500),
 		HashSlots:      p.integer("BRUG_HASH_SLOTS", 4, 1, 64),
+		ReferralExpiry: p.duration("BRUG_REFERRAL_EXPIRY", 30*24*time.Hour, 24*time.Hour, 365*24*time.Hour),
 	}
 	defFormat := "text"
 	if c.Env == "production" {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -89,6 +90,38 @@ var matrix = map[string]outcome{
 	"GET /api/v1/clients/:id/consents":               record(200),
 	"POST /api/v1/clients/:id/consents":              record(422),
 	"DELETE /api/v1/clients/:id/consents/:purpose":   record(204),
+
+	"GET /api/v1/providers":                        only(200, chw, coord),
+	"POST /api/v1/providers":                       only(422, coord),
+	"PATCH /api/v1/providers/:provider":            only(422, coord),
+	"POST /api/v1/providers/import":                only(415, coord),
+	"GET /api/v1/referrals":                        only(200, chw, coord),
+	"POST /api/v1/referrals":                       only(422, chw, coord),
+	"GET /api/v1/referrals/:referral":              record(200),
+	"PATCH /api/v1/referrals/:referral":            record(200),
+	"POST /api/v1/referrals/:referral/transitions": record(422),
+	"POST /api/v1/referrals/:referral/link":        record(201),
+	"GET /api/v1/appointments":                     only(200, chw, coord),
+	"POST /api/v1/appointments":                    only(422, chw, coord),
+	"GET /api/v1/appointments/:appointment":        record(200),
+	"PATCH /api/v1/appointments/:appointment":      record(200),
+	"GET /api/v1/tasks":                            only(200, chw, coord),
+	"POST /api/v1/tasks":                           only(422, chw, coord),
+	"PATCH /api/v1/tasks/:task":                    record(200),
+	"POST /api/v1/calendar/token":                  only(201, chw, coord),
+	"DELETE /api/v1/calendar/token":                only(204, chw, coord),
+	"GET /api/v1/calendar/:file":                   everyone(404),
+	"GET /api/v1/public/referral-links/:token":     everyone(404),
+	"POST /api/v1/public/referral-links/:token":    everyone(422),
+}
+
+var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks)/:id`)
+
+var paramNames = map[string]string{
+	"/api/v1/providers/:id":    "/api/v1/providers/:provider",
+	"/api/v1/referrals/:id":    "/api/v1/referrals/:referral",
+	"/api/v1/appointments/:id": "/api/v1/appointments/:appointment",
+	"/api/v1/tasks/:id":        "/api/v1/tasks/:task",
 }
 
 // catchAll routes serve the SPA and unknown API paths.
@@ -102,15 +135,31 @@ func TestAuthorizationMatrix(t *testing.T) {
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Matrix", "family_name": "Client"})
 		visit := api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/visits", map[string]any{"mode": "home", "duration_minutes": 30,
 			"barriers": []map[string]any{{"category": "financial"}}}, api.Bearer(chw)).JSON(t)
+		prov := api.Do(http.MethodPost, "/api/v1/providers", map[string]any{"name": "Dr. Matrix", "type": "gp"}, api.Bearer(coord)).JSON(t)["id"].(string)
+		ref := api.Do(http.MethodPost, "/api/v1/referrals", map[string]any{"client_id": cl, "provider_id": prov, "reason": "GMD", "send": true}, api.Bearer(chw)).JSON(t)["id"].(string)
+		appt := api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-01-07T10:00"}, api.Bearer(chw)).JSON(t)["id"].(string)
+		task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
 		ids := map[string]string{
-			":id":         cl,
-			":visit_id":   visit["id"].(string),
-			":barrier_id": visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
-			":purpose":    "research",
+			":id":          cl,
+			":visit_id":    visit["id"].(string),
+			":barrier_id":  visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
+			":purpose":     "research",
+			":provider":    prov,
+			":referral":    ref,
+			":appointment": appt,
+			":task":        task,
+			":file":        "not-a-token.ics",
+			":token":       "not-a-token",
 		}
 		var keys []string
 		for _, r := range api.Server.E.Routes() {
-			key := r.Method + " " + r.Path
+			key := r.Method + " " + namedParam.ReplaceAllStringFunc(r.Path, func(m string) string {
+				// /api/v1/referrals/:id -> /api/v1/referrals/:referral, to pick the right id.
+				if k, ok := paramNames[m]; ok {
+					return k
+				}
+				return m
+			})
 			if catchAll[key] || strings.HasPrefix(r.Path, "/api/*") {
 				continue
 			}

@@ -178,16 +178,18 @@ func (s *Server) require(perm string) echo.MiddlewareFunc {
 	}
 }
 
-// clientInScope answers 404 unless the :id client is visible to the caller.
-func (s *Server) clientInScope(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := pathID(c)
-		if err != nil {
-			return err
+// inScope answers 404 unless the :id record is visible to the caller.
+func (s *Server) inScope(kind string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id, err := pathID(c)
+			if err != nil {
+				return err
+			}
+			if err := s.svc.CheckVisible(c.Request().Context(), principal(c), kind, id); err != nil {
+				return err
+			}
+			return next(c)
 		}
-		if err := s.svc.CheckClientVisible(c.Request().Context(), principal(c), id); err != nil {
-			return err
-		}
-		return next(c)
 	}
 }

@@ -67,6 +67,34 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/clients/:id/consents", SignedIn, s.listConsents},
 		{http.MethodPost, "/api/v1/clients/:id/consents", SignedIn, s.giveConsent},
 		{http.MethodDelete, "/api/v1/clients/:id/consents/:purpose", SignedIn, s.withdrawConsent},
+
+		{http.MethodGet, "/api/v1/providers", auth.PermProvidersRead, s.listProviders},
+		{http.MethodPost, "/api/v1/providers", auth.PermProvidersManage, s.createProvider},
+		{http.MethodPatch, "/api/v1/providers/:id", auth.PermProvidersManage, s.patchProvider},
+		{http.MethodPost, "/api/v1/providers/import", auth.PermProvidersManage, s.importProviders},
+
+		{http.MethodGet, "/api/v1/referrals", auth.PermClientsReadOwn, s.listReferrals},
+		{http.MethodPost, "/api/v1/referrals", auth.PermClientsWriteOwn, s.createReferral},
+		{http.MethodGet, "/api/v1/referrals/:id", SignedIn, s.getReferral},
+		{http.MethodPatch, "/api/v1/referrals/:id", SignedIn, s.patchReferral},
+		{http.MethodPost, "/api/v1/referrals/:id/transitions", SignedIn, s.transitionReferral},
+		{http.MethodPost, "/api/v1/referrals/:id/link", SignedIn, s.referralLink},
+
+		{http.MethodGet, "/api/v1/appointments", auth.PermClientsReadOwn, s.listAppointments},
+		{http.MethodPost, "/api/v1/appointments", auth.PermClientsWriteOwn, s.createAppointment},
+		{http.MethodGet, "/api/v1/appointments/:id", SignedIn, s.getAppointment},
+		{http.MethodPatch, "/api/v1/appointments/:id", SignedIn, s.patchAppointment},
+
+		{http.MethodGet, "/api/v1/tasks", auth.PermClientsReadOwn, s.listTasks},
+		{http.MethodPost, "/api/v1/tasks", auth.PermClientsWriteOwn, s.createTask},
+		{http.MethodPatch, "/api/v1/tasks/:id", SignedIn, s.patchTask},
+
+		{http.MethodPost, "/api/v1/calendar/token", auth.PermClientsReadOwn, s.newCalendarToken},
+		{http.MethodDelete, "/api/v1/calendar/token", auth.PermClientsReadOwn, s.revokeCalendarToken},
+		{http.MethodGet, "/api/v1/calendar/:file", Public, s.calendarFeed},
+
+		{http.MethodGet, "/api/v1/public/referral-links/:token", Public, s.publicLink},
+		{http.MethodPost, "/api/v1/public/referral-links/:token", Public, s.answerLink},
 		{http.MethodGet, "/api/v1/funds", auth.PermReferenceRead, s.listFunds},
 		{http.MethodGet, "/api/v1/reference/taxonomy", auth.PermReferenceRead, s.taxonomy},
 	}
@@ -82,10 +110,12 @@ func (s *Server) routes() {
 		if r.Perm != SignedIn {
 			mw = append(mw, s.require(r.Perm))
 		}
-		if strings.HasPrefix(r.Path, "/api/v1/clients/:id") {
-			// Scope before validation: a body error must not reveal that a
-			// client outside the caller's scope exists.
-			mw = append(mw, s.clientInScope)
+		// Scope before validation: a body error must not reveal that a
+		// record outside the caller's scope exists.
+		for prefix, kind := range scopedRecords {
+			if strings.HasPrefix(r.Path, prefix) {
+				mw = append(mw, s.inScope(kind))
+			}
 		}
 		s.E.Add(r.Method, r.Path, r.handler, mw...)
 	}
@@ -93,6 +123,14 @@ func (s *Server) routes() {
 	s.E.Any("/api/*", s.apiFallback)
 	s.E.GET("/*", s.serveSPA)
 	s.E.HEAD("/*", s.serveSPA)
+}
+
+// scopedRecords maps the record routes to the kind of record their :id names.
+var scopedRecords = map[string]string{
+	"/api/v1/clients/:id":      "client",
+	"/api/v1/referrals/:id":    "referral",
+	"/api/v1/appointments/:id": "appointment",
+	"/api/v1/tasks/:id":        "task",
 }
 
 // apiFallback answers 405 (with Allow) when the path exists for other

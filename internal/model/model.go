@@ -230,3 +230,108 @@ type ClientEvent struct {
 	Detail    string // JSON object
 	CreatedAt time.Time
 }
+
+// Referral, appointment and task vocabularies.
+var (
+	ReferralUrgencies   = []string{"routine", "soon", "urgent"}
+	ReferralOutcomes    = []string{"seen", "treatment_started", "no_show", "other"}
+	AppointmentStatuses = []string{"planned", "attended", "missed", "cancelled", "rescheduled"}
+)
+
+type Provider struct {
+	ID                string `gorm:"primaryKey"`
+	TeamID            string
+	Name              string
+	Type              string
+	Address           string
+	Municipality      string
+	Phone             *string
+	Email             *string
+	Website           string
+	Languages         string // JSON array
+	SearchText        string
+	AcceptsNew        bool
+	ThirdPartyPayment bool
+	Conventioned      bool
+	Notes             string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+type Referral struct {
+	ID            string `gorm:"primaryKey"`
+	ClientID      string
+	ProviderID    *string
+	ProviderType  string
+	Reason        string
+	Urgency       string
+	BarrierIDs    string // JSON array
+	Note          string
+	Status        string
+	Outcome       string
+	DeclineReason string
+	CreatedBy     string
+	LastEventAt   time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type ReferralEvent struct {
+	ID         string `gorm:"primaryKey"`
+	ReferralID string
+	ActorID    *string
+	ActorLabel string
+	FromStatus string
+	ToStatus   string
+	Note       string
+	CreatedAt  time.Time
+}
+
+type ReferralLink struct {
+	ID         string `gorm:"primaryKey"`
+	ReferralID string
+	TokenHash  string
+	CreatedBy  string
+	ExpiresAt  time.Time
+	UsedAt     *time.Time
+	UsedAction string
+	CreatedAt  time.Time
+}
+
+type Appointment struct {
+	ID              string `gorm:"primaryKey"`
+	ClientID        string
+	ProviderID      *string
+	ReferralID      *string
+	StartsAt        time.Time
+	DurationMinutes int
+	Location        string
+	AccompaniedBy   *string
+	Status          string
+	Note            string
+	CreatedBy       string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type Task struct {
+	ID         string `gorm:"primaryKey"`
+	ClientID   string
+	AssigneeID *string
+	Kind       string
+	DueOn      string // YYYY-MM-DD in Europe/Brussels
+	DoneAt     *time.Time
+	Note       string
+	DedupeKey  *string
+	CreatedBy  *string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type CalendarToken struct {
+	ID        string `gorm:"primaryKey"`
+	UserID    string
+	TokenHash string
+	RevokedAt *time.Time
+	CreatedAt time.Time
+}

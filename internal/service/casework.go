@@ -11,6 +11,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/store"
 )
 
 // VisitEditWindow is how long the CHW may edit a visit; after it, only a
@@ -41,6 +42,16 @@ type VisitView struct {
 	Missions []string
 	Topics   []string
 	Barriers []model.Barrier
+}
+
+// decodeList reads a stored JSON list; an unreadable one is empty.
+func decodeList(raw string) []string {
+	var out []string
+	_ = json.Unmarshal([]byte(raw), &out)
+	if out == nil {
+		out = []string{}
+	}
+	return out
 }
 
 func visitView(v model.Visit, b []model.Barrier) VisitView {
@@ -146,7 +157,6 @@ func newBarrier(in BarrierInput, clientID, by string, now time.Time) model.Barri
 	}
 	return b
 }
-
 
 // LogVisit records a visit, with the barriers found during it.
 func (s *Service) LogVisit(ctx context.Context, p *Principal, clientID string, in VisitInput) (VisitView, error) {
@@ -498,6 +508,36 @@ func (s *Service) Timeline(ctx context.Context, p *Principal, clientID string) (
 			}
 		}
 		add(TimelineItem{At: e.CreatedAt, Type: e.Kind, ID: e.ID, ActorID: by, Data: data})
+	}
+	refs, err := s.Store.Referrals(ctx, p.Scope, store.ReferralFilter{ClientID: clientID, Limit: 500})
+	if err != nil {
+		return nil, nil, err
+	}
+	refByID := map[string]model.Referral{}
+	var refIDs []string
+	for _, r := range refs {
+		refByID[r.ID], refIDs = r, append(refIDs, r.ID)
+	}
+	revents, err := s.Store.ReferralEvents(ctx, refIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range revents {
+		r := refByID[e.ReferralID]
+		by := ""
+		if e.ActorID != nil {
+			by = *e.ActorID
+		}
+		add(TimelineItem{At: e.CreatedAt, Type: "referral", ID: e.ReferralID, ActorID: by, Data: map[string]any{
+			"from": e.FromStatus, "to": e.ToStatus, "note": e.Note, "by": e.ActorLabel, "provider_type": r.ProviderType, "reason": r.Reason}})
+	}
+	apps, err := s.Store.Appointments(ctx, p.Scope, store.AppointmentFilter{ClientID: clientID})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range apps {
+		add(TimelineItem{At: a.StartsAt, Type: "appointment", ID: a.ID, Data: map[string]any{
+			"status": a.Status, "location": a.Location, "starts_at_local": a.StartsAt.In(Brussels).Format("2006-01-02T15:04")}})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
 	names, err := s.Store.UserNames(ctx, dedupe(actors))

@@ -317,10 +317,23 @@ func (s *Service) visibleClient(ctx context.Context, p *Principal, id string) (m
 	return c, storeErr(err)
 }
 
-// CheckClientVisible answers NotFound unless the caller may see the client.
-func (s *Service) CheckClientVisible(ctx context.Context, p *Principal, id string) error {
-	_, err := s.visibleClient(ctx, p, id)
-	return err
+// CheckVisible answers NotFound unless the caller may see the record of a
+// kind (client, referral, appointment, task).
+func (s *Service) CheckVisible(ctx context.Context, p *Principal, kind, id string) error {
+	var err error
+	switch kind {
+	case "client":
+		_, err = s.Store.ClientByID(ctx, p.Scope, id)
+	case "referral":
+		_, err = s.Store.ReferralByID(ctx, p.Scope, id)
+	case "appointment":
+		_, err = s.Store.AppointmentByID(ctx, p.Scope, id)
+	case "task":
+		_, err = s.Store.TaskByID(ctx, p.Scope, id)
+	default:
+		return fmt.Errorf("CheckVisible: unknown kind %q", kind)
+	}
+	return storeErr(err)
 }
 
 // Client returns one client and records the read.

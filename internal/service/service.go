@@ -27,6 +27,8 @@ type Service struct {
 	RefreshTTL time.Duration
 	// AuditFailed is called when an audit write fails (a metric counts it).
 	AuditFailed func()
+	// ReferralExpiry is how long a referral may stay without news.
+	ReferralExpiry time.Duration
 }
 
 // Principal is the signed-in caller.

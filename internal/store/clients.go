@@ -176,7 +176,8 @@ func (s *Store) UpdateClient(ctx context.Context, sc Scope, id string, set map[s
 }
 
 // AssignClient ends the current assignment and starts a new one (chwID nil
-// leaves the client unassigned). The old CHW's scope no longer matches the
+// leaves the client unassigned); open tasks and future appointments the old
+// CHW would accompany move along. The old CHW's scope no longer matches the
 // row, so their access ends with this transaction.
 func (s *Store) AssignClient(ctx context.Context, sc Scope, id string, chwID *string, by string) (model.Client, error) {
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -196,6 +197,9 @@ func (s *Store) AssignClient(ctx context.Context, sc Scope, id string, chwID *st
 		if err := tx.q(ctx).Model(&model.Client{}).Where("id = ?", id).
 			Updates(map[string]any{"assigned_chw_id": chwID, "updated_at": now, "last_activity_at": now}).Error; err != nil {
 			return mapErr(err, "assign client")
+		}
+		if err := tx.moveOpenWork(ctx, id, cur.AssignedCHWID, chwID); err != nil {
+			return err
 		}
 		from, to := "", ""
 		if cur.AssignedCHWID != nil {
@@ -285,4 +289,11 @@ func (s *Store) CountClients(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.q(ctx).Model(&model.Client{}).Count(&n).Error
 	return n, mapErr(err, "count clients")
+}
+
+// ClientByIDUnscoped is for rules and public links, which act for no user.
+func (s *Store) ClientByIDUnscoped(ctx context.Context, id string) (model.Client, error) {
+	var c model.Client
+	err := s.q(ctx).Where("id = ?", id).Take(&c).Error
+	return c, mapErr(err, "client")
 }

@@ -1,0 +1,323 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/service"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+type appointmentDTO struct {
+	ID              string    `json:"id"`
+	ClientID        string    `json:"client_id"`
+	Client          *userRef  `json:"client"`
+	ProviderID      *string   `json:"provider_id"`
+	Provider        *userRef  `json:"provider"`
+	ReferralID      *string   `json:"referral_id"`
+	StartsAt        time.Time `json:"starts_at"`
+	StartsAtLocal   string    `json:"starts_at_local"`
+	DurationMinutes int       `json:"duration_minutes"`
+	Location        string    `json:"location"`
+	AccompaniedBy   *string   `json:"accompanied_by"`
+	Status          string    `json:"status"`
+	Note            string    `json:"note"`
+}
+
+func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]appointmentDTO, error) {
+	ctx := c.Request().Context()
+	var provIDs []string
+	clients := map[string]model.Client{}
+	for _, a := range apps {
+		if a.ProviderID != nil {
+			provIDs = append(provIDs, *a.ProviderID)
+		}
+		if _, ok := clients[a.ClientID]; !ok {
+			if cl, err := s.svc.Store.ClientByID(ctx, principal(c).Scope, a.ClientID); err == nil {
+				clients[a.ClientID] = cl
+			}
+		}
+	}
+	provs, err := s.svc.Store.ProvidersByID(ctx, provIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]appointmentDTO, len(apps))
+	for i, a := range apps {
+		d := appointmentDTO{ID: a.ID, ClientID: a.ClientID, ProviderID: a.ProviderID, ReferralID: a.ReferralID, StartsAt: a.StartsAt.UTC(),
+			StartsAtLocal: a.StartsAt.In(service.Brussels).Format("2006-01-02T15:04"), DurationMinutes: a.DurationMinutes,
+			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note}
+		if cl, ok := clients[a.ClientID]; ok {
+			d.Client = &userRef{cl.ID, clientName(cl)}
+		}
+		if a.ProviderID != nil {
+			d.Provider = &userRef{*a.ProviderID, provs[*a.ProviderID].Name}
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+func (s *Server) writeAppointment(c echo.Context, status int, a model.Appointment) error {
+	out, err := s.appointmentDTOs(c, []model.Appointment{a})
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out[0])
+}
+
+type appointmentRequest struct {
+	ClientID        string           `json:"client_id" validate:"omitempty,uuid"`
+	ProviderID      Nullable[string] `json:"provider_id"`
+	ReferralID      *string          `json:"referral_id" validate:"omitempty,uuid"`
+	StartsAt        *time.Time       `json:"starts_at"`
+	StartsAtLocal   *string          `json:"starts_at_local"`
+	DurationMinutes *int             `json:"duration_minutes"`
+	Location        *string          `json:"location"`
+	AccompaniedBy   Nullable[string] `json:"accompanied_by"`
+	Note            *string          `json:"note"`
+	Status          *string          `json:"status"`
+}
+
+func (r appointmentRequest) input() (service.AppointmentInput, error) {
+	var f apperr.Fields
+	for name, n := range map[string]Nullable[string]{"provider_id": r.ProviderID, "accompanied_by": r.AccompaniedBy} {
+		if n.Value != nil && uuid.Validate(*n.Value) != nil {
+			f.Add(name, "uuid", "Must be a UUID.")
+		}
+	}
+	return service.AppointmentInput{ClientID: r.ClientID, ProviderID: nullable(r.ProviderID), ReferralID: r.ReferralID, StartsAt: r.StartsAt,
+		StartsAtLocal: r.StartsAtLocal, DurationMinutes: r.DurationMinutes, Location: r.Location, AccompaniedBy: nullable(r.AccompaniedBy),
+		Note: r.Note, Status: r.Status}, f.Err()
+}
+
+func (s *Server) createAppointment(c echo.Context) error {
+	var req appointmentRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.ClientID == "" {
+		return apperr.Validation("client_id", "required", "Which client is the appointment for?")
+	}
+	if req.Status != nil {
+		return apperr.Validation("status", "read_only", "A new appointment is planned.")
+	}
+	in, err := req.input()
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.CreateAppointment(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return s.writeAppointment(c, http.StatusCreated, a)
+}
+
+func (s *Server) patchAppointment(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req appointmentRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.ClientID != "" || req.ReferralID != nil {
+		return apperr.Validation("client_id", "read_only", "The client and referral of an appointment do not change.")
+	}
+	in, err := req.input()
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.UpdateAppointment(c.Request().Context(), principal(c), id, in)
+	if err != nil {
+		return err
+	}
+	return s.writeAppointment(c, http.StatusOK, a)
+}
+
+func (s *Server) getAppointment(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.Appointment(c.Request().Context(), principal(c), id)
+	if err != nil {
+		return err
+	}
+	return s.writeAppointment(c, http.StatusOK, a)
+}
+
+// parseDay reads a YYYY-MM-DD (Brussels midnight) or an RFC 3339 time.
+func parseDay(v string) (time.Time, bool) {
+	if t, err := time.ParseInLocation("2006-01-02", v, service.Brussels); err == nil {
+		return t, true
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	return t, err == nil
+}
+
+func (s *Server) listAppointments(c echo.Context) error {
+	var fields apperr.Fields
+	f := store.AppointmentFilter{ClientID: c.QueryParam("client_id"), Status: c.QueryParam("status")}
+	if f.ClientID != "" && uuid.Validate(f.ClientID) != nil {
+		fields.Add("client_id", "uuid", "Must be a UUID.")
+	}
+	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To} {
+		if v := c.QueryParam(name); v != "" {
+			t, ok := parseDay(v)
+			if !ok {
+				fields.Add(name, "date", "Must be YYYY-MM-DD or an RFC 3339 time.")
+				continue
+			}
+			*dst = &t
+		}
+	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		fields.Add("to", "range", "Must not be before from.")
+	}
+	if f.Status != "" && !strings.Contains(strings.Join(model.AppointmentStatuses, ","), f.Status) {
+		fields.Add("status", "oneof", "Must be one of: "+strings.Join(model.AppointmentStatuses, ", ")+".")
+	}
+	if err := fields.Err(); err != nil {
+		return err
+	}
+	apps, err := s.svc.Appointments(c.Request().Context(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	out, err := s.appointmentDTOs(c, apps)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(out, ""))
+}
+
+type taskDTO struct {
+	ID         string     `json:"id"`
+	ClientID   string     `json:"client_id"`
+	Client     *userRef   `json:"client"`
+	AssigneeID *string    `json:"assignee_id"`
+	Kind       string     `json:"kind"`
+	DueOn      string     `json:"due_on"`
+	DoneAt     *time.Time `json:"done_at"`
+	Note       string     `json:"note"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) []taskDTO {
+	clients := map[string]model.Client{}
+	out := make([]taskDTO, len(tasks))
+	for i, t := range tasks {
+		if _, ok := clients[t.ClientID]; !ok {
+			if cl, err := s.svc.Store.ClientByID(c.Request().Context(), principal(c).Scope, t.ClientID); err == nil {
+				clients[t.ClientID] = cl
+			}
+		}
+		out[i] = taskDTO{ID: t.ID, ClientID: t.ClientID, AssigneeID: t.AssigneeID, Kind: t.Kind, DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, CreatedAt: t.CreatedAt}
+		if cl, ok := clients[t.ClientID]; ok {
+			out[i].Client = &userRef{cl.ID, clientName(cl)}
+		}
+	}
+	return out
+}
+
+func (s *Server) listTasks(c echo.Context) error {
+	f, err := service.TaskWindow(c.QueryParam("due"), s.svc.Store.Now())
+	if err != nil {
+		return err
+	}
+	if v := c.QueryParam("client_id"); v != "" {
+		if uuid.Validate(v) != nil {
+			return apperr.Validation("client_id", "uuid", "Must be a UUID.")
+		}
+		f.ClientID = v
+	}
+	f.Mine = c.QueryParam("mine") == "true"
+	tasks, err := s.svc.Tasks(c.Request().Context(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(s.taskDTOs(c, tasks), ""))
+}
+
+type taskRequest struct {
+	ClientID string `json:"client_id" validate:"required,uuid"`
+	Kind     string `json:"kind"`
+	DueOn    string `json:"due_on" validate:"required"`
+	Note     string `json:"note"`
+}
+
+func (s *Server) createTask(c echo.Context) error {
+	var req taskRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := s.svc.CreateTask(c.Request().Context(), principal(c), req.ClientID, req.Kind, req.DueOn, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.taskDTOs(c, []model.Task{t})[0])
+}
+
+type taskPatch struct {
+	Done  *bool         `json:"done"`
+	Note  *string       `json:"note"`
+	DueOn *string       `json:"due_on"`
+	Visit *visitRequest `json:"visit"`
+}
+
+func (s *Server) patchTask(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req taskPatch
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	var visit *service.VisitInput
+	if req.Visit != nil {
+		v := req.Visit.input()
+		visit = &v
+	}
+	t, err := s.svc.UpdateTask(c.Request().Context(), principal(c), id, req.Done, req.Note, req.DueOn, visit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.taskDTOs(c, []model.Task{t})[0])
+}
+
+func (s *Server) newCalendarToken(c echo.Context) error {
+	token, err := s.svc.NewCalendarToken(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]string{"url": s.cfg.BaseURL.String() + "/api/v1/calendar/" + token + ".ics", "token": token})
+}
+
+func (s *Server) revokeCalendarToken(c echo.Context) error {
+	if err := s.svc.RevokeCalendarToken(c.Request().Context(), principal(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) calendarFeed(c echo.Context) error {
+	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok {
+		return apperr.NotFound()
+	}
+	body, err := s.svc.CalendarFeed(c.Request().Context(), token)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=300")
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", body)
+}

@@ -1,0 +1,83 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// NewCalendarToken gives the caller a fresh personal feed token, revoking
+// the previous one.
+func (s *Service) NewCalendarToken(ctx context.Context, p *Principal) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	if err := s.Store.CreateCalendarToken(ctx, p.UserID, auth.HashRefreshToken(token)); err != nil {
+		return "", err
+	}
+	s.audit(ctx, p, "calendar.token", "user", p.UserID, "")
+	return token, nil
+}
+
+// RevokeCalendarToken ends the caller's feed.
+func (s *Service) RevokeCalendarToken(ctx context.Context, p *Principal) error {
+	return s.Store.RevokeCalendarTokens(ctx, p.UserID)
+}
+
+// CalendarFeed renders the iCalendar feed of a token's CHW: their clients'
+// appointments from 30 days ago on. It names clients by first name (or
+// pseudonym) only and never says what kind of care it is.
+func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error) {
+	u, err := s.Store.CalendarUser(ctx, auth.HashRefreshToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apperr.New(apperr.KindNotFound, "This calendar link is not valid (any more).")
+	}
+	if err != nil {
+		return nil, err
+	}
+	apps, clients, err := s.Store.CHWAppointments(ctx, u.ID, s.Store.Now().Add(-30*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	first := map[string]string{}
+	for _, c := range clients {
+		first[c.ID] = c.GivenName
+		if first[c.ID] == "" {
+			first[c.ID] = c.Pseudonym
+		}
+	}
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//Brug//Appointments//EN")
+	cal.SetName("Brug")
+	cal.SetXWRCalName("Brug")
+	cal.SetXWRTimezone("Europe/Brussels")
+	for _, a := range apps {
+		e := cal.AddEvent(a.ID + "@brug")
+		e.SetDtStampTime(a.UpdatedAt)
+		e.SetStartAt(a.StartsAt)
+		e.SetEndAt(a.StartsAt.Add(time.Duration(a.DurationMinutes) * time.Minute))
+		e.SetSummary(fmt.Sprintf("Brug: %s", first[a.ClientID]))
+		if a.Location != "" {
+			e.SetLocation(a.Location)
+		}
+		switch a.Status {
+		case "cancelled", "rescheduled":
+			e.SetStatus(ics.ObjectStatusCancelled)
+		default:
+			e.SetStatus(ics.ObjectStatusConfirmed)
+		}
+	}
+	return []byte(cal.Serialize()), nil
+}

@@ -1,0 +1,149 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// ProviderLinkView is the minimum a provider sees through a link: the
+// client's first name (or pseudonym), the reason, and whom to contact.
+type ProviderLinkView struct {
+	ClientFirstName string
+	Reason          string
+	Urgency         string
+	ProviderName    string
+	CHWName         string
+	CHWEmail        string
+	ExpiresAt       time.Time
+	Status          string
+}
+
+var errBadLink = apperr.New(apperr.KindNotFound, "This link is not valid. Ask the community health worker for a new one.")
+
+func (s *Service) openLink(ctx context.Context, token string) (model.ReferralLink, model.Referral, error) {
+	if token == "" || len(token) > 100 {
+		return model.ReferralLink{}, model.Referral{}, errBadLink
+	}
+	l, err := s.Store.ReferralLinkByHash(ctx, auth.HashRefreshToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return l, model.Referral{}, errBadLink
+	}
+	if err != nil {
+		return l, model.Referral{}, err
+	}
+	if l.UsedAt != nil {
+		return l, model.Referral{}, apperr.New(apperr.KindGone, "This link was already used. Thank you — the answer reached the community health worker.")
+	}
+	if !s.Store.Now().Before(l.ExpiresAt) {
+		return l, model.Referral{}, apperr.New(apperr.KindGone, "This link has expired. Ask the community health worker for a new one.")
+	}
+	r, err := s.Store.ReferralByIDUnscoped(ctx, l.ReferralID)
+	return l, r, storeErr(err)
+}
+
+// ProviderLink shows a referral to a provider through a link (audited).
+func (s *Service) ProviderLink(ctx context.Context, token string) (ProviderLinkView, error) {
+	l, r, err := s.openLink(ctx, token)
+	if err != nil {
+		return ProviderLinkView{}, err
+	}
+	c, err := s.Store.ClientByIDUnscoped(ctx, r.ClientID)
+	if err != nil {
+		return ProviderLinkView{}, err
+	}
+	v := ProviderLinkView{ClientFirstName: c.GivenName, Reason: r.Reason, Urgency: r.Urgency, ExpiresAt: l.ExpiresAt, Status: r.Status}
+	if v.ClientFirstName == "" {
+		v.ClientFirstName = c.Pseudonym
+	}
+	if r.ProviderID != nil {
+		if ps, err := s.Store.ProvidersByID(ctx, []string{*r.ProviderID}); err == nil {
+			v.ProviderName = ps[*r.ProviderID].Name
+		}
+	}
+	chw := l.CreatedBy
+	if c.AssignedCHWID != nil {
+		chw = *c.AssignedCHWID
+	}
+	if u, err := s.Store.UserByID(ctx, chw); err == nil {
+		v.CHWName, v.CHWEmail = u.Name, u.Email
+	}
+	s.auditRecord(ctx, nil, "referral.link_opened", "referral", r.ID, r.ClientID, "")
+	return v, nil
+}
+
+// ProviderAnswer is what a provider answers through a link.
+type ProviderAnswer struct {
+	Action        string // acknowledge | accept | waitlist | decline
+	StartsAtLocal string // with accept: the appointment, Brussels time
+	Reason        string // with decline
+	Location      string
+}
+
+var linkActions = map[string]string{"acknowledge": "acknowledged", "accept": "accepted", "waitlist": "waitlisted", "decline": "declined"}
+
+// AnswerProviderLink applies a provider's answer; the link works once.
+func (s *Service) AnswerProviderLink(ctx context.Context, token string, a ProviderAnswer) error {
+	l, r, err := s.openLink(ctx, token)
+	if err != nil {
+		return err
+	}
+	to, ok := linkActions[a.Action]
+	var f apperr.Fields
+	if !ok {
+		f.Add("action", "oneof", "Must be one of: acknowledge, accept, waitlist, decline.")
+	}
+	var startsAt *time.Time
+	if a.StartsAtLocal != "" {
+		if a.Action != "accept" {
+			f.Add("starts_at_local", "unexpected", "An appointment time goes with accept.")
+		} else if t, err := ParseBrusselsLocal(a.StartsAtLocal); err != nil {
+			f.Add("starts_at_local", "invalid", "Not a Brussels time: "+err.Error()+".")
+		} else {
+			startsAt = &t
+		}
+	}
+	if a.Action == "decline" && strings.TrimSpace(a.Reason) == "" {
+		f.Add("reason", "required", "Say why you cannot take this person.")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if _, err := checkTransition(r.Status, TransitionInput{To: to, Reason: a.Reason}); err != nil {
+		return apperr.Newf(apperr.KindConflict, "This referral is %s; it cannot be answered any more.", r.Status)
+	}
+	label := "provider (link)"
+	err = s.Store.UseReferralLink(ctx, l.ID, a.Action, func(tx *store.Store) error {
+		set := map[string]any{}
+		if to == "declined" {
+			set["decline_reason"] = strings.TrimSpace(a.Reason)
+		}
+		if err := tx.TransitionReferralTx(ctx, r.ID, r.Status, to, set, nil, label, strings.TrimSpace(a.Reason)); err != nil {
+			return err
+		}
+		if startsAt == nil {
+			return nil
+		}
+		appt := model.Appointment{ClientID: r.ClientID, ProviderID: r.ProviderID, ReferralID: &r.ID, StartsAt: *startsAt,
+			DurationMinutes: 30, Location: strings.TrimSpace(a.Location), Status: "planned", CreatedBy: l.CreatedBy}
+		return tx.CreateAppointment(ctx, &appt, func(tx2 *store.Store) error {
+			return tx2.TransitionReferralTx(ctx, r.ID, "accepted", "appointment_set", nil, nil, label, "appointment from the provider")
+		})
+	})
+	switch {
+	case errors.Is(err, store.ErrUsed):
+		return apperr.New(apperr.KindGone, "This link was already used.")
+	case errors.Is(err, store.ErrConflict):
+		return apperr.New(apperr.KindConflict, "This referral changed meanwhile; it cannot be answered any more.")
+	case err != nil:
+		return err
+	}
+	s.auditRecord(ctx, nil, "referral.link_used", "referral", r.ID, r.ClientID, "action="+a.Action)
+	return nil
+}
