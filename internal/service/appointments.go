@@ -36,6 +36,11 @@ func ParseBrusselsLocal(s string) (time.Time, error) {
 	if t.Format("2006-01-02T15:04") != s {
 		return time.Time{}, errors.New("this time does not exist in Brussels (the clocks go forward)")
 	}
+	// In the repeated hour both instants read the same on the clock; take
+	// the earlier one, as a person booking "02:30" that night most likely means.
+	if earlier := t.Add(-time.Hour); earlier.In(Brussels).Format("2006-01-02T15:04") == s {
+		t = earlier
+	}
 	return t.UTC(), nil
 }
 
