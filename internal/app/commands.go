@@ -110,6 +110,9 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		if err != nil {
 			return fmt.Errorf("demo caseload: %w", err)
 		}
+		if err := demo.SeedReferrals(ctx, svc.Store); err != nil {
+			return fmt.Errorf("demo referrals: %w", err)
+		}
 		if n > 0 || clients > 0 {
 			log.Info("demo data loaded", "accounts", n, "clients", clients)
 		}
@@ -217,6 +220,9 @@ func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr
 	}
 	clients, err := demo.SeedCaseload(ctx, svc.Store)
 	if err != nil {
+		return err
+	}
+	if err := demo.SeedReferrals(ctx, svc.Store); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "demo data: %d account(s) created, %d already present; %d client(s) created\n", n, len(demo.Accounts)-n, clients)
