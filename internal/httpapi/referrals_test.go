@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -285,4 +286,17 @@ func myID(t *testing.T, api *testutil.API, email string) string {
 func brussels() *time.Location {
 	loc, _ := time.LoadLocation("Europe/Brussels")
 	return loc
+}
+
+// The example file the README points to imports as it is.
+func TestProviderImportExampleFile(t *testing.T) {
+	api := testutil.NewAPI(t, "sqlite")
+	body, err := os.ReadFile("../../api/examples/providers.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := api.Do("POST", "/api/v1/providers/import", string(body), map[string]string{"Content-Type": "text/csv; charset=utf-8", "Authorization": api.Bearer(coord)["Authorization"]})
+	if r.Status != 201 || !strings.Contains(string(r.Body), `"imported":4`) {
+		t.Fatalf("example file: %d %s", r.Status, r.Body)
+	}
 }

@@ -63,12 +63,12 @@ func TestBrusselsTimes(t *testing.T) {
 		utc   string
 		ok    bool
 	}{
-		{"2026-03-29T01:30", "2026-03-29T00:30:00Z", true},  // winter time, UTC+1
-		{"2026-03-29T02:30", "", false},                     // skipped: clocks go 02:00 -> 03:00
-		{"2026-03-29T03:30", "2026-03-29T01:30:00Z", true},  // summer time, UTC+2
-		{"2026-10-25T01:30", "2026-10-24T23:30:00Z", true},  // summer time
-		{"2026-10-25T02:30", "2026-10-25T00:30:00Z", true},  // happens twice: the first, summer time
-		{"2026-10-25T03:30", "2026-10-25T02:30:00Z", true},  // winter time again
+		{"2026-03-29T01:30", "2026-03-29T00:30:00Z", true}, // winter time, UTC+1
+		{"2026-03-29T02:30", "", false},                    // skipped: clocks go 02:00 -> 03:00
+		{"2026-03-29T03:30", "2026-03-29T01:30:00Z", true}, // summer time, UTC+2
+		{"2026-10-25T01:30", "2026-10-24T23:30:00Z", true}, // summer time
+		{"2026-10-25T02:30", "2026-10-25T00:30:00Z", true}, // happens twice: the first, summer time
+		{"2026-10-25T03:30", "2026-10-25T02:30:00Z", true}, // winter time again
 		{"2026-13-01T10:00", "", false},
 		{"tomorrow", "", false},
 	}

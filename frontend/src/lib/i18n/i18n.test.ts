@@ -42,3 +42,32 @@ describe('format', () => {
     expect(format('Hi {name}, {x}', { name: 'Ana' })).toBe('Hi Ana, {x}');
   });
 });
+
+// Keys built at run time (t(`status.${x}`)) escape the type check: list them here.
+describe('dynamic keys', () => {
+  const families: Record<string, string[]> = {
+    status: ['active', 'paused', 'closed'],
+    source: ['outreach', 'intake_form', 'partner'],
+    mode: ['home', 'street', 'office', 'phone', 'partner'],
+    mission: ['inform', 'direct', 'support', 'detect', 'signal'],
+    consent: ['care_coordination', 'sms_reminders', 'email_reminders', 'provider_sharing', 'research'],
+    barrierStatus: ['open', 'addressed', 'resolved', 'signalled'],
+    barrierAction: ['open', 'addressed', 'resolved', 'signalled'],
+    role: ['chw', 'coordinator', 'manager', 'admin'],
+    refStatus: ['draft', 'sent', 'acknowledged', 'accepted', 'declined', 'waitlisted', 'appointment_set', 'completed', 'cancelled', 'expired'],
+    refAction: ['sent', 'acknowledged', 'accepted', 'declined', 'waitlisted', 'completed', 'cancelled'],
+    apptStatus: ['planned', 'attended', 'missed', 'cancelled', 'rescheduled'],
+    apptAction: ['attended', 'missed', 'cancelled'],
+    taskKind: ['follow_up', 'call_client', 'chase_referral', 'other'],
+    urgency: ['routine', 'soon', 'urgent'],
+    outcome: ['seen', 'treatment_started', 'no_show', 'other'],
+    link: ['acknowledge', 'accept', 'waitlist', 'decline'],
+    wizard: ['step1', 'step2', 'step3', 'step4'],
+    tl: ['visit', 'barrier_detected', 'barrier_resolved', 'barrier_signalled', 'consent_given', 'consent_withdrawn', 'created', 'updated', 'status_changed', 'assigned', 'unassigned', 'referral', 'appointment'],
+  };
+  for (const [family, codes] of Object.entries(families)) {
+    it(`${family}.* exists for every code`, () => {
+      for (const c of codes) expect(Object.keys(en), `${family}.${c}`).toContain(`${family}.${c}`);
+    });
+  }
+});

@@ -66,3 +66,9 @@ export function formatDate(iso: string | null | undefined): string {
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat(state.lang + '-BE').format(n);
 }
+
+/** A moment shown as Brussels date and time, the way the language writes it. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return t('common.none');
+  return new Intl.DateTimeFormat(state.lang + '-BE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Brussels' }).format(new Date(iso));
+}

@@ -1,0 +1,94 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
+
+const env = suite(before, after);
+
+describe('referral wizard', () => {
+  it('a CHW refers a client, the provider answers through the link, the CHW completes the referral', async () => {
+    const { context, page, problems } = await phonePage(env.browser);
+    let linkURL;
+    let clientURL;
+    try {
+      await page.goto(env.server.base + '/');
+      await page.getByLabel('Taal').selectOption('en');
+      await signIn(page, 'chw.gent1@example.org');
+      await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Tasks due' }).waitFor();
+      await axe(page, 'today');
+      await noHorizontalScroll(page, 'today');
+
+      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.locator('.client-link').first().click();
+      await page.getByRole('link', { name: 'Refer', exact: true }).click();
+      await page.getByRole('heading', { name: 'Refer to care', level: 1 }).waitFor();
+      clientURL = page.url().replace(/\/refer$/, '');
+
+      await page.getByLabel('Type of provider').selectOption('dentist');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Provider', level: 2 }).waitFor();
+      await page.getByLabel('Takes new patients').uncheck();
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.locator('.provider-choice').first().waitFor();
+      await axe(page, 'wizard provider step');
+      await noHorizontalScroll(page, 'wizard');
+      await page.locator('.provider-choice input').first().check();
+      await page.getByRole('button', { name: 'Next' }).click();
+      // The reason is required, and the error shows next to the field.
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      await page.locator('#wz-reason-error').waitFor();
+      await page.getByLabel('Reason').fill('Toothache for three weeks');
+      await page.getByText('soon', { exact: true }).click();
+      await page.getByRole('button', { name: 'Send the referral' }).click();
+      await page.getByRole('heading', { name: 'Referral sent' }).waitFor();
+      await page.getByRole('button', { name: 'Link for the provider' }).click();
+      linkURL = await page.getByLabel('Link for the provider').inputValue();
+      assert.match(linkURL, /\/provider\/[A-Za-z0-9_-]{20,}$/);
+    } finally {
+      await context.close();
+    }
+
+    // The provider, without an account.
+    const prov = await phonePage(env.browser);
+    try {
+      await prov.page.goto(linkURL);
+      await prov.page.getByRole('heading', { name: /referral for you|doorverwijzing voor u/i }).waitFor();
+      await prov.page.locator('#link-lang').selectOption('fr');
+      await prov.page.getByText('Toothache for three weeks').waitFor();
+      await axe(prov.page, 'provider link');
+      await prov.page.getByLabel('Nous pouvons accueillir cette personne').check();
+      await prov.page.getByLabel('Date').fill('2030-03-12');
+      await prov.page.getByLabel('Heure').fill('09:30');
+      await prov.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+      await prov.page.getByText('Merci.', { exact: false }).waitFor();
+      // The link works once.
+      await prov.page.reload();
+      await prov.page.getByText('déjà été utilisé', { exact: false }).waitFor();
+      assert.deepEqual(prov.problems.filter((p) => !/Failed to load resource: .*(410|401)/.test(p)), []);
+    } finally {
+      await prov.context.close();
+    }
+
+    // Back to the CHW: the referral has an appointment; it is completed with an outcome.
+    const again = await phonePage(env.browser);
+    try {
+      await again.page.goto(env.server.base + '/');
+      await again.page.getByLabel('Taal').selectOption('en');
+      await signIn(again.page, 'chw.gent1@example.org');
+      await again.page.getByTestId('user-name').waitFor();
+      await again.page.goto(clientURL);
+      const referral = again.page.locator('li.referral', { hasText: 'Toothache for three weeks' });
+      await referral.getByText('appointment made').waitFor();
+      await again.page.locator('.appointment', { hasText: '2030' }).first().waitFor();
+      await referral.getByRole('button', { name: 'Complete' }).click();
+      await referral.getByLabel('Outcome').selectOption('treatment_started');
+      await referral.getByRole('button', { name: 'Complete' }).click();
+      await again.page.locator('li.referral', { hasText: 'Toothache for three weeks' }).getByText('completed').waitFor();
+      await again.page.locator('.timeline').getByText('Referral (Dentist): completed').waitFor();
+      await axe(again.page, 'client page with referrals');
+      assert.deepEqual(again.problems.filter((p) => !/Failed to load resource: .*422/.test(p)), []);
+    } finally {
+      await again.context.close();
+    }
+  });
+});

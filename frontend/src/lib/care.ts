@@ -1,0 +1,88 @@
+// Types and helpers for referrals, appointments and tasks (api/openapi.yaml).
+
+export interface Ref { id: string; name: string }
+
+export interface Provider {
+  id: string;
+  name: string;
+  type: string;
+  address: string;
+  municipality: string;
+  phone: string | null;
+  email: string | null;
+  website: string;
+  languages: string[];
+  accepts_new_patients: boolean;
+  third_party_payment: boolean;
+  conventioned: boolean;
+}
+
+export interface Referral {
+  id: string;
+  client_id: string;
+  client: Ref | null;
+  provider_id: string | null;
+  provider: Ref | null;
+  provider_type: string;
+  reason: string;
+  urgency: 'routine' | 'soon' | 'urgent';
+  status: string;
+  outcome: string;
+  decline_reason: string;
+  allowed_transitions: string[];
+  last_event_at: string;
+}
+
+export interface Appointment {
+  id: string;
+  client_id: string;
+  client: Ref | null;
+  provider: Ref | null;
+  referral_id: string | null;
+  starts_at: string;
+  starts_at_local: string;
+  duration_minutes: number;
+  location: string;
+  status: string;
+}
+
+export interface Task {
+  id: string;
+  client_id: string;
+  client: Ref | null;
+  kind: string;
+  due_on: string;
+  done_at: string | null;
+  note: string;
+}
+
+export const waitingStatuses = ['sent', 'acknowledged', 'waitlisted'];
+export const outcomes = ['seen', 'treatment_started', 'no_show', 'other'];
+
+/** Today's date in Brussels as YYYY-MM-DD, whatever the device's zone. */
+export function brusselsToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Adds days to a YYYY-MM-DD date. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(day + 'T12:00:00Z');
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Splits the server's Brussels wall-clock "YYYY-MM-DDTHH:MM" into date and time. */
+export function splitLocal(local: string): { date: string; time: string } {
+  const [date, time] = local.split('T');
+  return { date, time };
+}
+
+/** A task is overdue when its day has passed in Brussels. */
+export function isOverdue(t: Pick<Task, 'due_on' | 'done_at'>, today: string): boolean {
+  return !t.done_at && t.due_on < today;
+}
+
+/** A referral is stuck when it waits for an answer for 14 days or more. */
+export function isStuck(r: Pick<Referral, 'status' | 'last_event_at'>, now = new Date()): boolean {
+  return waitingStatuses.includes(r.status) && now.getTime() - new Date(r.last_event_at).getTime() >= 14 * 86400_000;
+}
