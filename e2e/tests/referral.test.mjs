@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
 
@@ -89,6 +90,38 @@ describe('referral wizard', () => {
       assert.deepEqual(again.problems.filter((p) => !/Failed to load resource: .*422/.test(p)), []);
     } finally {
       await again.context.close();
+    }
+  });
+
+  it('a coordinator imports the example provider list; a CHW finds it by language', async () => {
+    const coord = await phonePage(env.browser);
+    try {
+      await coord.page.goto(env.server.base + '/');
+      await coord.page.getByLabel('Taal').selectOption('en');
+      await signIn(coord.page, 'coordinator.gent@example.org');
+      await coord.page.getByRole('navigation').getByRole('link', { name: 'Providers' }).click();
+      await coord.page.getByRole('heading', { name: 'Providers', level: 1 }).waitFor();
+      await coord.page.getByLabel('CSV file').setInputFiles(fileURLToPath(new URL('../../api/examples/providers.csv', import.meta.url)));
+      await coord.page.getByRole('button', { name: 'Import', exact: true }).click();
+      await coord.page.getByText('4 providers imported.').waitFor();
+      await axe(coord.page, 'providers page');
+      await noHorizontalScroll(coord.page, 'providers');
+    } finally {
+      await coord.context.close();
+    }
+    const chw = await phonePage(env.browser);
+    try {
+      await chw.page.goto(env.server.base + '/');
+      await chw.page.getByLabel('Taal').selectOption('en');
+      await signIn(chw.page, 'chw.gent1@example.org');
+      await chw.page.getByRole('navigation').getByRole('link', { name: 'Providers' }).click();
+      await chw.page.getByLabel('Language spoken').fill('tr');
+      await chw.page.getByRole('button', { name: 'Search' }).click();
+      await chw.page.getByRole('heading', { name: 'Wijkgezondheidscentrum De Kaai' }).waitFor();
+      assert.equal(await chw.page.getByRole('heading', { name: 'Huisartsenpraktijk Sleepstraat' }).count(), 0);
+      assert.equal(await chw.page.getByRole('heading', { name: 'Add a provider' }).count(), 0, 'a CHW does not manage the directory');
+    } finally {
+      await chw.context.close();
     }
   });
 });

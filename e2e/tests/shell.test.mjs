@@ -6,11 +6,11 @@ const env = suite(before, after);
 
 const accounts = [
   { email: 'chw.gent1@example.org', name: 'Hanne Peeters', role: { nl: 'Gezondheidswerker', en: 'Community health worker' }, scope: 'Gent',
-    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken'], en: ['Today', 'My caseload', 'Appointments', 'Tasks'] } },
+    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken', 'Zorgverleners'], en: ['Today', 'My caseload', 'Appointments', 'Tasks', 'Providers'] } },
   { email: 'coordinator.gent@example.org', name: 'Griet Coördinator', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Gent',
-    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report'] } },
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Providers'] } },
   { email: 'coordinator.liege@example.org', name: 'Louise Coordinatrice', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Liège',
-    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report'] } },
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Providers'] } },
   { email: 'manager@example.org', name: 'Marc Manager', role: { nl: 'Manager', en: 'Manager' }, scope: { nl: 'Volledig programma', en: 'Whole programme' },
     nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport'], en: ['Dashboard', 'Activity report', 'Barrier report'] } },
   { email: 'admin@example.org', name: 'Ada Admin', role: { nl: 'Beheerder', en: 'Administrator' }, scope: null,
@@ -46,7 +46,7 @@ describe('sign-in shell', () => {
         }
         assert.deepEqual(await navLabels(page), acc.nav.nl);
         for (const label of allNavLabels) {
-          if (!acc.nav.nl.includes(label) && !acc.nav.en.includes(label) && !['Teams', 'Caseload', 'Dashboard'].includes(label)) {
+          if (!acc.nav.nl.includes(label) && !acc.nav.en.includes(label) && !['Teams', 'Caseload', 'Dashboard', 'Providers', 'Zorgverleners'].includes(label)) {
             assert.equal(await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).count(), 0, `${label} shown to ${acc.email}`);
           }
         }

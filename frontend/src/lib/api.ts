@@ -91,12 +91,14 @@ export function hasAccessToken(): boolean {
 
 async function send(method: string, path: string, body: unknown, auth: boolean): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  // A form (file upload) sets its own multipart content type.
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (auth && accessToken) headers.Authorization = `Bearer ${accessToken}`;
   return fetchImpl(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
     credentials: 'same-origin',
   });
 }

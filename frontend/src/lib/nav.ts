@@ -10,12 +10,14 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/caseload', label: 'nav.caseload' },
     { path: '/appointments', label: 'nav.appointments' },
     { path: '/tasks', label: 'nav.tasks' },
+    { path: '/providers', label: 'nav.providers' },
   ],
   coordinator: [
     { path: '/team', label: 'nav.team' },
     { path: '/intake', label: 'nav.intake' },
     { path: '/caseload', label: 'nav.teamCaseload' },
     { path: '/reports/team', label: 'nav.teamReport' },
+    { path: '/providers', label: 'nav.providers' },
   ],
   manager: [
     { path: '/dashboard', label: 'nav.dashboard' },

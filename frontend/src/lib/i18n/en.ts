@@ -338,6 +338,17 @@ export const en = {
   'wizard.to': "To",
   'wizard.print': "Print",
   'wizard.done': "Back to the client",
+  'nav.providers': "Providers",
+  'providers.add': "Add a provider",
+  'providers.added': "{name} was added.",
+  'providers.address': "Address",
+  'providers.languages': "Languages spoken (comma-separated)",
+  'providers.import': "Import a list (CSV)",
+  'providers.importHelp': "A spreadsheet saved as CSV with the columns name, type, address, municipality, phone, email, website, languages, accepts_new_patients, third_party_payment, conventioned, notes. A file with errors imports nothing.",
+  'providers.file': "CSV file",
+  'providers.importButton': "Import",
+  'providers.imported': "{count} providers imported.",
+  'providers.importFailed': "Nothing was imported: correct these rows.",
 } as const;
 
 export type MessageKey = keyof typeof en;
