@@ -21,6 +21,7 @@ import (
 	"github.com/brug-chw/brug/internal/db"
 	"github.com/brug-chw/brug/internal/httpapi"
 	"github.com/brug-chw/brug/internal/reference"
+	"github.com/brug-chw/brug/internal/reminder"
 	"github.com/brug-chw/brug/internal/service"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -101,6 +102,8 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 		Log:            log,
 		RefreshTTL:     cfg.RefreshTTL,
 		ReferralExpiry: cfg.ReferralExpiry,
+		Reminders: service.ReminderPolicy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo,
+			Configured: map[string]bool{"sms": cfg.SMSURL != "", "email": cfg.SMTPURL != ""}},
 	}, nil
 }
 
@@ -114,4 +117,25 @@ func NewServer(cfg *config.Config, d *db.DB, svc *service.Service, log *slog.Log
 		Config: cfg, DB: d, Service: svc, Log: log, Registry: reg,
 		SPA: frontend.Dist(), OpenAPI: api.OpenAPI,
 	})
+}
+
+// NewWorker builds the reminder worker from the configuration: a channel
+// without a configured sender keeps its messages queued.
+func NewWorker(cfg *config.Config, svc *service.Service, reg prometheus.Registerer) (*reminder.Worker, error) {
+	senders := map[string]reminder.Sender{}
+	if cfg.SMSURL != "" {
+		senders["sms"] = reminder.SMSGateway{URL: cfg.SMSURL, Token: cfg.SMSToken}
+	}
+	if cfg.SMTPURL != "" {
+		smtp, err := reminder.SMTPFromURL(cfg.SMTPURL)
+		if err != nil {
+			return nil, fmt.Errorf("BRUG_SMTP_URL: %w", err)
+		}
+		senders["email"] = smtp
+	}
+	return &reminder.Worker{
+		Store: svc.Store, Senders: senders, Now: time.Now, MaxAttempts: cfg.ReminderMaxAttempts,
+		Concurrency: cfg.ReminderConcurrency, BaseURL: cfg.BaseURL.String(), ReplySecret: cfg.JWTSecret,
+		Log: svc.Log, Metrics: reminder.NewMetrics(reg),
+	}, nil
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/brug-chw/brug/internal/config"
 	"github.com/brug-chw/brug/internal/demo"
@@ -117,7 +119,20 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 			log.Info("demo data loaded", "accounts", n, "clients", clients)
 		}
 	}
-	srv := NewServer(cfg, d, svc, log, nil)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := NewServer(cfg, d, svc, log, reg)
+	worker, err := NewWorker(cfg, svc, reg)
+	if err != nil {
+		return err
+	}
+	if len(worker.Channels()) == 0 {
+		log.Warn("no SMS gateway or SMTP server configured: reminders stay queued (BRUG_SMS_URL, BRUG_SMTP_URL)")
+	}
+	workerDone := make(chan struct{})
+	wctx, stopWorker := context.WithCancel(context.Background())
+	go func() { worker.Run(wctx, cfg.ReminderPollInterval); close(workerDone) }()
+	defer func() { stopWorker(); <-workerDone }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (BRUG_ADDR): %w", cfg.Addr, err)

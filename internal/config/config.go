@@ -35,6 +35,12 @@ type Config struct {
 	HashSlots      int
 	TrustedProxies []netip.Prefix
 	ReferralExpiry time.Duration
+	// QuietFrom/QuietTo are minutes after midnight, Brussels time; equal
+	// values mean no quiet hours.
+	QuietFrom, QuietTo   int
+	ReminderMaxAttempts  int
+	ReminderConcurrency  int
+	ReminderPollInterval time.Duration
 }
 
 // Production reports whether the stricter production rules apply.
@@ -89,6 +95,10 @@ func FromMap(env map[string]string) (*Config, error) {
 	}
 	c.LogFormat = p.oneOf("BRUG_LOG_FORMAT", defFormat, "text", "json")
 	c.BaseURL = p.url("BRUG_BASE_URL", "http://"+hostForURL(c.Addr))
+	c.QuietFrom, c.QuietTo = p.quietHours("BRUG_QUIET_HOURS", "21:00-08:00")
+	c.ReminderMaxAttempts = p.integer("BRUG_REMINDER_MAX_ATTEMPTS", 6, 1, 50)
+	c.ReminderConcurrency = p.integer("BRUG_REMINDER_CONCURRENCY", 16, 1, 256)
+	c.ReminderPollInterval = p.duration("BRUG_REMINDER_POLL", 2*time.Second, 100*time.Millisecond, time.Minute)
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")
@@ -215,6 +225,22 @@ func (p *parser) duration(name string, def, lo, hi time.Duration) time.Duration 
 		return def
 	}
 	return d
+}
+
+// quietHours reads "21:00-08:00" (or "off") into minutes after midnight.
+func (p *parser) quietHours(name, def string) (int, int) {
+	v := strings.ToLower(strings.TrimSpace(p.str(name, def)))
+	if v == "off" {
+		return 0, 0
+	}
+	from, to, ok := strings.Cut(v, "-")
+	f, err1 := time.Parse("15:04", strings.TrimSpace(from))
+	t, err2 := time.Parse("15:04", strings.TrimSpace(to))
+	if !ok || err1 != nil || err2 != nil {
+		p.fail(name, fmt.Sprintf("must be HH:MM-HH:MM (e.g. 21:00-08:00) or off, not %q", v))
+		return 21 * 60, 8 * 60
+	}
+	return f.Hour()*60 + f.Minute(), t.Hour()*60 + t.Minute()
 }
 
 func (p *parser) url(name, def string) *url.URL {

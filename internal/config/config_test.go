@@ -40,6 +40,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"BRUG_DB_MAX_OPEN_CONNS": "0"}, "BRUG_DB_MAX_OPEN_CONNS"},
 		{map[string]string{"BRUG_TRUSTED_PROXIES": "10.0.0.0"}, "BRUG_TRUSTED_PROXIES"},
 		{map[string]string{"BRUG_JWT_SECRET": "short"}, "BRUG_JWT_SECRET"},
+		{map[string]string{"BRUG_QUIET_HOURS": "night"}, "BRUG_QUIET_HOURS"},
+		{map[string]string{"BRUG_REMINDER_MAX_ATTEMPTS": "0"}, "BRUG_REMINDER_MAX_ATTEMPTS"},
 		{map[string]string{"BRUG_ENV": "production"}, "BRUG_JWT_SECRET"},
 		{map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("x", 32), "BRUG_DEMO": "true"}, "BRUG_DEMO"},
 	}
@@ -100,5 +102,20 @@ func TestSecretIsGeneratedOnceAndKept(t *testing.T) {
 	}
 	if string(c2.JWTSecret) != string(c.JWTSecret) || calls != 1 {
 		t.Fatalf("second start must reuse the stored secret (calls=%d)", calls)
+	}
+}
+
+func TestQuietHours(t *testing.T) {
+	c, _ := FromMap(map[string]string{})
+	if c.QuietFrom != 21*60 || c.QuietTo != 8*60 {
+		t.Fatalf("default quiet hours %d-%d", c.QuietFrom, c.QuietTo)
+	}
+	c, _ = FromMap(map[string]string{"BRUG_QUIET_HOURS": "off"})
+	if c.QuietFrom != c.QuietTo {
+		t.Fatalf("off: %d-%d", c.QuietFrom, c.QuietTo)
+	}
+	c, _ = FromMap(map[string]string{"BRUG_QUIET_HOURS": "22:30-07:15"})
+	if c.QuietFrom != 22*60+30 || c.QuietTo != 7*60+15 {
+		t.Fatalf("custom: %d-%d", c.QuietFrom, c.QuietTo)
 	}
 }

@@ -28,6 +28,12 @@ type appointmentDTO struct {
 	AccompaniedBy   *string   `json:"accompanied_by"`
 	Status          string    `json:"status"`
 	Note            string    `json:"note"`
+	Reply           string    `json:"reply"`
+	Reminder        struct {
+		Channel    string `json:"channel"`
+		Status     string `json:"status"`
+		Configured bool   `json:"configured"`
+	} `json:"reminder"`
 }
 
 func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]appointmentDTO, error) {
@@ -48,11 +54,17 @@ func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]ap
 	if err != nil {
 		return nil, err
 	}
+	states, err := s.svc.ReminderStates(ctx, principal(c), apps)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]appointmentDTO, len(apps))
 	for i, a := range apps {
 		d := appointmentDTO{ID: a.ID, ClientID: a.ClientID, ProviderID: a.ProviderID, ReferralID: a.ReferralID, StartsAt: a.StartsAt.UTC(),
 			StartsAtLocal: a.StartsAt.In(service.Brussels).Format("2006-01-02T15:04"), DurationMinutes: a.DurationMinutes,
-			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note}
+			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note, Reply: a.Reply}
+		st := states[a.ID]
+		d.Reminder.Channel, d.Reminder.Status, d.Reminder.Configured = st.Channel, st.Status, st.Configured
 		if cl, ok := clients[a.ClientID]; ok {
 			d.Client = &userRef{cl.ID, clientName(cl)}
 		}

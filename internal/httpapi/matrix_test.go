@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
@@ -111,17 +112,22 @@ var matrix = map[string]outcome{
 	"POST /api/v1/calendar/token":                  only(201, chw, coord),
 	"DELETE /api/v1/calendar/token":                only(204, chw, coord),
 	"GET /api/v1/calendar/:file":                   everyone(404),
+	"GET /api/v1/reminders":                        only(200, chw, coord),
+	"POST /api/v1/reminders/:reminder/retry":       record(409),
+	"GET /api/v1/public/replies/:token":            everyone(404),
+	"POST /api/v1/public/replies/:token":           everyone(422),
 	"GET /api/v1/public/referral-links/:token":     everyone(404),
 	"POST /api/v1/public/referral-links/:token":    everyone(422),
 }
 
-var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks)/:id`)
+var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders)/:id`)
 
 var paramNames = map[string]string{
 	"/api/v1/providers/:id":    "/api/v1/providers/:provider",
 	"/api/v1/referrals/:id":    "/api/v1/referrals/:referral",
 	"/api/v1/appointments/:id": "/api/v1/appointments/:appointment",
 	"/api/v1/tasks/:id":        "/api/v1/tasks/:task",
+	"/api/v1/reminders/:id":    "/api/v1/reminders/:reminder",
 }
 
 // catchAll routes serve the SPA and unknown API paths.
@@ -138,6 +144,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		prov := api.Do(http.MethodPost, "/api/v1/providers", map[string]any{"name": "Dr. Matrix", "type": "gp"}, api.Bearer(coord)).JSON(t)["id"].(string)
 		ref := api.Do(http.MethodPost, "/api/v1/referrals", map[string]any{"client_id": cl, "provider_id": prov, "reason": "GMD", "send": true}, api.Bearer(chw)).JSON(t)["id"].(string)
 		appt := api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-01-07T10:00"}, api.Bearer(chw)).JSON(t)["id"].(string)
+		api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/consents", map[string]any{"purpose": "sms_reminders"}, api.Bearer(chw))
+		api.Do(http.MethodPatch, "/api/v1/clients/"+cl, map[string]any{"phone": "0470 55 66 77"}, api.Bearer(chw))
+		api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-02-07T10:00"}, api.Bearer(chw))
+		var reminder model.Reminder
+		if err := api.DB.Gorm.Where("client_id = ?", cl).Take(&reminder).Error; err != nil {
+			t.Fatalf("no reminder queued: %v", err)
+		}
 		task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
 		ids := map[string]string{
 			":id":          cl,
@@ -148,6 +161,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			":referral":    ref,
 			":appointment": appt,
 			":task":        task,
+			":reminder":    reminder.ID,
 			":file":        "not-a-token.ics",
 			":token":       "not-a-token",
 		}

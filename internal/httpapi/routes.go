@@ -93,6 +93,11 @@ func (s *Server) Routes() []Route {
 		{http.MethodDelete, "/api/v1/calendar/token", auth.PermClientsReadOwn, s.revokeCalendarToken},
 		{http.MethodGet, "/api/v1/calendar/:file", Public, s.calendarFeed},
 
+		{http.MethodGet, "/api/v1/reminders", auth.PermClientsReadOwn, s.listReminders},
+		{http.MethodPost, "/api/v1/reminders/:id/retry", SignedIn, s.retryReminder},
+		{http.MethodGet, "/api/v1/public/replies/:token", Public, s.publicReply},
+		{http.MethodPost, "/api/v1/public/replies/:token", Public, s.answerReply},
+
 		{http.MethodGet, "/api/v1/public/referral-links/:token", Public, s.publicLink},
 		{http.MethodPost, "/api/v1/public/referral-links/:token", Public, s.answerLink},
 		{http.MethodGet, "/api/v1/funds", auth.PermReferenceRead, s.listFunds},
@@ -131,6 +136,7 @@ var scopedRecords = map[string]string{
 	"/api/v1/referrals/:id":    "referral",
 	"/api/v1/appointments/:id": "appointment",
 	"/api/v1/tasks/:id":        "task",
+	"/api/v1/reminders/:id":    "reminder",
 }
 
 // apiFallback answers 405 (with Allow) when the path exists for other

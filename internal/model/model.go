@@ -38,13 +38,14 @@ type Region struct {
 }
 
 type Team struct {
-	ID        string `gorm:"primaryKey"`
-	Slug      string
-	Name      string
-	RegionID  string
-	Outreach  *string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID              string `gorm:"primaryKey"`
+	Slug            string
+	Name            string
+	RegionID        string
+	Outreach        *string
+	ReminderOffsets string // JSON array of Go durations
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 type Municipality struct {
@@ -309,9 +310,32 @@ type Appointment struct {
 	AccompaniedBy   *string
 	Status          string
 	Note            string
+	Reply           string // "", confirmed, reschedule_requested
+	ReplyAt         *time.Time
 	CreatedBy       string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+type Reminder struct {
+	ID             string `gorm:"primaryKey"`
+	AppointmentID  string
+	ClientID       string
+	Kind           string
+	Channel        string
+	Language       string
+	ScheduledAt    time.Time
+	DueAt          time.Time
+	Status         string
+	Attempts       int
+	NextAttemptAt  *time.Time
+	LeaseUntil     *time.Time
+	LastError      string
+	DedupeKey      string
+	ReplyTokenHash *string
+	SentAt         *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 type Task struct {

@@ -155,12 +155,14 @@ func (s *Service) CreateAppointment(ctx context.Context, p *Principal, in Appoin
 	if err := f.Err(); err != nil {
 		return a, err
 	}
-	var then func(tx *store.Store) error
-	if ref != nil && ref.Status != "appointment_set" {
-		actor := p.UserID
-		then = func(tx *store.Store) error {
-			return tx.TransitionReferralTx(ctx, ref.ID, ref.Status, "appointment_set", nil, &actor, "", "appointment planned")
+	actor := p.UserID
+	then := func(tx *store.Store) error {
+		if ref != nil && ref.Status != "appointment_set" {
+			if err := tx.TransitionReferralTx(ctx, ref.ID, ref.Status, "appointment_set", nil, &actor, "", "appointment planned"); err != nil {
+				return err
+			}
 		}
+		return s.PlanReminders(ctx, tx, a)
 	}
 	if err := s.Store.CreateAppointment(ctx, &a, then); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -225,7 +227,21 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 	assignee := c.AssignedCHWID
 	err = s.Store.UpdateAppointment(ctx, id, a.Status, set, func(tx *store.Store) error {
 		if moved != nil {
-			if err := tx.CreateAppointment(ctx, moved, nil); err != nil {
+			if err := tx.CreateAppointment(ctx, moved, func(tx2 *store.Store) error { return s.PlanReminders(ctx, tx2, *moved) }); err != nil {
+				return err
+			}
+		}
+		switch {
+		case status != a.Status:
+			if err := s.appointmentChanged(ctx, tx, a, status); err != nil {
+				return err
+			}
+		case !next.StartsAt.Equal(a.StartsAt):
+			// Moved in time: queued reminders go, new ones follow the new time.
+			if _, err := tx.CancelQueued(ctx, a.ID); err != nil {
+				return err
+			}
+			if err := s.PlanReminders(ctx, tx, next); err != nil {
 				return err
 			}
 		}

@@ -409,6 +409,11 @@ func (s *Service) GiveConsent(ctx context.Context, p *Principal, clientID, purpo
 	}
 	if added {
 		s.auditClient(ctx, p, "consent.give", clientID, purpose)
+		if purpose == "sms_reminders" || purpose == "email_reminders" {
+			if err := s.planFuture(ctx, clientID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	history, err := s.Store.Consents(ctx, clientID)
 	return consentStates(history), err
@@ -422,7 +427,18 @@ func (s *Service) WithdrawConsent(ctx context.Context, p *Principal, clientID, p
 	if err := checkPurpose(purpose); err != nil {
 		return err
 	}
-	withdrawn, err := s.Store.WithdrawConsent(ctx, clientID, purpose, p.UserID)
+	var withdrawn bool
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if withdrawn, err = tx.WithdrawConsent(ctx, clientID, purpose, p.UserID); err != nil {
+			return err
+		}
+		// Withdrawing a reminder consent stops that channel's queue at once.
+		if channel := map[string]string{"sms_reminders": "sms", "email_reminders": "email"}[purpose]; channel != "" {
+			_, err = tx.CancelChannel(ctx, clientID, channel)
+		}
+		return err
+	})
 	if err != nil {
 		return storeErr(err)
 	}
@@ -546,4 +562,31 @@ func (s *Service) Timeline(ctx context.Context, p *Principal, clientID string) (
 	}
 	s.auditClient(ctx, p, "client.read", clientID, "timeline")
 	return items, names, nil
+}
+
+// planFuture plans reminders for a client's planned appointments ahead (a
+// reminder consent was just given); dedupe keys keep it idempotent.
+func (s *Service) planFuture(ctx context.Context, clientID string) error {
+	from := s.Store.Now()
+	apps, err := s.Store.Appointments(ctx, store.Scope{Role: model.RoleCoordinator, TeamIDs: []string{s.teamOf(ctx, clientID)}},
+		store.AppointmentFilter{ClientID: clientID, From: &from, Status: "planned"})
+	if err != nil {
+		return err
+	}
+	return s.Store.Tx(ctx, func(tx *store.Store) error {
+		for _, a := range apps {
+			if err := s.PlanReminders(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Service) teamOf(ctx context.Context, clientID string) string {
+	c, err := s.Store.ClientByIDUnscoped(ctx, clientID)
+	if err != nil {
+		return ""
+	}
+	return c.TeamID
 }

@@ -330,6 +330,8 @@ func (s *Service) CheckVisible(ctx context.Context, p *Principal, kind, id strin
 		_, err = s.Store.AppointmentByID(ctx, p.Scope, id)
 	case "task":
 		_, err = s.Store.TaskByID(ctx, p.Scope, id)
+	case "reminder":
+		_, err = s.Store.ReminderByID(ctx, p.Scope, id)
 	default:
 		return fmt.Errorf("CheckVisible: unknown kind %q", kind)
 	}

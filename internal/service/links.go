@@ -133,7 +133,10 @@ func (s *Service) AnswerProviderLink(ctx context.Context, token string, a Provid
 		appt := model.Appointment{ClientID: r.ClientID, ProviderID: r.ProviderID, ReferralID: &r.ID, StartsAt: *startsAt,
 			DurationMinutes: 30, Location: strings.TrimSpace(a.Location), Status: "planned", CreatedBy: l.CreatedBy}
 		return tx.CreateAppointment(ctx, &appt, func(tx2 *store.Store) error {
-			return tx2.TransitionReferralTx(ctx, r.ID, "accepted", "appointment_set", nil, nil, label, "appointment from the provider")
+			if err := tx2.TransitionReferralTx(ctx, r.ID, "accepted", "appointment_set", nil, nil, label, "appointment from the provider"); err != nil {
+				return err
+			}
+			return s.PlanReminders(ctx, tx2, appt)
 		})
 	})
 	switch {

@@ -14,10 +14,11 @@ const (
 	TaskCallClient    = "call_client"    // the day after a missed appointment
 	TaskChaseReferral = "chase_referral" // a referral without answer for 14 days
 	TaskManual        = "other"          // made by hand
+	TaskReschedule    = "reschedule"     // the client asked to move an appointment
 )
 
 // TaskKinds lists every kind.
-var TaskKinds = []string{TaskFollowUp, TaskCallClient, TaskChaseReferral, TaskManual}
+var TaskKinds = []string{TaskFollowUp, TaskCallClient, TaskChaseReferral, TaskReschedule, TaskManual}
 
 // Rule timings. The chase task comes well before the referral expires.
 const (

@@ -29,6 +29,8 @@ type Service struct {
 	AuditFailed func()
 	// ReferralExpiry is how long a referral may stay without news.
 	ReferralExpiry time.Duration
+	// Reminders is how appointment reminders are planned.
+	Reminders ReminderPolicy
 }
 
 // Principal is the signed-in caller.

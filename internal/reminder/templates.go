@@ -1,0 +1,173 @@
+// Package reminder owns the outbox worker that sends appointment reminders,
+// the SMS and e-mail senders, and the message templates in nl, fr, de, en.
+package reminder
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kinds of message.
+const (
+	KindReminder     = "reminder"
+	KindCancellation = "cancellation"
+)
+
+// Languages and kinds every template set covers (a test checks).
+var (
+	Languages = []string{"nl", "fr", "de", "en"}
+	Kinds     = []string{KindReminder, KindCancellation}
+)
+
+// Data fills a template. It never carries a diagnosis, a provider's name or
+// specialty, or the client's family name: messages can be read by others.
+type Data struct {
+	When     time.Time // the appointment, shown in Brussels time
+	CHWName  string    // first name of the CHW
+	ReplyURL string    // confirm or ask to reschedule
+}
+
+// Message is a rendered message.
+type Message struct {
+	SMS     string
+	Subject string
+	Text    string
+	HTML    string
+}
+
+var brussels = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+var weekdays = map[string][7]string{
+	"nl": {"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"},
+	"fr": {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+	"de": {"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
+	"en": {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+}
+
+var months = map[string][12]string{
+	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	"de": {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// FormatWhen writes an appointment's date and time the way each language
+// does: "dinsdag 24 november om 14.30 uur", "mardi 24 novembre à 14h30",
+// "Dienstag, 24. November, um 14:30 Uhr", "Tuesday 24 November at 14:30".
+func FormatWhen(lang string, t time.Time) string {
+	l := t.In(brussels)
+	wd, d, m := weekdays[lang][l.Weekday()], l.Day(), months[lang][l.Month()-1]
+	switch lang {
+	case "nl":
+		return fmt.Sprintf("%s %d %s om %d.%02d uur", wd, d, m, l.Hour(), l.Minute())
+	case "fr":
+		return fmt.Sprintf("%s %d %s à %dh%02d", wd, d, m, l.Hour(), l.Minute())
+	case "de":
+		return fmt.Sprintf("%s, %d. %s, um %d:%02d Uhr", wd, d, m, l.Hour(), l.Minute())
+	}
+	return fmt.Sprintf("%s %d %s at %d:%02d", wd, d, m, l.Hour(), l.Minute())
+}
+
+type texts struct{ sms, subject, body string }
+
+// templates: %[1]s is the date and time, %[2]s the CHW, %[3]s the reply link.
+var templates = map[string]map[string]texts{
+	"nl": {
+		KindReminder: {"Herinnering: afspraak %[1]s. Kom je? Bevestig of verzet: %[3]s Groeten, %[2]s",
+			"Herinnering aan je afspraak", "Dag,\n\nWe herinneren je aan je afspraak op %[1]s.\nBevestig dat je komt, of vraag een nieuw moment: %[3]s\n\nGroeten,\n%[2]s, gezondheidswerker"},
+		KindCancellation: {"Je afspraak van %[1]s gaat niet door. %[2]s neemt contact op.",
+			"Je afspraak gaat niet door", "Dag,\n\nJe afspraak op %[1]s gaat niet door.\n%[2]s neemt contact met je op voor een nieuwe afspraak.\n\nGroeten,\n%[2]s"},
+	},
+	"fr": {
+		KindReminder: {"Rappel : rendez-vous %[1]s. Confirmez ou déplacez : %[3]s %[2]s",
+			"Rappel de votre rendez-vous", "Bonjour,\n\nNous vous rappelons votre rendez-vous le %[1]s.\nConfirmez votre venue ou demandez un autre moment : %[3]s\n\nCordialement,\n%[2]s, agent de santé"},
+		KindCancellation: {"Votre rendez-vous du %[1]s est annulé. %[2]s vous contactera.",
+			"Votre rendez-vous est annulé", "Bonjour,\n\nVotre rendez-vous du %[1]s est annulé.\n%[2]s vous contactera pour un nouveau rendez-vous.\n\nCordialement,\n%[2]s"},
+	},
+	"de": {
+		KindReminder: {"Erinnerung: Termin %[1]s. Bestätigen/verschieben: %[3]s %[2]s",
+			"Erinnerung an Ihren Termin", "Guten Tag,\n\nwir erinnern Sie an Ihren Termin am %[1]s.\nBitte bestätigen Sie oder bitten Sie um einen anderen Zeitpunkt: %[3]s\n\nFreundliche Grüße\n%[2]s, Gesundheitslotse"},
+		KindCancellation: {"Ihr Termin am %[1]s entfällt. %[2]s meldet sich.",
+			"Ihr Termin entfällt", "Guten Tag,\n\nIhr Termin am %[1]s entfällt.\n%[2]s meldet sich für einen neuen Termin.\n\nFreundliche Grüße\n%[2]s"},
+	},
+	"en": {
+		KindReminder: {"Reminder: appointment %[1]s. Confirm or change: %[3]s %[2]s",
+			"Reminder of your appointment", "Hello,\n\nThis is a reminder of your appointment on %[1]s.\nPlease confirm, or ask for another time: %[3]s\n\nKind regards,\n%[2]s, community health worker"},
+		KindCancellation: {"Your appointment of %[1]s is cancelled. %[2]s will contact you.",
+			"Your appointment is cancelled", "Hello,\n\nYour appointment on %[1]s is cancelled.\n%[2]s will contact you for a new appointment.\n\nKind regards,\n%[2]s"},
+	},
+}
+
+// Render fills the template of a language and kind (English when the
+// language is unknown).
+func Render(lang, kind string, d Data) (Message, error) {
+	set, ok := templates[lang]
+	if !ok {
+		lang, set = "en", templates["en"]
+	}
+	tx, ok := set[kind]
+	if !ok {
+		return Message{}, fmt.Errorf("no %s template in %s", kind, lang)
+	}
+	when := FormatWhen(lang, d.When)
+	text := fmt.Sprintf(tx.body, when, d.CHWName, d.ReplyURL)
+	return Message{
+		SMS:     fmt.Sprintf(tx.sms, when, d.CHWName, d.ReplyURL),
+		Subject: tx.subject,
+		Text:    text,
+		HTML:    toHTML(text),
+	}, nil
+}
+
+func toHTML(text string) string {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(text)
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><body style="font-family:sans-serif;font-size:16px;line-height:1.5">`)
+	for _, para := range strings.Split(esc, "\n\n") {
+		words := strings.Fields(para)
+		for i, w := range words {
+			if strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://") {
+				words[i] = `<a href="` + w + `">` + w + `</a>`
+			}
+		}
+		b.WriteString("<p>" + strings.ReplaceAll(strings.Join(words, " "), "\n", "<br>") + "</p>")
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}
+
+// gsm7 is the GSM 03.38 basic character set (plus the extension table's
+// characters, which count double).
+const gsm7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+const gsm7ext = "^{}\\[~]|€"
+
+// SMSParts counts the SMS segments a text needs: 160 GSM-7 characters, or
+// 70 UCS-2 characters when it has a character outside GSM-7.
+func SMSParts(s string) (parts int, gsm bool) {
+	n := 0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune(gsm7, r):
+			n++
+		case strings.ContainsRune(gsm7ext, r):
+			n += 2
+		default:
+			u := len([]rune(s))
+			if u <= 70 {
+				return 1, false
+			}
+			return (u + 66) / 67, false
+		}
+	}
+	if n <= 160 {
+		return 1, true
+	}
+	return (n + 152) / 153, true
+}

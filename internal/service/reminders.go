@@ -1,0 +1,285 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// ReminderPolicy is how reminders are planned.
+type ReminderPolicy struct {
+	// QuietFrom/QuietTo: minutes after midnight, Brussels; equal = none.
+	QuietFrom, QuietTo int
+	// Channels that have a sender configured.
+	Configured map[string]bool
+}
+
+// DefaultOffsets are used when a team has none: a day and two hours before.
+var DefaultOffsets = []time.Duration{24 * time.Hour, 2 * time.Hour}
+
+func teamOffsets(t model.Team) []time.Duration {
+	var raw []string
+	if json.Unmarshal([]byte(t.ReminderOffsets), &raw) != nil || len(raw) == 0 {
+		return DefaultOffsets
+	}
+	var out []time.Duration
+	for _, r := range raw {
+		if d, err := time.ParseDuration(r); err == nil && d > 0 {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return DefaultOffsets
+	}
+	return out
+}
+
+// inQuiet reports whether t falls in the quiet hours and, if so, when they end.
+func (p ReminderPolicy) inQuiet(t time.Time) (bool, time.Time) {
+	if p.QuietFrom == p.QuietTo {
+		return false, t
+	}
+	local := t.In(Brussels)
+	m := local.Hour()*60 + local.Minute()
+	var quiet bool
+	if p.QuietFrom > p.QuietTo { // spans midnight, e.g. 21:00-08:00
+		quiet = m >= p.QuietFrom || m < p.QuietTo
+	} else {
+		quiet = m >= p.QuietFrom && m < p.QuietTo
+	}
+	if !quiet {
+		return false, t
+	}
+	day := local
+	if m >= p.QuietTo && p.QuietFrom > p.QuietTo {
+		day = local.AddDate(0, 0, 1)
+	}
+	// time.Date in Brussels keeps 08:00 the wall-clock 08:00 across DST.
+	end := time.Date(day.Year(), day.Month(), day.Day(), p.QuietTo/60, p.QuietTo%60, 0, 0, Brussels)
+	return true, end.UTC()
+}
+
+// ReminderChannel picks how a client can be reminded: SMS with a phone and a
+// live SMS consent, else e-mail with an address and a live e-mail consent.
+func ReminderChannel(c model.Client, consents []string) string {
+	switch {
+	case c.Phone != nil && slices.Contains(consents, "sms_reminders"):
+		return "sms"
+	case c.Email != nil && slices.Contains(consents, "email_reminders"):
+		return "email"
+	}
+	return ""
+}
+
+// PlanReminders queues the reminders of a planned appointment, in the
+// caller's transaction (the outbox). A reminder whose time has passed while
+// the appointment is still ahead goes at once; one that falls in the quiet
+// hours goes when they end, unless the appointment is before that.
+func (s *Service) PlanReminders(ctx context.Context, tx *store.Store, a model.Appointment) error {
+	if a.Status != "planned" {
+		return nil
+	}
+	c, err := tx.ClientByIDUnscoped(ctx, a.ClientID)
+	if err != nil {
+		return err
+	}
+	consents, err := tx.LiveConsents(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	channel := ReminderChannel(c, consents)
+	if channel == "" {
+		return nil
+	}
+	team, err := tx.TeamByID(ctx, c.TeamID)
+	if err != nil {
+		return err
+	}
+	now := tx.Now()
+	if !a.StartsAt.After(now) {
+		return nil
+	}
+	var rows []model.Reminder
+	for _, off := range teamOffsets(team) {
+		scheduled := a.StartsAt.Add(-off)
+		due := scheduled
+		if due.Before(now) {
+			due = now
+		}
+		status := "queued"
+		if quiet, end := s.Reminders.inQuiet(due); quiet {
+			due = end
+			if !due.Before(a.StartsAt) {
+				status = "skipped"
+			}
+		}
+		rows = append(rows, model.Reminder{AppointmentID: a.ID, ClientID: c.ID, Kind: "reminder", Channel: channel, Language: c.Language,
+			ScheduledAt: scheduled, DueAt: due, Status: status, DedupeKey: reminderKey(a.ID, "reminder", scheduled),
+			LastError: map[bool]string{true: "quiet hours until after the appointment", false: ""}[status == "skipped"]})
+	}
+	return tx.QueueReminders(ctx, rows)
+}
+
+func reminderKey(appointmentID, kind string, scheduled time.Time) string {
+	return appointmentID + ":" + kind + ":" + scheduled.UTC().Format(time.RFC3339)
+}
+
+// appointmentChanged cancels what is queued for an appointment that moved,
+// was cancelled or took place, and sends a short cancellation notice when a
+// reminder had gone out for a cancelled one.
+func (s *Service) appointmentChanged(ctx context.Context, tx *store.Store, a model.Appointment, status string) error {
+	sentBefore, err := tx.CancelQueued(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if status != "cancelled" || !sentBefore {
+		return nil
+	}
+	c, err := tx.ClientByIDUnscoped(ctx, a.ClientID)
+	if err != nil {
+		return err
+	}
+	consents, err := tx.LiveConsents(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	channel := ReminderChannel(c, consents)
+	if channel == "" {
+		return nil
+	}
+	now := tx.Now()
+	due := now
+	if quiet, end := s.Reminders.inQuiet(now); quiet {
+		due = end
+	}
+	return tx.QueueReminders(ctx, []model.Reminder{{AppointmentID: a.ID, ClientID: c.ID, Kind: "cancellation", Channel: channel,
+		Language: c.Language, ScheduledAt: now, DueAt: due, Status: "queued", DedupeKey: reminderKey(a.ID, "cancellation", a.StartsAt)}})
+}
+
+// ListReminders lists messages in the caller's scope.
+func (s *Service) ListReminders(ctx context.Context, p *Principal, f store.ReminderFilter) ([]model.Reminder, error) {
+	out, err := s.Store.Reminders(ctx, p.Scope, f)
+	return out, storeErr(err)
+}
+
+// RetryReminder puts a failed message back in the queue.
+func (s *Service) RetryReminder(ctx context.Context, p *Principal, id string) (model.Reminder, error) {
+	r, err := s.Store.ReminderByID(ctx, p.Scope, id)
+	if err != nil {
+		return r, storeErr(err)
+	}
+	if _, err := s.writableClient(ctx, p, r.ClientID); err != nil {
+		return r, err
+	}
+	if err := s.Store.RetryReminder(ctx, id); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return r, apperr.Newf(apperr.KindConflict, "Only a failed message can be retried; this one is %s.", r.Status)
+		}
+		return r, err
+	}
+	s.auditClient(ctx, p, "reminder.retry", r.ClientID, "reminder="+id)
+	return s.Store.ReminderByID(ctx, p.Scope, id)
+}
+
+// ReminderState is what the CHW sees about an appointment's reminders.
+type ReminderState struct {
+	Channel    string // sms, email, or "" when no reminder is possible
+	Status     string // of the latest message: queued, sent, failed, …
+	Configured bool   // a sender exists for the channel
+}
+
+// ReminderStates summarises the reminders of appointments.
+func (s *Service) ReminderStates(ctx context.Context, p *Principal, apps []model.Appointment) (map[string]ReminderState, error) {
+	out := map[string]ReminderState{}
+	for _, a := range apps {
+		rs, err := s.Store.Reminders(ctx, p.Scope, store.ReminderFilter{AppointmentID: a.ID})
+		if err != nil {
+			return nil, err
+		}
+		st := ReminderState{}
+		for _, r := range rs { // newest due first
+			if r.Kind == "reminder" && r.Status != "cancelled" {
+				st.Channel, st.Status = r.Channel, r.Status
+				break
+			}
+		}
+		st.Configured = st.Channel != "" && s.Reminders.Configured[st.Channel]
+		out[a.ID] = st
+	}
+	return out, nil
+}
+
+// ReplyView is what a client sees through a reply link.
+type ReplyView struct {
+	StartsAt time.Time
+	Reply    string
+	Language string
+	Status   string
+}
+
+func (s *Service) replyTarget(ctx context.Context, token string) (model.Reminder, model.Appointment, error) {
+	if token == "" || len(token) > 100 {
+		return model.Reminder{}, model.Appointment{}, errBadLink
+	}
+	r, err := s.Store.ReminderByReplyHash(ctx, auth.HashRefreshToken(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return r, model.Appointment{}, apperr.New(apperr.KindNotFound, "This link is not valid.")
+	}
+	if err != nil {
+		return r, model.Appointment{}, err
+	}
+	a, err := s.Store.AppointmentByIDUnscoped(ctx, r.AppointmentID)
+	return r, a, err
+}
+
+// Reply shows the appointment a reminder was about (no name, no place).
+func (s *Service) Reply(ctx context.Context, token string) (ReplyView, error) {
+	r, a, err := s.replyTarget(ctx, token)
+	if err != nil {
+		return ReplyView{}, err
+	}
+	return ReplyView{StartsAt: a.StartsAt, Reply: a.Reply, Language: r.Language, Status: a.Status}, nil
+}
+
+// AnswerReply records the client's confirmation or request to reschedule;
+// a request to reschedule makes a task for the CHW.
+func (s *Service) AnswerReply(ctx context.Context, token, action string) error {
+	r, a, err := s.replyTarget(ctx, token)
+	if err != nil {
+		return err
+	}
+	reply := map[string]string{"confirm": "confirmed", "reschedule": "reschedule_requested"}[strings.TrimSpace(action)]
+	if reply == "" {
+		return apperr.Validation("action", "oneof", "Must be confirm or reschedule.")
+	}
+	if a.Status != "planned" || !a.StartsAt.After(s.Store.Now()) {
+		return apperr.New(apperr.KindGone, "This appointment is no longer ahead.")
+	}
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetAppointmentReply(ctx, a.ID, reply); err != nil {
+			return err
+		}
+		if reply != "reschedule_requested" {
+			return nil
+		}
+		c, err := tx.ClientByIDUnscoped(ctx, a.ClientID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.CreateTask(ctx, ruleTask(a.ClientID, c.AssignedCHWID, TaskReschedule, BrusselsDate(tx.Now()), "appointment:"+a.ID+":reschedule"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.auditRecord(ctx, nil, "appointment.reply", "appointment", a.ID, r.ClientID, reply)
+	return nil
+}

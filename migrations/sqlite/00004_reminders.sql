@@ -1,0 +1,38 @@
+-- +goose Up
+-- Reminder offsets per team, as Go durations before the appointment.
+ALTER TABLE teams ADD COLUMN reminder_offsets text NOT NULL DEFAULT '["24h","2h"]';
+
+ALTER TABLE appointments ADD COLUMN reply text NOT NULL DEFAULT '';
+ALTER TABLE appointments ADD COLUMN reply_at datetime;
+
+-- The outbox: rows are written in the same transaction as the appointment
+-- change they come from, and a worker sends them.
+CREATE TABLE reminders (
+    id                text PRIMARY KEY,
+    appointment_id    text NOT NULL REFERENCES appointments(id),
+    client_id         text NOT NULL REFERENCES clients(id),
+    kind              text NOT NULL CHECK (kind IN ('reminder', 'cancellation')),
+    channel           text NOT NULL CHECK (channel IN ('sms', 'email')),
+    language          text NOT NULL,
+    scheduled_at      datetime NOT NULL,
+    due_at            datetime NOT NULL,
+    status            text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'cancelled', 'skipped')),
+    attempts          integer NOT NULL DEFAULT 0,
+    next_attempt_at   datetime,
+    lease_until       datetime,
+    last_error        text NOT NULL DEFAULT '',
+    dedupe_key        text NOT NULL UNIQUE,
+    reply_token_hash  text UNIQUE,
+    sent_at           datetime,
+    created_at        datetime NOT NULL,
+    updated_at        datetime NOT NULL
+);
+CREATE INDEX reminders_due_idx ON reminders (status, due_at);
+CREATE INDEX reminders_appointment_idx ON reminders (appointment_id);
+CREATE INDEX reminders_client_idx ON reminders (client_id, status);
+
+-- +goose Down
+DROP TABLE reminders;
+ALTER TABLE appointments DROP COLUMN reply_at;
+ALTER TABLE appointments DROP COLUMN reply;
+ALTER TABLE teams DROP COLUMN reminder_offsets;
