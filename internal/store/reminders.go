@@ -12,11 +12,20 @@ import (
 func (s *Store) QueueReminders(ctx context.Context, rs []model.Reminder) error {
 	for i := range rs {
 		r := &rs[i]
-		var n int64
-		if err := s.q(ctx).Model(&model.Reminder{}).Where("dedupe_key = ?", r.DedupeKey).Count(&n).Error; err != nil {
+		var existing []model.Reminder
+		if err := s.q(ctx).Where("dedupe_key = ?", r.DedupeKey).Limit(1).Find(&existing).Error; err != nil {
 			return mapErr(err, "reminder dedupe")
 		}
-		if n > 0 {
+		if len(existing) > 0 {
+			// A message stopped before it went (consent withdrawn, then given
+			// again) may be planned anew; one that went out never again.
+			if existing[0].Status == "cancelled" && existing[0].SentAt == nil {
+				if err := s.q(ctx).Model(&model.Reminder{}).Where("id = ? AND status = 'cancelled'", existing[0].ID).
+					Updates(map[string]any{"status": r.Status, "channel": r.Channel, "language": r.Language, "due_at": r.DueAt,
+						"attempts": 0, "next_attempt_at": nil, "last_error": r.LastError, "updated_at": s.Now()}).Error; err != nil {
+					return mapErr(err, "replan reminder")
+				}
+			}
 			continue
 		}
 		if r.ID == "" {
