@@ -126,7 +126,12 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	batch, err := w.Store.ClaimDue(ctx, w.Now(), w.Batch, w.Lease, channels)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	rc, err := w.Store.LoadReminderContext(ctx, batch)
 	if err != nil {
+		// The leases run out and the batch is claimed again later.
 		return 0, err
 	}
 	sem := make(chan struct{}, w.Concurrency)
@@ -137,7 +142,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		go func(r model.Reminder) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			w.handle(ctx, r)
+			w.handle(ctx, r, rc)
 		}(r)
 	}
 	wg.Wait()
@@ -158,30 +163,22 @@ func (w *Worker) finish(ctx context.Context, r model.Reminder, set map[string]an
 	}
 }
 
-func (w *Worker) handle(ctx context.Context, r model.Reminder) {
+func (w *Worker) handle(ctx context.Context, r model.Reminder, rc store.ReminderContext) {
 	now := w.Now()
 	stop := func(reason string) {
 		w.finish(ctx, r, map[string]any{"status": "cancelled", "last_error": reason})
 	}
-	a, err := w.Store.AppointmentByIDUnscoped(ctx, r.AppointmentID)
-	if err != nil {
-		w.retry(ctx, r, err)
+	a, okA := rc.Appointments[r.AppointmentID]
+	c, okC := rc.Clients[r.ClientID]
+	if !okA || !okC {
+		stop("the appointment or client is gone")
 		return
 	}
 	if r.Kind == KindReminder && (a.Status != "planned" || !a.StartsAt.After(now)) {
 		stop("the appointment is no longer ahead")
 		return
 	}
-	c, err := w.Store.ClientByIDUnscoped(ctx, r.ClientID)
-	if err != nil {
-		w.retry(ctx, r, err)
-		return
-	}
-	consents, err := w.Store.LiveConsents(ctx, c.ID)
-	if err != nil {
-		w.retry(ctx, r, err)
-		return
-	}
+	consents := rc.Consents[c.ID]
 	var to string
 	switch r.Channel {
 	case "sms":
@@ -199,9 +196,7 @@ func (w *Worker) handle(ctx context.Context, r model.Reminder) {
 	}
 	chw := ""
 	if c.AssignedCHWID != nil {
-		if u, err := w.Store.UserByID(ctx, *c.AssignedCHWID); err == nil {
-			chw, _, _ = strings.Cut(u.Name, " ")
-		}
+		chw, _, _ = strings.Cut(rc.CHWNames[*c.AssignedCHWID], " ")
 	}
 	d := Data{When: a.StartsAt, CHWName: chw}
 	set := map[string]any{"status": "sent"}

@@ -188,3 +188,49 @@ func (s *Store) CountRemindersByStatus(ctx context.Context) (map[string]int64, e
 	}
 	return out, mapErr(err, "count reminders")
 }
+
+// ReminderContext is what the worker needs to send a batch, loaded at once.
+type ReminderContext struct {
+	Appointments map[string]model.Appointment
+	Clients      map[string]model.Client
+	Consents     map[string][]string // client id -> live purposes
+	CHWNames     map[string]string
+}
+
+// LoadReminderContext loads the appointments, clients, live consents and
+// CHW names of a batch in four queries, whatever its size.
+func (s *Store) LoadReminderContext(ctx context.Context, batch []model.Reminder) (ReminderContext, error) {
+	rc := ReminderContext{Appointments: map[string]model.Appointment{}, Clients: map[string]model.Client{}, Consents: map[string][]string{}}
+	var appIDs, clientIDs []string
+	for _, r := range batch {
+		appIDs, clientIDs = append(appIDs, r.AppointmentID), append(clientIDs, r.ClientID)
+	}
+	var apps []model.Appointment
+	if err := s.q(ctx).Where("id IN ?", appIDs).Find(&apps).Error; err != nil {
+		return rc, mapErr(err, "batch appointments")
+	}
+	for _, a := range apps {
+		rc.Appointments[a.ID] = a
+	}
+	var clients []model.Client
+	if err := s.q(ctx).Where("id IN ?", clientIDs).Find(&clients).Error; err != nil {
+		return rc, mapErr(err, "batch clients")
+	}
+	var chws []string
+	for _, c := range clients {
+		rc.Clients[c.ID] = c
+		if c.AssignedCHWID != nil {
+			chws = append(chws, *c.AssignedCHWID)
+		}
+	}
+	var consents []model.Consent
+	if err := s.q(ctx).Where("client_id IN ? AND withdrawn_at IS NULL", clientIDs).Find(&consents).Error; err != nil {
+		return rc, mapErr(err, "batch consents")
+	}
+	for _, c := range consents {
+		rc.Consents[c.ClientID] = append(rc.Consents[c.ClientID], c.Purpose)
+	}
+	names, err := s.UserNames(ctx, chws)
+	rc.CHWNames = names
+	return rc, err
+}
