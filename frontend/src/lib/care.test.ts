@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, brusselsToday, isOverdue, isStuck, splitLocal } from './care';
+import { addDays, brusselsToday, isOverdue, isStuck, reminderNote, splitLocal } from './care';
 
 describe('care helpers', () => {
   it('gives the Brussels date, not the UTC one', () => {
@@ -21,5 +21,14 @@ describe('care helpers', () => {
     expect(isStuck({ status: 'sent', last_event_at: '2026-02-01T00:00:00Z' }, now)).toBe(true);
     expect(isStuck({ status: 'accepted', last_event_at: '2026-02-01T00:00:00Z' }, now)).toBe(false);
     expect(isStuck({ status: 'sent', last_event_at: '2026-02-15T00:00:00Z' }, now)).toBe(false);
+  });
+});
+
+describe('reminder notes', () => {
+  it('says when no reminder is possible, or a channel is not configured', () => {
+    expect(reminderNote({ status: 'planned', reminder: { channel: '', status: '', configured: false } })).toEqual({ key: 'reminder.none', warn: true });
+    expect(reminderNote({ status: 'planned', reminder: { channel: 'sms', status: 'queued', configured: false } })).toEqual({ key: 'reminder.notConfigured.sms', warn: true });
+    expect(reminderNote({ status: 'planned', reminder: { channel: 'sms', status: 'sent', configured: true } })).toEqual({ key: 'reminder.sent.sms', warn: false });
+    expect(reminderNote({ status: 'attended', reminder: { channel: 'sms', status: 'sent', configured: true } })).toBeNull();
   });
 });

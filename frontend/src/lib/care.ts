@@ -44,6 +44,31 @@ export interface Appointment {
   duration_minutes: number;
   location: string;
   status: string;
+  reply: string;
+  reminder: { channel: string; status: string; configured: boolean };
+}
+
+export interface ReminderMessage {
+  id: string;
+  appointment_id: string;
+  client_id: string;
+  client: Ref | null;
+  kind: string;
+  channel: string;
+  status: string;
+  attempts: number;
+  last_error: string;
+  due_at: string;
+}
+
+/** What to tell the CHW about an appointment's reminder. */
+export function reminderNote(a: Pick<Appointment, 'status' | 'reminder'>): { key: string; warn: boolean } | null {
+  if (a.status !== 'planned') return null;
+  const r = a.reminder;
+  if (!r || !r.channel) return { key: 'reminder.none', warn: true };
+  if (!r.configured) return { key: `reminder.notConfigured.${r.channel}`, warn: true };
+  if (r.status === 'failed') return { key: 'reminder.failed', warn: true };
+  return { key: `reminder.${r.status}.${r.channel}`, warn: false };
 }
 
 export interface Task {

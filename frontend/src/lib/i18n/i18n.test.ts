@@ -58,13 +58,17 @@ describe('dynamic keys', () => {
     refAction: ['sent', 'acknowledged', 'accepted', 'declined', 'waitlisted', 'completed', 'cancelled'],
     apptStatus: ['planned', 'attended', 'missed', 'cancelled', 'rescheduled'],
     apptAction: ['attended', 'missed', 'cancelled'],
-    taskKind: ['follow_up', 'call_client', 'chase_referral', 'other'],
+    taskKind: ['follow_up', 'call_client', 'chase_referral', 'reschedule', 'other'],
+    channel: ['sms', 'email'],
+    reply: ['confirmed', 'reschedule_requested'],
     urgency: ['routine', 'soon', 'urgent'],
     outcome: ['seen', 'treatment_started', 'no_show', 'other'],
     link: ['acknowledge', 'accept', 'waitlist', 'decline'],
     wizard: ['step1', 'step2', 'step3', 'step4'],
     tl: ['visit', 'barrier_detected', 'barrier_resolved', 'barrier_signalled', 'consent_given', 'consent_withdrawn', 'created', 'updated', 'status_changed', 'assigned', 'unassigned', 'referral', 'appointment'],
   };
+  families.reminder = ['none', 'failed', 'notConfigured.sms', 'notConfigured.email',
+    ...['queued', 'sending', 'sent', 'skipped'].flatMap((st) => [`${st}.sms`, `${st}.email`])];
   for (const [family, codes] of Object.entries(families)) {
     it(`${family}.* exists for every code`, () => {
       for (const c of codes) expect(Object.keys(en), `${family}.${c}`).toContain(`${family}.${c}`);
