@@ -33,6 +33,7 @@ const (
 	PermReportsReadFund = "reports:read_fund"
 	PermReportsReadAll  = "reports:read_all"
 	PermReportsExport   = "reports:export"
+	PermTeamsConfigure  = "teams:configure"
 )
 
 // RoleProgrammeManager is the casbin role of a manager who may read the
@@ -49,12 +50,12 @@ var Policy = map[string][]string{
 	"coordinator": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
-		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport),
+		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure),
 	"manager": append(slices.Clone(common),
 		PermReportsReadFund, PermReportsExport),
 	RoleProgrammeManager: {PermReportsReadAll},
 	"admin": append(slices.Clone(common),
-		PermUsersManage, PermAuditRead),
+		PermUsersManage, PermAuditRead, PermTeamsConfigure),
 }
 
 // Global roles act programme-wide, not inside a team domain.

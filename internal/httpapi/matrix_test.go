@@ -74,6 +74,7 @@ var matrix = map[string]outcome{
 	"GET /api/v1/reference/taxonomy": signedIn(200),
 
 	"GET /api/v1/teams/:id/board":                    only(200, coord),
+	"PATCH /api/v1/teams/:id":                        only(422, coord, admin),
 	"GET /api/v1/clients":                            only(200, chw, coord),
 	"POST /api/v1/clients":                           only(422, chw, coord),
 	"GET /api/v1/clients/:id":                        record(200),

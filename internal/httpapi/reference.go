@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
+
+	"github.com/brug-chw/brug/internal/model"
 
 	"github.com/labstack/echo/v4"
 )
@@ -25,11 +28,12 @@ type municipalityDTO struct {
 }
 
 type teamDTO struct {
-	ID       string  `json:"id"`
-	Slug     string  `json:"slug"`
-	Name     string  `json:"name"`
-	Outreach *string `json:"outreach"`
-	Region   struct {
+	ID              string   `json:"id"`
+	Slug            string   `json:"slug"`
+	Name            string   `json:"name"`
+	Outreach        *string  `json:"outreach"`
+	ReminderOffsets []string `json:"reminder_offsets"`
+	Region          struct {
 		Code  string `json:"code"`
 		Names labels `json:"names"`
 	} `json:"region"`
@@ -43,7 +47,8 @@ func (s *Server) listTeams(c echo.Context) error {
 	}
 	out := make([]teamDTO, 0, len(trees))
 	for _, t := range trees {
-		d := teamDTO{ID: t.Team.ID, Slug: t.Team.Slug, Name: t.Team.Name, Outreach: t.Team.Outreach, Municipalities: []municipalityDTO{}}
+		d := teamDTO{ID: t.Team.ID, Slug: t.Team.Slug, Name: t.Team.Name, Outreach: t.Team.Outreach, Municipalities: []municipalityDTO{},
+			ReminderOffsets: offsetsOf(t.Team)}
 		d.Region.Code = t.Region.Code
 		d.Region.Names = labels{t.Region.NameNL, t.Region.NameFR, t.Region.NameDE, t.Region.NameEN}
 		for _, m := range t.Municipalities {
@@ -89,4 +94,32 @@ func (s *Server) taxonomy(c echo.Context) error {
 		out[kind] = terms
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+func offsetsOf(t model.Team) []string {
+	var out []string
+	if json.Unmarshal([]byte(t.ReminderOffsets), &out) != nil || len(out) == 0 {
+		return []string{"24h", "2h"}
+	}
+	return out
+}
+
+type teamPatch struct {
+	ReminderOffsets []string `json:"reminder_offsets" validate:"required"`
+}
+
+func (s *Server) patchTeam(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var req teamPatch
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := s.svc.SetReminderOffsets(c.Request().Context(), principal(c), id, req.ReminderOffsets)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": t.ID, "name": t.Name, "reminder_offsets": offsetsOf(t)})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/reminder"
 	"github.com/brug-chw/brug/internal/service"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -365,10 +366,19 @@ func (s *Server) referralLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	url := s.cfg.BaseURL.String() + "/provider/" + token
+	p := principal(c)
+	first, _, _ := strings.Cut(p.Name, " ")
+	// A ready text for the CHW to send by SMS or e-mail, in their language.
+	msg, err := reminder.Render(p.Language, reminder.KindReferralLink, reminder.Data{When: expires, CHWName: first, ReplyURL: url})
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusCreated, map[string]any{
-		"url":        s.cfg.BaseURL.String() + "/provider/" + token,
+		"url":        url,
 		"token":      token,
 		"expires_at": expires,
+		"message":    map[string]string{"sms": msg.SMS, "subject": msg.Subject, "text": msg.Text},
 	})
 }
 

@@ -81,7 +81,8 @@ func TestProviderLink(t *testing.T) {
 			r := api.Do("POST", "/api/v1/referrals", map[string]any{"client_id": cl, "provider_id": prov, "reason": "toothache", "send": true}, api.Bearer(chw))
 			id := r.JSON(t)["id"].(string)
 			l := api.Do("POST", "/api/v1/referrals/"+id+"/link", map[string]any{}, api.Bearer(chw))
-			if l.Status != 201 || !strings.Contains(l.JSON(t)["url"].(string), "/provider/") {
+			if l.Status != 201 || !strings.Contains(l.JSON(t)["url"].(string), "/provider/") ||
+				!strings.Contains(l.JSON(t)["message"].(map[string]any)["sms"].(string), l.JSON(t)["url"].(string)) {
 				t.Fatalf("link: %d %s", l.Status, l.Body)
 			}
 			return id, l.JSON(t)["token"].(string)

@@ -49,6 +49,7 @@ func (s *Server) Routes() []Route {
 
 		{http.MethodGet, "/api/v1/teams", auth.PermTeamsRead, s.listTeams},
 		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},
+		{http.MethodPatch, "/api/v1/teams/:id", auth.PermTeamsConfigure, s.patchTeam},
 
 		{http.MethodGet, "/api/v1/clients", auth.PermClientsReadOwn, s.listClients},
 		{http.MethodPost, "/api/v1/clients", auth.PermClientsWriteOwn, s.createClient},

@@ -12,12 +12,13 @@ import (
 const (
 	KindReminder     = "reminder"
 	KindCancellation = "cancellation"
+	KindReferralLink = "referral_link" // to a provider: the link to answer a referral
 )
 
 // Languages and kinds every template set covers (a test checks).
 var (
 	Languages = []string{"nl", "fr", "de", "en"}
-	Kinds     = []string{KindReminder, KindCancellation}
+	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink}
 )
 
 // Data fills a template. It never carries a diagnosis, a provider's name or
@@ -77,31 +78,40 @@ func FormatWhen(lang string, t time.Time) string {
 
 type texts struct{ sms, subject, body string }
 
-// templates: %[1]s is the date and time, %[2]s the CHW, %[3]s the reply link.
+// templates: %[1]s is the date and time, %[2]s the CHW, %[3]s the reply
+// link (for referral_link: the provider's link; the date is when it expires).
 var templates = map[string]map[string]texts{
 	"nl": {
 		KindReminder: {"Herinnering: afspraak %[1]s. Kom je? Bevestig of verzet: %[3]s Groeten, %[2]s",
 			"Herinnering aan je afspraak", "Dag,\n\nWe herinneren je aan je afspraak op %[1]s.\nBevestig dat je komt, of vraag een nieuw moment: %[3]s\n\nGroeten,\n%[2]s, gezondheidswerker"},
 		KindCancellation: {"Je afspraak van %[1]s gaat niet door. %[2]s neemt contact op.",
 			"Je afspraak gaat niet door", "Dag,\n\nJe afspraak op %[1]s gaat niet door.\n%[2]s neemt contact met je op voor een nieuwe afspraak.\n\nGroeten,\n%[2]s"},
+		KindReferralLink: {"Brug: %[2]s verwijst iemand naar u. Antwoord tot %[1]s via %[3]s",
+			"Doorverwijzing van een gezondheidswerker", "Goeiedag,\n\n%[2]s, gezondheidswerker, verwijst iemand naar u door.\nU kunt antwoorden zonder account, tot %[1]s: %[3]s\n\nMet dank,\n%[2]s"},
 	},
 	"fr": {
 		KindReminder: {"Rappel : rendez-vous %[1]s. Confirmez ou déplacez : %[3]s %[2]s",
 			"Rappel de votre rendez-vous", "Bonjour,\n\nNous vous rappelons votre rendez-vous le %[1]s.\nConfirmez votre venue ou demandez un autre moment : %[3]s\n\nCordialement,\n%[2]s, agent de santé"},
 		KindCancellation: {"Votre rendez-vous du %[1]s est annulé. %[2]s vous contactera.",
 			"Votre rendez-vous est annulé", "Bonjour,\n\nVotre rendez-vous du %[1]s est annulé.\n%[2]s vous contactera pour un nouveau rendez-vous.\n\nCordialement,\n%[2]s"},
+		KindReferralLink: {"Brug : %[2]s vous oriente une personne. Répondez avant le %[1]s : %[3]s",
+			"Orientation par un agent de santé", "Bonjour,\n\n%[2]s, agent de santé communautaire, vous oriente une personne.\nVous pouvez répondre sans compte, jusqu'au %[1]s : %[3]s\n\nMerci,\n%[2]s"},
 	},
 	"de": {
 		KindReminder: {"Erinnerung: Termin %[1]s. Bestätigen/verschieben: %[3]s %[2]s",
 			"Erinnerung an Ihren Termin", "Guten Tag,\n\nwir erinnern Sie an Ihren Termin am %[1]s.\nBitte bestätigen Sie oder bitten Sie um einen anderen Zeitpunkt: %[3]s\n\nFreundliche Grüße\n%[2]s, Gesundheitslotse"},
 		KindCancellation: {"Ihr Termin am %[1]s entfällt. %[2]s meldet sich.",
 			"Ihr Termin entfällt", "Guten Tag,\n\nIhr Termin am %[1]s entfällt.\n%[2]s meldet sich für einen neuen Termin.\n\nFreundliche Grüße\n%[2]s"},
+		KindReferralLink: {"Brug: %[2]s überweist Ihnen eine Person. Antwort bis %[1]s: %[3]s",
+			"Überweisung durch einen Gesundheitslotsen", "Guten Tag,\n\n%[2]s, Gesundheitslotse, überweist Ihnen eine Person.\nSie können ohne Konto antworten, bis %[1]s: %[3]s\n\nDanke\n%[2]s"},
 	},
 	"en": {
 		KindReminder: {"Reminder: appointment %[1]s. Confirm or change: %[3]s %[2]s",
 			"Reminder of your appointment", "Hello,\n\nThis is a reminder of your appointment on %[1]s.\nPlease confirm, or ask for another time: %[3]s\n\nKind regards,\n%[2]s, community health worker"},
 		KindCancellation: {"Your appointment of %[1]s is cancelled. %[2]s will contact you.",
 			"Your appointment is cancelled", "Hello,\n\nYour appointment on %[1]s is cancelled.\n%[2]s will contact you for a new appointment.\n\nKind regards,\n%[2]s"},
+		KindReferralLink: {"Brug: %[2]s refers someone to you. Answer by %[1]s: %[3]s",
+			"A referral from a community health worker", "Hello,\n\n%[2]s, community health worker, refers someone to you.\nYou can answer without an account until %[1]s: %[3]s\n\nThank you,\n%[2]s"},
 	},
 }
 

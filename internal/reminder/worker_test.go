@@ -468,3 +468,25 @@ func TestEmailReminder(t *testing.T) {
 		t.Fatalf("%d e-mails marked sent", sent)
 	}
 }
+
+func TestTeamReminderOffsets(t *testing.T) {
+	e := setup(t, "sqlite")
+	var gent model.Team
+	e.api.DB.Gorm.Where("slug = 'gent'").Take(&gent)
+	e.api.Run(t, []testutil.Scenario{
+		{Name: "bad offsets", Method: "PATCH", Path: "/api/v1/teams/" + gent.ID, As: "coordinator.gent@example.org",
+			Body: map[string]any{"reminder_offsets": []string{"5m", "soon", "5m"}}, Status: 422, Fields: []string{"reminder_offsets[0]", "reminder_offsets[1]", "reminder_offsets[2]"}},
+		{Name: "other team", Method: "PATCH", Path: "/api/v1/teams/" + gent.ID, As: "coordinator.liege@example.org",
+			Body: map[string]any{"reminder_offsets": []string{"48h"}}, Status: 404},
+		{Name: "chw may not", Method: "PATCH", Path: "/api/v1/teams/" + gent.ID, As: chw, Body: map[string]any{"reminder_offsets": []string{"48h"}}, Status: 403},
+		{Name: "set", Method: "PATCH", Path: "/api/v1/teams/" + gent.ID, As: "coordinator.gent@example.org",
+			Body: map[string]any{"reminder_offsets": []string{"48h"}}, Status: 200, Contains: []string{`"reminder_offsets":["48h"]`}},
+	})
+	appt := e.appointment(t, 72*time.Hour)
+	rs := e.reminders(t, appt)
+	var a model.Appointment
+	e.api.DB.Gorm.Where("id = ?", appt).Take(&a)
+	if len(rs) != 1 || !rs[0].ScheduledAt.Equal(a.StartsAt.Add(-48*time.Hour)) {
+		t.Fatalf("with offsets [48h]: %+v", rs)
+	}
+}

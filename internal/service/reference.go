@@ -2,6 +2,12 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
 
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
@@ -25,4 +31,33 @@ func (s *Service) Taxonomy(ctx context.Context) (map[string][]model.TaxonomyTerm
 		out[t.Kind] = append(out[t.Kind], t)
 	}
 	return out, nil
+}
+
+// SetReminderOffsets sets how long before an appointment a team's clients
+// are reminded (a coordinator of the team, or an admin). Appointments
+// planned later follow the new offsets.
+func (s *Service) SetReminderOffsets(ctx context.Context, p *Principal, teamID string, offsets []string) (model.Team, error) {
+	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, teamID, auth.PermTeamsConfigure) {
+		return model.Team{}, apperr.NotFound()
+	}
+	var f apperr.Fields
+	if len(offsets) == 0 || len(offsets) > 5 {
+		f.Add("reminder_offsets", "count", "Give 1 to 5 offsets, e.g. 24h and 2h.")
+	}
+	seen := map[time.Duration]bool{}
+	for i, o := range offsets {
+		d, err := time.ParseDuration(o)
+		if err != nil || d < 15*time.Minute || d > 14*24*time.Hour || seen[d] {
+			f.Add(fmt.Sprintf("reminder_offsets[%d]", i), "range", "A duration from 15m to 336h, each once (e.g. 24h, 2h, 90m).")
+		}
+		seen[d] = true
+	}
+	if err := f.Err(); err != nil {
+		return model.Team{}, err
+	}
+	if err := s.Store.SetReminderOffsets(ctx, teamID, jsonList(offsets)); err != nil {
+		return model.Team{}, storeErr(err)
+	}
+	s.audit(ctx, p, "team.reminder_offsets", "team", teamID, strings.Join(offsets, ","))
+	return s.Store.TeamByID(ctx, teamID)
 }

@@ -234,3 +234,12 @@ func (s *Store) LoadReminderContext(ctx context.Context, batch []model.Reminder)
 	rc.CHWNames = names
 	return rc, err
 }
+
+// SetReminderOffsets stores a team's reminder offsets (a JSON list).
+func (s *Store) SetReminderOffsets(ctx context.Context, teamID, offsets string) error {
+	res := s.q(ctx).Model(&model.Team{}).Where("id = ?", teamID).Updates(map[string]any{"reminder_offsets": offsets, "updated_at": s.Now()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return mapErr(res.Error, "set reminder offsets")
+}
