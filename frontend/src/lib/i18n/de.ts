@@ -377,4 +377,8 @@ export const de: Record<MessageKey, string> = {
   'reply.confirmed': "Person hat bestätigt",
   'reply.reschedule_requested': "Person bittet um anderen Termin",
   'taskKind.reschedule': "Person bittet, den Termin zu verschieben",
+  'board.offsets': "Vor Terminen erinnern",
+  'board.offsetsHelp': "Zum Beispiel: 24h, 2h (Stunden oder Minuten vorher; höchstens fünf).",
+  'board.offsetsSaved': "Erinnerungszeiten für neue Termine gespeichert.",
+  'board.offsetsInvalid': "Verwenden Sie Dauern von 15m bis 336h, durch Kommas getrennt.",
 };

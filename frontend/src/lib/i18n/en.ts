@@ -376,6 +376,10 @@ export const en = {
   'reply.confirmed': "Client confirmed",
   'reply.reschedule_requested': "Client asks another time",
   'taskKind.reschedule': "Client asks to move an appointment",
+  'board.offsets': "Remind clients before appointments",
+  'board.offsetsHelp': "For example: 24h, 2h (hours or minutes before; at most five).",
+  'board.offsetsSaved': "Reminder times saved for new appointments.",
+  'board.offsetsInvalid': "Use durations from 15m to 336h, separated by commas.",
 } as const;
 
 export type MessageKey = keyof typeof en;

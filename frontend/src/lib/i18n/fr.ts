@@ -377,4 +377,8 @@ export const fr: Record<MessageKey, string> = {
   'reply.confirmed': "La personne a confirmé",
   'reply.reschedule_requested': "La personne demande un autre moment",
   'taskKind.reschedule': "La personne demande de déplacer le rendez-vous",
+  'board.offsets': "Rappeler les rendez-vous avant",
+  'board.offsetsHelp': "Par exemple : 24h, 2h (heures ou minutes avant ; cinq au plus).",
+  'board.offsetsSaved': "Moments de rappel enregistrés pour les nouveaux rendez-vous.",
+  'board.offsetsInvalid': "Utilisez des durées de 15m à 336h, séparées par des virgules.",
 };

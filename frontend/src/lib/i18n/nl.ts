@@ -377,4 +377,8 @@ export const nl: Record<MessageKey, string> = {
   'reply.confirmed': "Cliënt bevestigde",
   'reply.reschedule_requested': "Cliënt vraagt een ander moment",
   'taskKind.reschedule': "Cliënt vraagt de afspraak te verzetten",
+  'board.offsets': "Cliënten herinneren vóór afspraken",
+  'board.offsetsHelp': "Bijvoorbeeld: 24h, 2h (uren of minuten vooraf; hoogstens vijf).",
+  'board.offsetsSaved': "Herinneringsmomenten bewaard voor nieuwe afspraken.",
+  'board.offsetsInvalid': "Gebruik duurtijden van 15m tot 336h, gescheiden door komma’s.",
 };
