@@ -97,7 +97,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.BaseURL = p.url("BRUG_BASE_URL", "http://"+hostForURL(c.Addr))
 	c.QuietFrom, c.QuietTo = p.quietHours("BRUG_QUIET_HOURS", "21:00-08:00")
 	c.ReminderMaxAttempts = p.integer("BRUG_REMINDER_MAX_ATTEMPTS", 6, 1, 50)
-	c.ReminderConcurrency = p.integer("BRUG_REMINDER_CONCURRENCY", 16, 1, 256)
+	c.ReminderConcurrency = p.integer("BRUG_REMINDER_CONCURRENCY", 128, 1, 512)
 	c.ReminderPollInterval = p.duration("BRUG_REMINDER_POLL", 2*time.Second, 100*time.Millisecond, time.Minute)
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

@@ -68,11 +68,12 @@ func (w *Worker) defaults() {
 	if w.Lease <= 0 {
 		w.Lease = 2 * time.Minute
 	}
-	if w.Batch <= 0 {
-		w.Batch = 200
-	}
 	if w.Concurrency <= 0 {
-		w.Concurrency = 16
+		w.Concurrency = 128
+	}
+	if w.Batch <= 0 {
+		// Four rounds of sends per claim: fewer claims, and leases stay short.
+		w.Batch = 4 * w.Concurrency
 	}
 	if w.MaxAttempts <= 0 {
 		w.MaxAttempts = 6
