@@ -41,6 +41,7 @@ type Config struct {
 	ReminderMaxAttempts  int
 	ReminderConcurrency  int
 	ReminderPollInterval time.Duration
+	ReportThreshold      int
 }
 
 // Production reports whether the stricter production rules apply.
@@ -99,6 +100,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ReminderMaxAttempts = p.integer("BRUG_REMINDER_MAX_ATTEMPTS", 6, 1, 50)
 	c.ReminderConcurrency = p.integer("BRUG_REMINDER_CONCURRENCY", 128, 1, 512)
 	c.ReminderPollInterval = p.duration("BRUG_REMINDER_POLL", 2*time.Second, 100*time.Millisecond, time.Minute)
+	c.ReportThreshold = p.integer("BRUG_REPORT_MIN_COUNT", 5, 3, 100)
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")

@@ -94,6 +94,8 @@ func (s *Server) Routes() []Route {
 		{http.MethodDelete, "/api/v1/calendar/token", auth.PermClientsReadOwn, s.revokeCalendarToken},
 		{http.MethodGet, "/api/v1/calendar/:file", Public, s.calendarFeed},
 
+		{http.MethodGet, "/api/v1/reports/barriers", SignedIn, s.barrierReport},
+
 		{http.MethodGet, "/api/v1/reminders", auth.PermClientsReadOwn, s.listReminders},
 		{http.MethodPost, "/api/v1/reminders/:id/retry", SignedIn, s.retryReminder},
 		{http.MethodGet, "/api/v1/public/replies/:token", Public, s.publicReply},

@@ -57,7 +57,9 @@ func (t *Table) Finish(rowPersons []int64, colPersons []int64, grandPersons int6
 	}
 }
 
-func small(c Cell, k int64) bool { return c.Persons > 0 && c.Persons < k || c.Persons == 0 && c.Value > 0 && c.Value < k }
+func small(c Cell, k int64) bool {
+	return c.Persons > 0 && c.Persons < k || c.Persons == 0 && c.Value > 0 && c.Value < k
+}
 
 // Suppress hides every cell about fewer than k people, then, until nothing
 // changes, one more cell in every row or column relation (cells + total)

@@ -31,6 +31,8 @@ type Service struct {
 	ReferralExpiry time.Duration
 	// Reminders is how appointment reminders are planned.
 	Reminders ReminderPolicy
+	// ReportThreshold: cells about fewer people are suppressed (>= 3).
+	ReportThreshold int
 }
 
 // Principal is the signed-in caller.

@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"encoding/csv"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/report"
+	"github.com/brug-chw/brug/internal/service"
+)
+
+// reportParams reads from, to (YYYY-MM-DD; to is inclusive), group_by,
+// team_id and fund_id; every bad one is named.
+func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
+	var f apperr.Fields
+	now := s.svc.Store.Now()
+	prm := service.ReportParams{GroupBy: c.QueryParam("group_by"), TeamID: c.QueryParam("team_id"), FundID: c.QueryParam("fund_id")}
+	if prm.GroupBy == "" {
+		prm.GroupBy = "team"
+	}
+	if !slices.Contains(service.GroupBys, prm.GroupBy) {
+		f.Add("group_by", "oneof", "Must be one of: "+strings.Join(service.GroupBys, ", ")+".")
+	}
+	day := func(name string, def time.Time) time.Time {
+		v := c.QueryParam(name)
+		if v == "" {
+			return def
+		}
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			f.Add(name, "date", "Must be a date, YYYY-MM-DD.")
+			return def
+		}
+		return t
+	}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	prm.From = day("from", today.AddDate(-1, 0, 0))
+	prm.To = day("to", today).AddDate(0, 0, 1) // inclusive end day
+	if !prm.From.Before(prm.To) {
+		f.Add("from", "range", "Must be before to.")
+	}
+	if prm.To.Sub(prm.From) > 5*366*24*time.Hour {
+		f.Add("to", "range", "A report covers at most 5 years.")
+	}
+	for name, v := range map[string]string{"team_id": prm.TeamID, "fund_id": prm.FundID} {
+		if v != "" && uuid.Validate(v) != nil {
+			f.Add(name, "uuid", "Must be a UUID.")
+		}
+	}
+	return prm, f.Err()
+}
+
+func wantsCSV(c echo.Context) bool {
+	return c.QueryParam("format") == "csv" || strings.Contains(c.Request().Header.Get("Accept"), "text/csv")
+}
+
+func (s *Server) barrierReport(c echo.Context) error {
+	if f := c.QueryParam("format"); f != "" && f != "csv" && f != "json" {
+		return apperr.Validation("format", "oneof", "Must be json or csv.")
+	}
+	prm, err := s.reportParams(c)
+	if err != nil {
+		return err
+	}
+	rep, err := s.svc.BarrierReport(c.Request().Context(), principal(c), prm)
+	if err != nil {
+		return err
+	}
+	if wantsCSV(c) {
+		s.svc.AuditExport(c.Request().Context(), principal(c), "barriers", prm.GroupBy+" csv")
+		return writeCSV(c, "brug-barriers.csv", rep.Tables)
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"report": "barriers", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
+		"group_by": prm.GroupBy, "threshold": rep.Threshold, "tables": rep.Tables, "top": rep.Top,
+	})
+}
+
+// writeCSV writes tables as one sheet: table, group, then a column per
+// category and the total; a suppressed cell is written as "<5"-style text.
+func writeCSV(c echo.Context, filename string, tables []report.Table) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	cell := func(x report.Cell) string {
+		if x.Suppressed {
+			return "suppressed"
+		}
+		return strconv.FormatInt(x.Value, 10)
+	}
+	for _, t := range tables {
+		_ = w.Write(append(append([]string{"table", "group"}, t.Columns...), "total"))
+		for _, r := range t.Rows {
+			rec := []string{t.Name, r.Label}
+			for _, x := range r.Cells {
+				rec = append(rec, cell(x))
+			}
+			_ = w.Write(append(rec, cell(r.Total)))
+		}
+		rec := []string{t.Name, "total"}
+		for _, x := range t.Totals {
+			rec = append(rec, cell(x))
+		}
+		_ = w.Write(append(rec, cell(t.Grand)))
+	}
+	w.Flush()
+	return w.Error()
+}

@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/brug-chw/brug/internal/model"
+)
+
+// ReportScope is whose work a report counts.
+type ReportScope struct {
+	CHWID   string   // a CHW's own clients
+	TeamIDs []string // a coordinator's teams
+	FundID  string   // a manager's fund (the fund of the CHW following the client)
+	All     bool     // the whole programme
+}
+
+// GroupCount is one aggregate: a group, a category, how many, and how many
+// distinct people.
+type GroupCount struct {
+	Group    string
+	Category string
+	Value    int64
+	Persons  int64
+}
+
+// groupExpr is the SQL of a report dimension; clients is aliased c.
+func (s *Store) groupExpr(groupBy, timeCol string) (string, error) {
+	pg := s.db.Dialector.Name() == "postgres"
+	switch groupBy {
+	case "none":
+		return "'all'", nil
+	case "team":
+		return "c.team_id", nil
+	case "neighbourhood":
+		return "COALESCE(c.neighbourhood_id, '')", nil
+	case "fund":
+		return "COALESCE(u.fund_id, '')", nil
+	case "month":
+		if pg {
+			return fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", timeCol), nil
+		}
+		return fmt.Sprintf("substr(%s, 1, 7)", timeCol), nil
+	case "quarter":
+		if pg {
+			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'YYYY-"Q"Q')`, timeCol), nil
+		}
+		return fmt.Sprintf("substr(%[1]s, 1, 4) || '-Q' || ((CAST(substr(%[1]s, 6, 2) AS integer) + 2) / 3)", timeCol), nil
+	}
+	return "", fmt.Errorf("unknown group_by %q", groupBy)
+}
+
+// BarrierCounts counts barriers whose timeCol (detected_at, resolved_at,
+// signalled_at) falls in [from, to), per group and category. Everything is
+// aggregated in SQL; no row leaves the database.
+//
+// byGroup and byCategory choose the grain: both for cells, one of them for
+// the distinct people behind a row or a column total, neither for the grand
+// total.
+func (s *Store) BarrierCounts(ctx context.Context, sc ReportScope, timeCol, groupBy string, from, to time.Time, byGroup, byCategory bool) ([]GroupCount, error) {
+	g, err := s.groupExpr(groupBy, "b."+timeCol)
+	if err != nil {
+		return nil, err
+	}
+	cat := "b.category"
+	if !byGroup {
+		g = "''"
+	}
+	if !byCategory {
+		cat = "''"
+	}
+	q := s.q(ctx).Table("barriers AS b").
+		Joins("JOIN clients c ON c.id = b.client_id").
+		Joins("LEFT JOIN users u ON u.id = c.assigned_chw_id").
+		Where("b."+timeCol+" >= ? AND b."+timeCol+" < ?", from.UTC(), to.UTC()).
+		Select(g + " AS grp, " + cat + " AS cat, COUNT(*) AS value, COUNT(DISTINCT b.client_id) AS persons").
+		Group("grp, cat")
+	switch {
+	case sc.All:
+	case sc.CHWID != "":
+		q = q.Where("c.assigned_chw_id = ?", sc.CHWID)
+	case len(sc.TeamIDs) > 0:
+		q = q.Where("c.team_id IN ?", sc.TeamIDs)
+	case sc.FundID != "":
+		q = q.Where("u.fund_id = ?", sc.FundID)
+	default:
+		q = q.Where("1 = 0")
+	}
+	var rows []struct {
+		Grp     string
+		Cat     string
+		Value   int64
+		Persons int64
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, mapErr(err, "barrier counts")
+	}
+	out := make([]GroupCount, len(rows))
+	for i, r := range rows {
+		out[i] = GroupCount{Group: r.Grp, Category: r.Cat, Value: r.Value, Persons: r.Persons}
+	}
+	return out, nil
+}
+
+// GroupLabels names the groups of a dimension (team and neighbourhood names).
+func (s *Store) GroupLabels(ctx context.Context, groupBy string) (map[string]string, error) {
+	out := map[string]string{}
+	switch groupBy {
+	case "team":
+		var ts []model.Team
+		if err := s.q(ctx).Find(&ts).Error; err != nil {
+			return nil, mapErr(err, "team labels")
+		}
+		for _, t := range ts {
+			out[t.ID] = t.Name
+		}
+	case "neighbourhood":
+		var ns []model.Neighbourhood
+		if err := s.q(ctx).Find(&ns).Error; err != nil {
+			return nil, mapErr(err, "neighbourhood labels")
+		}
+		for _, n := range ns {
+			out[n.ID] = n.Name
+		}
+	case "fund":
+		fs, err := s.Funds(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			out[f.ID] = f.Name
+		}
+	}
+	return out, nil
+}
