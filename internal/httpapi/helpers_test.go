@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -17,3 +18,5 @@ func newClient(t *testing.T, api *testutil.API, as string, body map[string]any) 
 	}
 	return r.JSON(t)["id"].(string)
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -115,3 +115,25 @@ func writeCSV(c echo.Context, filename string, tables []report.Table) error {
 	w.Flush()
 	return w.Error()
 }
+
+func (s *Server) activityReport(c echo.Context) error {
+	if f := c.QueryParam("format"); f != "" && f != "csv" && f != "json" {
+		return apperr.Validation("format", "oneof", "Must be json or csv.")
+	}
+	prm, err := s.reportParams(c)
+	if err != nil {
+		return err
+	}
+	rep, err := s.svc.Activity(c.Request().Context(), principal(c), prm)
+	if err != nil {
+		return err
+	}
+	if wantsCSV(c) {
+		s.svc.AuditExport(c.Request().Context(), principal(c), "activity", prm.GroupBy+" csv")
+		return writeCSV(c, "brug-activity.csv", rep.Tables)
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"report": "activity", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
+		"group_by": prm.GroupBy, "threshold": rep.Threshold, "tables": rep.Tables,
+	})
+}

@@ -94,3 +94,73 @@ func TestBarrierReport(t *testing.T) {
 		_ = time.Now
 	})
 }
+
+func TestActivityReport(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		// 6 clients in Gent with a home visit (inform), one closed later.
+		var ids []string
+		for i := 0; i < 6; i++ {
+			id := newClient(t, api, chw, map[string]any{"given_name": fmt.Sprintf("Act%d", i)})
+			ids = append(ids, id)
+			if r := api.Do("POST", "/api/v1/clients/"+id+"/visits", map[string]any{"mode": "home", "duration_minutes": 30, "missions": []string{"inform"}}, api.Bearer(chw)); r.Status != 201 {
+				t.Fatal(r.Status, string(r.Body))
+			}
+		}
+		api.Do("PATCH", "/api/v1/clients/"+ids[0], map[string]any{"status": "closed", "close_reason": "moved"}, api.Bearer(chw))
+		today := api.Clock.Now().Format("2006-01-02")
+		r := api.Do("GET", "/api/v1/reports/activity?group_by=team&from="+today+"&to="+today, nil, api.Bearer(mgr))
+		if r.Status != 200 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		var body struct {
+			Tables []struct {
+				Name    string
+				Columns []string
+				Rows    []struct {
+					Label string
+					Cells []map[string]any
+				}
+			}
+		}
+		if err := jsonUnmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		cell := func(table, label, col string) any {
+			for _, tb := range body.Tables {
+				if tb.Name != table {
+					continue
+				}
+				for _, row := range tb.Rows {
+					if row.Label != label {
+						continue
+					}
+					for j, c := range tb.Columns {
+						if c == col {
+							if row.Cells[j]["suppressed"] == true {
+								return "suppressed"
+							}
+							return row.Cells[j]["value"]
+						}
+					}
+				}
+			}
+			return nil
+		}
+		if v := cell("visits_by_mode", "Gent", "home"); v != float64(6) {
+			t.Errorf("home visits in Gent: %v", v)
+		}
+		if v := cell("visits_by_mission", "Gent", "inform"); v != float64(6) {
+			t.Errorf("inform visits in Gent: %v", v)
+		}
+		if v := cell("new_clients", "Gent", "outreach"); v != float64(6) {
+			t.Errorf("new clients in Gent: %v", v)
+		}
+		if v := cell("clients_closed", "Gent", "closed"); v != "suppressed" {
+			t.Errorf("one closed client must be suppressed: %v", v)
+		}
+		if strings.Contains(string(r.Body), "Act0") {
+			t.Fatal("a name in a report")
+		}
+	})
+}

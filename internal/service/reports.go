@@ -86,7 +86,7 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 	}
 	out := BarrierReportView{Params: prm, Threshold: s.ReportThreshold, Top: map[string][]string{}}
 	for _, tc := range []struct{ name, col string }{{"detected", "detected_at"}, {"resolved", "resolved_at"}, {"signalled", "signalled_at"}} {
-		t, err := s.barrierTable(ctx, sc, prm, tc.name, tc.col, cats, labels)
+		t, err := s.table(ctx, sc, prm, tc.name, store.BarrierFact(tc.col), cats, labels)
 		if err != nil {
 			return BarrierReportView{}, err
 		}
@@ -112,9 +112,11 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 	return out, nil
 }
 
-func (s *Service) barrierTable(ctx context.Context, sc store.ReportScope, prm ReportParams, name, col string, cats []string, labels map[string]string) (report.Table, error) {
+// table builds one suppressed table of a fact: a cell per group and
+// category, with the distinct people behind every total.
+func (s *Service) table(ctx context.Context, sc store.ReportScope, prm ReportParams, name string, f store.Fact, cats []string, labels map[string]string) (report.Table, error) {
 	count := func(byGroup, byCat bool) ([]store.GroupCount, error) {
-		return s.Store.BarrierCounts(ctx, sc, col, prm.GroupBy, prm.From, prm.To, byGroup, byCat)
+		return s.Store.Counts(ctx, sc, f, prm.GroupBy, prm.From, prm.To, byGroup, byCat)
 	}
 	cells, err := count(true, true)
 	if err != nil {
@@ -182,4 +184,66 @@ func label(labels map[string]string, key string) string {
 // AuditExport records who downloaded which report.
 func (s *Service) AuditExport(ctx context.Context, p *Principal, name, detail string) {
 	s.audit(ctx, p, "report.export", "report", name, detail)
+}
+
+// ActivityReport is what the CHWs did: clients reached, visits by mode and
+// mission, referrals by provider type and status, appointments kept or
+// missed, reminders sent or failed — per group, suppressed.
+type ActivityReport struct {
+	Params    ReportParams
+	Threshold int
+	Tables    []report.Table
+}
+
+// Activity builds the activity report.
+func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) (ActivityReport, error) {
+	sc, err := s.reportScope(p, prm)
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	labels, err := s.Store.GroupLabels(ctx, prm.GroupBy)
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	types, err := s.codes(ctx, "provider_types")
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	missions, err := s.codes(ctx, "chw_missions")
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	missionCase := "CASE"
+	for _, m := range missions {
+		missionCase += " WHEN f.missions LIKE '%\"" + m + "\"%' THEN '" + m + "'"
+	}
+	missionCase += " ELSE '' END"
+	specs := []struct {
+		name string
+		fact store.Fact
+		cols []string
+	}{
+		{"new_clients", store.Fact{From: "clients c", TimeCol: "c.created_at", Category: "c.source"}, model.ClientSources},
+		{"clients_closed", store.Fact{From: "client_events AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at",
+			Category: "'closed'", Where: "f.kind = 'status_changed' AND f.detail LIKE '%\"to\":\"closed\"%'"}, []string{"closed"}},
+		{"visits_by_mode", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: "f.mode"}, model.VisitModes},
+		// A visit touching several missions counts under its first listed one.
+		{"visits_by_mission", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: missionCase}, missions},
+		{"referrals_by_type", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.provider_type"}, types},
+		{"referrals_by_status", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.status"}, ReferralStatuses},
+		{"appointments", store.Fact{From: "appointments AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.starts_at", Category: "f.status",
+			Where: "f.status IN ('attended', 'missed')"}, []string{"attended", "missed"}},
+		{"reminders", store.Fact{From: "reminders AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.due_at", Category: "f.status",
+			Where: "f.status IN ('sent', 'failed')"}, []string{"sent", "failed"}},
+	}
+	out := ActivityReport{Params: prm, Threshold: s.ReportThreshold}
+	for _, sp := range specs {
+		t, err := s.table(ctx, sc, prm, sp.name, sp.fact, sp.cols, labels)
+		if err != nil {
+			return ActivityReport{}, err
+		}
+		out.Tables = append(out.Tables, t)
+	}
+	s.audit(ctx, p, "report.read", "report", "activity", prm.GroupBy)
+	return out, nil
 }

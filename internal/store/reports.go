@@ -51,31 +51,51 @@ func (s *Store) groupExpr(groupBy, timeCol string) (string, error) {
 	return "", fmt.Errorf("unknown group_by %q", groupBy)
 }
 
-// BarrierCounts counts barriers whose timeCol (detected_at, resolved_at,
-// signalled_at) falls in [from, to), per group and category. Everything is
-// aggregated in SQL; no row leaves the database.
-//
-// byGroup and byCategory choose the grain: both for cells, one of them for
-// the distinct people behind a row or a column total, neither for the grand
-// total.
-func (s *Store) BarrierCounts(ctx context.Context, sc ReportScope, timeCol, groupBy string, from, to time.Time, byGroup, byCategory bool) ([]GroupCount, error) {
-	g, err := s.groupExpr(groupBy, "b."+timeCol)
+// Fact describes what a report table counts: a table joined to its client
+// (aliased c, with the following CHW as u), the time column that places a
+// row in the period, the category of a row and, optionally, a condition.
+type Fact struct {
+	From     string // e.g. "visits AS f JOIN clients c ON c.id = f.client_id"
+	TimeCol  string // e.g. "f.visited_at"
+	Category string // SQL of the column a row falls in
+	Where    string // extra condition, may be ""
+	Person   string // SQL of the person a row is about (default c.id)
+}
+
+// Barriers returns the fact of barriers placed in time by one of their
+// timestamps (detected_at, resolved_at, signalled_at).
+func BarrierFact(timeCol string) Fact {
+	return Fact{From: "barriers AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f." + timeCol, Category: "f.category"}
+}
+
+// Counts aggregates a fact in [from, to) per group and category, in SQL;
+// no row leaves the database. byGroup and byCategory choose the grain: both
+// for cells, one of them for the distinct people behind a row or a column
+// total, neither for the grand total.
+func (s *Store) Counts(ctx context.Context, sc ReportScope, f Fact, groupBy string, from, to time.Time, byGroup, byCategory bool) ([]GroupCount, error) {
+	g, err := s.groupExpr(groupBy, f.TimeCol)
 	if err != nil {
 		return nil, err
 	}
-	cat := "b.category"
+	cat := f.Category
 	if !byGroup {
 		g = "''"
 	}
 	if !byCategory {
 		cat = "''"
 	}
-	q := s.q(ctx).Table("barriers AS b").
-		Joins("JOIN clients c ON c.id = b.client_id").
+	person := f.Person
+	if person == "" {
+		person = "c.id"
+	}
+	q := s.q(ctx).Table(f.From).
 		Joins("LEFT JOIN users u ON u.id = c.assigned_chw_id").
-		Where("b."+timeCol+" >= ? AND b."+timeCol+" < ?", from.UTC(), to.UTC()).
-		Select(g + " AS grp, " + cat + " AS cat, COUNT(*) AS value, COUNT(DISTINCT b.client_id) AS persons").
+		Where(f.TimeCol+" >= ? AND "+f.TimeCol+" < ?", from.UTC(), to.UTC()).
+		Select(g + " AS grp, " + cat + " AS cat, COUNT(*) AS value, COUNT(DISTINCT " + person + ") AS persons").
 		Group("grp, cat")
+	if f.Where != "" {
+		q = q.Where(f.Where)
+	}
 	switch {
 	case sc.All:
 	case sc.CHWID != "":
@@ -94,7 +114,7 @@ func (s *Store) BarrierCounts(ctx context.Context, sc ReportScope, timeCol, grou
 		Persons int64
 	}
 	if err := q.Scan(&rows).Error; err != nil {
-		return nil, mapErr(err, "barrier counts")
+		return nil, mapErr(err, "report counts")
 	}
 	out := make([]GroupCount, len(rows))
 	for i, r := range rows {
