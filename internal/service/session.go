@@ -31,7 +31,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		s.Hasher.DummyVerify(ctx, password)
+		if err := s.Hasher.DummyVerify(ctx, password); err != nil {
+			return Session{}, busyOr(err)
+		}
 		s.Limiter.Failure(ip, email)
 		s.audit(ctx, nil, "auth.login_failed", "user", "", "")
 		return Session{}, errBadCredentials
@@ -41,11 +43,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	}
 	ok, rehash, err := s.Hasher.Verify(ctx, password, u.PasswordHash)
 	if err != nil {
-		if errors.Is(err, auth.ErrBusy) {
-			return Session{}, &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The server is busy. Try again in a moment.", RetryAfter: 2 * time.Second, Cause: err}
-		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return Session{}, err
+		if errors.Is(err, auth.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return Session{}, busyOr(err)
 		}
 		// A malformed stored hash must not be an open door: treat as wrong.
 		s.Log.Error("password hash unreadable", "user_id", u.ID, "err", err)
@@ -84,6 +83,15 @@ func (s *Service) issue(u store.UserWithTeams, family, refresh string, until tim
 		return Session{}, err
 	}
 	return Session{AccessToken: access, ExpiresIn: time.Until(exp).Round(time.Second), RefreshToken: refresh, RefreshUntil: until, User: u}, nil
+}
+
+// busyOr answers 503 when password hashing is saturated, for known and
+// unknown e-mail addresses alike.
+func busyOr(err error) error {
+	if errors.Is(err, auth.ErrBusy) {
+		return &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The server is busy. Try again in a moment.", RetryAfter: 2 * time.Second, Cause: err}
+	}
+	return err
 }
 
 var errSessionEnded = apperr.New(apperr.KindUnauthorized, "Your session has ended. Sign in again.")
