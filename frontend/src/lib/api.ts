@@ -85,6 +85,11 @@ export function setAccessToken(token: string | null) {
   accessToken = token;
 }
 
+/** For a download the browser fetches directly (a CSV file): the same token. */
+export function accessTokenForDownload(): string {
+  return accessToken ?? '';
+}
+
 export function hasAccessToken(): boolean {
   return accessToken !== null;
 }
