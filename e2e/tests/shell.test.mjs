@@ -6,7 +6,7 @@ const env = suite(before, after);
 
 const accounts = [
   { email: 'chw.gent1@example.org', name: 'Hanne Peeters', role: { nl: 'Gezondheidswerker', en: 'Community health worker' }, scope: 'Gent',
-    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken', 'Zorgverleners'], en: ['Today', 'My caseload', 'Appointments', 'Tasks', 'Providers'] } },
+    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken', 'Zorgverleners', 'Mijn activiteit'], en: ['Today', 'My caseload', 'Appointments', 'Tasks', 'Providers', 'My activity'] } },
   { email: 'coordinator.gent@example.org', name: 'Griet Coördinator', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Gent',
     nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Providers'] } },
   { email: 'coordinator.liege@example.org', name: 'Louise Coordinatrice', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Liège',

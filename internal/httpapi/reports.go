@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/report"
@@ -61,9 +62,80 @@ func wantsCSV(c echo.Context) bool {
 	return c.QueryParam("format") == "csv" || strings.Contains(c.Request().Header.Get("Accept"), "text/csv")
 }
 
+func checkFormat(c echo.Context) error {
+	if f := c.QueryParam("format"); f != "" && f != "csv" && f != "xlsx" && f != "json" {
+		return apperr.Validation("format", "oneof", "Must be json, csv or xlsx.")
+	}
+	return nil
+}
+
+// download writes the tables as CSV or XLSX when asked, and audits it;
+// it reports whether it wrote anything.
+func (s *Server) download(c echo.Context, name, groupBy string, tables []report.Table) (bool, error) {
+	switch {
+	case c.QueryParam("format") == "xlsx":
+		s.svc.AuditExport(c.Request().Context(), principal(c), name, groupBy+" xlsx")
+		return true, writeXLSX(c, "brug-"+name+".xlsx", tables)
+	case wantsCSV(c):
+		s.svc.AuditExport(c.Request().Context(), principal(c), name, groupBy+" csv")
+		return true, writeCSV(c, "brug-"+name+".csv", tables)
+	}
+	return false, nil
+}
+
+// writeXLSX writes one sheet per table; a hidden cell reads "suppressed".
+func writeXLSX(c echo.Context, filename string, tables []report.Table) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, t := range tables {
+		sheet := t.Name
+		if len(sheet) > 31 {
+			sheet = sheet[:31]
+		}
+		if i == 0 {
+			_ = f.SetSheetName("Sheet1", sheet)
+		} else if _, err := f.NewSheet(sheet); err != nil {
+			return err
+		}
+		set := func(col, row int, v any) {
+			name, _ := excelize.CoordinatesToCellName(col, row)
+			_ = f.SetCellValue(sheet, name, v)
+		}
+		val := func(x report.Cell) any {
+			if x.Suppressed {
+				return "suppressed"
+			}
+			return x.Value
+		}
+		set(1, 1, "group")
+		for j, col := range t.Columns {
+			set(j+2, 1, col)
+		}
+		set(len(t.Columns)+2, 1, "total")
+		for i, r := range t.Rows {
+			set(1, i+2, r.Label)
+			for j, x := range r.Cells {
+				set(j+2, i+2, val(x))
+			}
+			set(len(t.Columns)+2, i+2, val(r.Total))
+		}
+		last := len(t.Rows) + 2
+		set(1, last, "total")
+		for j, x := range t.Totals {
+			set(j+2, last, val(x))
+		}
+		set(len(t.Columns)+2, last, val(t.Grand))
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	return f.Write(c.Response())
+}
+
 func (s *Server) barrierReport(c echo.Context) error {
-	if f := c.QueryParam("format"); f != "" && f != "csv" && f != "json" {
-		return apperr.Validation("format", "oneof", "Must be json or csv.")
+	if err := checkFormat(c); err != nil {
+		return err
 	}
 	prm, err := s.reportParams(c)
 	if err != nil {
@@ -73,9 +145,8 @@ func (s *Server) barrierReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if wantsCSV(c) {
-		s.svc.AuditExport(c.Request().Context(), principal(c), "barriers", prm.GroupBy+" csv")
-		return writeCSV(c, "brug-barriers.csv", rep.Tables)
+	if done, err := s.download(c, "barriers", prm.GroupBy, rep.Tables); done {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"report": "barriers", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
@@ -117,8 +188,8 @@ func writeCSV(c echo.Context, filename string, tables []report.Table) error {
 }
 
 func (s *Server) activityReport(c echo.Context) error {
-	if f := c.QueryParam("format"); f != "" && f != "csv" && f != "json" {
-		return apperr.Validation("format", "oneof", "Must be json or csv.")
+	if err := checkFormat(c); err != nil {
+		return err
 	}
 	prm, err := s.reportParams(c)
 	if err != nil {
@@ -128,9 +199,8 @@ func (s *Server) activityReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if wantsCSV(c) {
-		s.svc.AuditExport(c.Request().Context(), principal(c), "activity", prm.GroupBy+" csv")
-		return writeCSV(c, "brug-activity.csv", rep.Tables)
+	if done, err := s.download(c, "activity", prm.GroupBy, rep.Tables); done {
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"report": "activity", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),

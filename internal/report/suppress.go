@@ -2,6 +2,9 @@
 // report never lets a reader single out a person: a cell about 1 to k-1
 // people is hidden (primary suppression), and so is enough else that no
 // hidden cell can be recomputed from a row's or column's total (secondary).
+// Shown numbers are rounded to multiples of k, so that comparing reports
+// (overlapping periods, a team against its neighbourhoods) cannot recover a
+// hidden count either.
 package report
 
 // MinThreshold is the lowest threshold allowed: below it, a cell would
@@ -152,10 +155,15 @@ func Suppress(t *Table, k int) {
 			changed = true
 		}
 	}
+	// Every shown number is rounded to a multiple of k, totals included, so
+	// that no difference between two reports (two periods that overlap,
+	// a team and its neighbourhoods) pins down a small count exactly.
 	clear := func(c *Cell) {
 		if c.Suppressed {
 			c.Value = 0
+			return
 		}
+		c.Value = roundTo(c.Value, kk)
 	}
 	for i := range t.Rows {
 		for j := range t.Rows[i].Cells {
@@ -167,6 +175,14 @@ func Suppress(t *Table, k int) {
 		clear(&t.Totals[j])
 	}
 	clear(&t.Grand)
+}
+
+// roundTo rounds to the nearest multiple of k (halves up); 0 stays 0.
+func roundTo(v, k int64) int64 {
+	if v <= 0 {
+		return v
+	}
+	return (v + k/2) / k * k
 }
 
 // MarshalJSON writes a hidden cell as {"value": null, "suppressed": true}:

@@ -140,3 +140,65 @@ func boolN(b bool) int {
 	}
 	return 0
 }
+
+// Property: whatever two reports a reader compares (two periods, one inside
+// the other; a group and the same group narrowed), the difference of any
+// two shown numbers never determines a count between 1 and k-1 exactly:
+// every shown number is a multiple of k, so each stands for k possible true
+// values, and a difference for 2k-1.
+func TestDifferencingRevealsNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const k = 5
+	for iter := 0; iter < 2000; iter++ {
+		// Day-by-day counts of one group and one category.
+		days := make([]int64, 2+rng.IntN(30))
+		for i := range days {
+			if rng.IntN(2) == 0 {
+				days[i] = int64(rng.IntN(4))
+			}
+		}
+		sum := func(a, b int) int64 {
+			var s int64
+			for _, d := range days[a:b] {
+				s += d
+			}
+			return s
+		}
+		publish := func(a, b int) Cell {
+			v := sum(a, b)
+			tb := &Table{Columns: []string{"x"}, Rows: []Row{{Cells: []Cell{{Value: v, Persons: v}}}}}
+			tb.Finish([]int64{v}, []int64{v}, v)
+			Suppress(tb, k)
+			return tb.Rows[0].Cells[0]
+		}
+		a := rng.IntN(len(days) - 1)
+		b := a + 1 + rng.IntN(len(days)-a-1)
+		c := b + rng.IntN(len(days)-b+1)
+		outer, inner := publish(a, c), publish(a, b)
+		for _, x := range []Cell{outer, inner} {
+			if !x.Suppressed && x.Value%k != 0 {
+				t.Fatalf("shown value %d is not a multiple of %d", x.Value, k)
+			}
+		}
+		if outer.Suppressed || inner.Suppressed {
+			continue
+		}
+		// What a reader learns about days[b:c]: outer-inner within ±(k-1).
+		diff := outer.Value - inner.Value
+		truth := sum(b, c)
+		if truth > 0 && truth < k {
+			possible := 0
+			for s := diff - (k - 1); s <= diff+(k-1); s++ {
+				if s >= 0 {
+					possible++
+				}
+			}
+			if possible < 2 {
+				t.Fatalf("iter %d: a small count (%d) is determined by differencing", iter, truth)
+			}
+		}
+		if d := diff - truth; d > k-1 || d < -(k-1) {
+			t.Fatalf("rounding error %d larger than the bound", d)
+		}
+	}
+}

@@ -11,6 +11,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/appointments', label: 'nav.appointments' },
     { path: '/tasks', label: 'nav.tasks' },
     { path: '/providers', label: 'nav.providers' },
+    { path: '/reports/mine', label: 'nav.myActivity' },
   ],
   coordinator: [
     { path: '/team', label: 'nav.team' },

@@ -382,7 +382,7 @@ export const de: Record<MessageKey, string> = {
   'board.offsetsSaved': "Erinnerungszeiten für neue Termine gespeichert.",
   'board.offsetsInvalid': "Verwenden Sie Dauern von 15m bis 336h, durch Kommas getrennt.",
   'report.download': "Herunterladen (CSV)",
-  'report.privacy': "Zahlen über weniger als {n} Personen werden verborgen, ebenso Zahlen, aus denen sie sich ableiten ließen. Keine Namen oder Kontaktdaten.",
+  'report.privacy': "Zahlen über weniger als {n} Personen werden verborgen, ebenso Zahlen, aus denen sie sich ableiten ließen; die übrigen sind auf Vielfache von {n} gerundet. Keine Namen oder Kontaktdaten.",
   'report.from': "Von",
   'report.to': "Bis",
   'report.groupBy': "Je",
@@ -417,4 +417,6 @@ export const de: Record<MessageKey, string> = {
   'reportCol.missed': "versäumt",
   'reportCol.sent': "gesendet",
   'reportCol.failed': "fehlgeschlagen",
+  'report.downloadXlsx': "Herunterladen (Excel)",
+  'nav.myActivity': "Meine Tätigkeit",
 };

@@ -381,7 +381,7 @@ export const en = {
   'board.offsetsSaved': "Reminder times saved for new appointments.",
   'board.offsetsInvalid': "Use durations from 15m to 336h, separated by commas.",
   'report.download': "Download (CSV)",
-  'report.privacy': "Counts about fewer than {n} people are hidden, and so are numbers that would reveal them. No names or contact details appear.",
+  'report.privacy': "Counts about fewer than {n} people are hidden, and so are numbers that would reveal them; the others are rounded to multiples of {n}. No names or contact details appear.",
   'report.from': "From",
   'report.to': "To",
   'report.groupBy': "Per",
@@ -416,6 +416,8 @@ export const en = {
   'reportCol.missed': "missed",
   'reportCol.sent': "sent",
   'reportCol.failed': "failed",
+  'report.downloadXlsx': "Download (Excel)",
+  'nav.myActivity': "My activity",
 } as const;
 
 export type MessageKey = keyof typeof en;

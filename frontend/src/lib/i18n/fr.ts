@@ -382,7 +382,7 @@ export const fr: Record<MessageKey, string> = {
   'board.offsetsSaved': "Moments de rappel enregistrés pour les nouveaux rendez-vous.",
   'board.offsetsInvalid': "Utilisez des durées de 15m à 336h, séparées par des virgules.",
   'report.download': "Télécharger (CSV)",
-  'report.privacy': "Les nombres portant sur moins de {n} personnes sont masqués, ainsi que ceux qui permettraient de les retrouver. Aucun nom ni coordonnée.",
+  'report.privacy': "Les nombres portant sur moins de {n} personnes sont masqués, ainsi que ceux qui permettraient de les retrouver ; les autres sont arrondis à un multiple de {n}. Aucun nom ni coordonnée.",
   'report.from': "Du",
   'report.to': "Au",
   'report.groupBy': "Par",
@@ -417,4 +417,6 @@ export const fr: Record<MessageKey, string> = {
   'reportCol.missed': "manqués",
   'reportCol.sent': "envoyés",
   'reportCol.failed': "échoués",
+  'report.downloadXlsx': "Télécharger (Excel)",
+  'nav.myActivity': "Mon activité",
 };

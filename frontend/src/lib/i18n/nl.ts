@@ -382,7 +382,7 @@ export const nl: Record<MessageKey, string> = {
   'board.offsetsSaved': "Herinneringsmomenten bewaard voor nieuwe afspraken.",
   'board.offsetsInvalid': "Gebruik duurtijden van 15m tot 336h, gescheiden door komma’s.",
   'report.download': "Downloaden (CSV)",
-  'report.privacy': "Aantallen over minder dan {n} personen worden verborgen, net als cijfers waaruit ze af te leiden zijn. Er staan geen namen of contactgegevens in.",
+  'report.privacy': "Aantallen over minder dan {n} personen worden verborgen, net als cijfers waaruit ze af te leiden zijn; de andere zijn afgerond op veelvouden van {n}. Er staan geen namen of contactgegevens in.",
   'report.from': "Van",
   'report.to': "Tot en met",
   'report.groupBy': "Per",
@@ -417,4 +417,6 @@ export const nl: Record<MessageKey, string> = {
   'reportCol.missed': "gemist",
   'reportCol.sent': "verstuurd",
   'reportCol.failed': "mislukt",
+  'report.downloadXlsx': "Downloaden (Excel)",
+  'nav.myActivity': "Mijn activiteit",
 };
