@@ -1,0 +1,122 @@
+package bench
+
+import (
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/testutil"
+)
+
+// BenchmarkReportVsSQL compares the report's aggregates of visits by team and
+// mode (cells, row people, column people, all people: four grains) with one
+// hand-written SQL statement computing the same four, on 100 000 clients and
+// BENCH_VISITS (default 1 000 000) visits. Run with -benchtime 20x.
+func BenchmarkReportVsSQL(b *testing.B) {
+	nVisits := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("BENCH_VISITS")); err == nil && v > 0 {
+		nVisits = v
+	}
+	for _, engine := range testutil.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			api := testutil.NewAPI(b, engine)
+			seed(b, api) // 100k clients over 50 CHWs
+			seedVisits(b, api, nVisits)
+			st := api.Svc.Store
+			ctx := b.Context()
+			to := time.Now().UTC().Add(24 * time.Hour)
+			from := to.AddDate(-2, 0, 0)
+			fact := store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: "f.mode"}
+			sc := store.ReportScope{All: true}
+			report := func() {
+				for _, g := range [][2]bool{{true, true}, {true, false}, {false, true}, {false, false}} {
+					if _, err := st.Counts(ctx, sc, fact, "team", from, to, g[0], g[1]); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			hand := `SELECT c.team_id AS grp, f.mode AS cat, COUNT(*) AS value, COUNT(DISTINCT c.id) AS persons
+			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY c.team_id, f.mode
+			         UNION ALL SELECT c.team_id, '', COUNT(*), COUNT(DISTINCT c.id)
+			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY c.team_id
+			         UNION ALL SELECT '', f.mode, COUNT(*), COUNT(DISTINCT c.id)
+			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY f.mode
+			         UNION ALL SELECT '', '', COUNT(*), COUNT(DISTINCT c.id)
+			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ?`
+			handSQL := func() {
+				var rows []struct {
+					Grp, Cat       string
+					Value, Persons int64
+				}
+				if err := api.DB.Gorm.WithContext(ctx).Raw(hand, from, to, from, to, from, to, from, to).Scan(&rows).Error; err != nil {
+					b.Fatal(err)
+				}
+			}
+			measure := func(f func()) time.Duration {
+				f() // warm the cache
+				start := time.Now()
+				for i := 0; i < 5; i++ {
+					f()
+				}
+				return time.Since(start) / 5
+			}
+			var rep, sql time.Duration
+			for b.Loop() {
+				rep, sql = measure(report), measure(handSQL)
+			}
+			b.ReportMetric(float64(rep.Milliseconds()), "ms-report")
+			b.ReportMetric(float64(sql.Milliseconds()), "ms-handsql")
+			b.ReportMetric(float64(rep)/float64(sql), "x-handsql")
+		})
+	}
+}
+
+// seedVisits adds n visits over the seeded clients, spread over two years.
+func seedVisits(b *testing.B, api *testutil.API, n int) {
+	b.Helper()
+	var clients []struct{ ID, AssignedChwID string }
+	if err := api.DB.Gorm.Raw("SELECT id, COALESCE(assigned_chw_id, created_by) AS assigned_chw_id FROM clients").Scan(&clients).Error; err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	modes := []string{"home", "street", "office", "phone", "partner"}
+	now := time.Now().UTC()
+	const batch = 500
+	var sb strings.Builder
+	args := make([]any, 0, batch*8)
+	flush := func(rows int) {
+		if rows == 0 {
+			return
+		}
+		if err := api.DB.Gorm.Exec("INSERT INTO visits (id, client_id, chw_id, visited_at, mode, duration_minutes, created_at, updated_at) VALUES "+
+			strings.TrimSuffix(sb.String(), ","), args...).Error; err != nil {
+			b.Fatal(err)
+		}
+		sb.Reset()
+		args = args[:0]
+	}
+	start := time.Now()
+	rows := 0
+	for i := 0; i < n; i++ {
+		c := clients[rng.IntN(len(clients))]
+		at := now.Add(-time.Duration(rng.IntN(730*24*60)) * time.Minute)
+		sb.WriteString("(?,?,?,?,?,?,?,?),")
+		args = append(args, store.NewID(), c.ID, c.AssignedChwID, at, modes[rng.IntN(len(modes))], 30, at, at)
+		rows++
+		if rows == batch {
+			flush(rows)
+			rows = 0
+		}
+	}
+	flush(rows)
+	if api.Engine == "postgres" {
+		api.DB.Gorm.Exec("ANALYZE visits")
+	} else {
+		api.DB.Gorm.Exec("ANALYZE")
+	}
+	b.Logf("%s: %d visits seeded in %s", api.Engine, n, time.Since(start).Round(time.Second))
+}
