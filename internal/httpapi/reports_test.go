@@ -180,3 +180,23 @@ func TestActivityReport(t *testing.T) {
 		}
 	})
 }
+
+// Periods are the same on both engines, ISO weeks included.
+func TestReportPeriods(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		// 2027-01-01 is a Friday: ISO week 53 of 2026, quarter 1 of 2027.
+		api.Clock.Set(time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC))
+		for i := 0; i < 5; i++ {
+			id := newClient(t, api, chw, map[string]any{"given_name": fmt.Sprintf("P%d", i)})
+			api.Do("POST", "/api/v1/clients/"+id+"/barriers", map[string]any{"category": "trust"}, api.Bearer(chw))
+		}
+		want := map[string]string{"week": "2026-W53", "month": "2027-01", "quarter": "2027-Q1"}
+		for g, key := range want {
+			body := string(api.Do("GET", "/api/v1/reports/barriers?from=2026-12-01&to=2027-01-31&group_by="+g, nil, api.Bearer(mgr)).Body)
+			if !strings.Contains(body, `"key":"`+key+`"`) {
+				t.Errorf("%s: want key %s in %s", g, key, body)
+			}
+		}
+	})
+}

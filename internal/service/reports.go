@@ -13,7 +13,7 @@ import (
 )
 
 // GroupBys are the dimensions a report can be split by.
-var GroupBys = []string{"none", "team", "neighbourhood", "fund", "month", "quarter"}
+var GroupBys = []string{"none", "team", "neighbourhood", "fund", "week", "month", "quarter"}
 
 // ReportParams are a report's parameters, validated by the handler.
 type ReportParams struct {

@@ -42,6 +42,12 @@ func (s *Store) groupExpr(groupBy, timeCol string) (string, error) {
 			return fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", timeCol), nil
 		}
 		return fmt.Sprintf("substr(%s, 1, 7)", timeCol), nil
+	case "week":
+		// ISO 8601 weeks on both engines (SQLite 3.46+ has %G and %V).
+		if pg {
+			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'IYYY-"W"IW')`, timeCol), nil
+		}
+		return fmt.Sprintf("strftime('%%G-W%%V', substr(%s, 1, 19))", timeCol), nil
 	case "quarter":
 		if pg {
 			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'YYYY-"Q"Q')`, timeCol), nil

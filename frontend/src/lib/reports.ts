@@ -6,7 +6,7 @@ export interface ReportRow { key: string; label: string; cells: ReportCell[]; to
 export interface ReportTable { name: string; columns: string[]; rows: ReportRow[]; totals: ReportCell[]; grand_total: ReportCell }
 export interface Report { report: string; from: string; to: string; group_by: string; threshold: number; tables: ReportTable[]; top?: Record<string, string[]> }
 
-export const groupBys = ['team', 'neighbourhood', 'fund', 'month', 'quarter', 'none'] as const;
+export const groupBys = ['team', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'] as const;
 
 /** Report parameters from and to the address bar, so a view can be shared. */
 export function readParams(search: string): { from: string; to: string; group_by: string } {

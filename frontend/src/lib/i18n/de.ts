@@ -419,4 +419,5 @@ export const de: Record<MessageKey, string> = {
   'reportCol.failed': "fehlgeschlagen",
   'report.downloadXlsx': "Herunterladen (Excel)",
   'nav.myActivity': "Meine Tätigkeit",
+  'groupBy.week': "Woche (ISO)",
 };

@@ -418,6 +418,7 @@ export const en = {
   'reportCol.failed': "failed",
   'report.downloadXlsx': "Download (Excel)",
   'nav.myActivity': "My activity",
+  'groupBy.week': "Week (ISO)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -419,4 +419,5 @@ export const fr: Record<MessageKey, string> = {
   'reportCol.failed': "échoués",
   'report.downloadXlsx': "Télécharger (Excel)",
   'nav.myActivity': "Mon activité",
+  'groupBy.week': "Semaine (ISO)",
 };

@@ -60,7 +60,7 @@ describe('dynamic keys', () => {
     apptAction: ['attended', 'missed', 'cancelled'],
     taskKind: ['follow_up', 'call_client', 'chase_referral', 'reschedule', 'other'],
     channel: ['sms', 'email'],
-    groupBy: ['team', 'neighbourhood', 'fund', 'month', 'quarter', 'none'],
+    groupBy: ['team', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'],
     reportTable: ['new_clients', 'clients_closed', 'visits_by_mode', 'visits_by_mission', 'referrals_by_type', 'referrals_by_status', 'appointments', 'reminders', 'detected', 'resolved', 'signalled'],
     reportCol: ['closed', 'attended', 'missed', 'sent', 'failed'],
     reply: ['confirmed', 'reschedule_requested'],

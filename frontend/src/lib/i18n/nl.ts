@@ -419,4 +419,5 @@ export const nl: Record<MessageKey, string> = {
   'reportCol.failed': "mislukt",
   'report.downloadXlsx': "Downloaden (Excel)",
   'nav.myActivity': "Mijn activiteit",
+  'groupBy.week': "Week (ISO)",
 };
