@@ -204,6 +204,6 @@ func (s *Server) activityReport(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"report": "activity", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
-		"group_by": prm.GroupBy, "threshold": rep.Threshold, "tables": rep.Tables,
+		"group_by": prm.GroupBy, "threshold": rep.Threshold, "tables": rep.Tables, "median_days_referral_to_appointment": rep.MedianDays,
 	})
 }

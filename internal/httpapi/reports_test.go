@@ -200,3 +200,30 @@ func TestReportPeriods(t *testing.T) {
 		}
 	})
 }
+
+func TestMedianDaysToAppointment(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		start := api.Clock.Now()
+		// Five referrals, appointments 2, 4, 6, 8 and 30 days later: median 6.
+		for i, d := range []int{2, 4, 6, 8, 30} {
+			cl := newClient(t, api, chw, map[string]any{"given_name": fmt.Sprintf("M%d", i)})
+			ref := api.Do("POST", "/api/v1/referrals", map[string]any{"client_id": cl, "provider_type": "gp", "reason": "r", "send": true}, api.Bearer(chw)).JSON(t)["id"].(string)
+			r := api.Do("POST", "/api/v1/appointments", map[string]any{"client_id": cl, "referral_id": ref,
+				"starts_at": start.Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339)}, api.Bearer(chw))
+			if r.Status != 201 {
+				t.Fatal(r.Status, string(r.Body))
+			}
+		}
+		day := start.Format("2006-01-02")
+		body := string(api.Do("GET", "/api/v1/reports/activity?group_by=team&from="+day+"&to="+day, nil, api.Bearer(mgr)).Body)
+		if !strings.Contains(body, `"median_days_referral_to_appointment":[{"key":`) || !strings.Contains(body, `"days":6`) {
+			t.Fatalf("median: %s", body)
+		}
+		// Of fewer referrals than the threshold, it is hidden.
+		body = string(api.Do("GET", "/api/v1/reports/activity?group_by=team&from="+day+"&to="+day, nil, api.Bearer(coordLiege)).Body)
+		if strings.Contains(body, `"days":`) {
+			t.Fatalf("Liège has no referrals: %s", body)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -193,6 +194,17 @@ type ActivityReport struct {
 	Params    ReportParams
 	Threshold int
 	Tables    []report.Table
+	// MedianDays: days from referral to first appointment, per group; hidden
+	// when it is of fewer referrals than the threshold.
+	MedianDays []MedianRow
+}
+
+// MedianRow is one group's median, or hidden.
+type MedianRow struct {
+	Key        string   `json:"key"`
+	Label      string   `json:"label"`
+	Days       *float64 `json:"days"`
+	Suppressed bool     `json:"suppressed,omitempty"`
 }
 
 // Activity builds the activity report.
@@ -244,6 +256,25 @@ func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) 
 		}
 		out.Tables = append(out.Tables, t)
 	}
+	meds, err := s.Store.MedianDaysToAppointment(ctx, sc, prm.GroupBy, prm.From, prm.To)
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	k := s.ReportThreshold
+	if k < report.MinThreshold {
+		k = report.MinThreshold
+	}
+	for _, m := range meds {
+		row := MedianRow{Key: m.Group, Label: label(labels, m.Group)}
+		if m.N < int64(k) {
+			row.Suppressed = true
+		} else {
+			d := math.Round(m.Median*10) / 10
+			row.Days = &d
+		}
+		out.MedianDays = append(out.MedianDays, row)
+	}
+	sort.Slice(out.MedianDays, func(a, b int) bool { return out.MedianDays[a].Label < out.MedianDays[b].Label })
 	s.audit(ctx, p, "report.read", "report", "activity", prm.GroupBy)
 	return out, nil
 }

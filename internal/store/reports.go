@@ -102,17 +102,8 @@ func (s *Store) Counts(ctx context.Context, sc ReportScope, f Fact, groupBy stri
 	if f.Where != "" {
 		q = q.Where(f.Where)
 	}
-	switch {
-	case sc.All:
-	case sc.CHWID != "":
-		q = q.Where("c.assigned_chw_id = ?", sc.CHWID)
-	case len(sc.TeamIDs) > 0:
-		q = q.Where("c.team_id IN ?", sc.TeamIDs)
-	case sc.FundID != "":
-		q = q.Where("u.fund_id = ?", sc.FundID)
-	default:
-		q = q.Where("1 = 0")
-	}
+	cond, args := scopeSQL(sc)
+	q = q.Where(cond, args...)
 	var rows []struct {
 		Grp     string
 		Cat     string
@@ -157,6 +148,70 @@ func (s *Store) GroupLabels(ctx context.Context, groupBy string) (map[string]str
 		for _, f := range fs {
 			out[f.ID] = f.Name
 		}
+	}
+	return out, nil
+}
+
+// scopeSQL is the condition that keeps a report to the caller's scope
+// (clients aliased c, their CHW u).
+func scopeSQL(sc ReportScope) (string, []any) {
+	switch {
+	case sc.All:
+		return "1 = 1", nil
+	case sc.CHWID != "":
+		return "c.assigned_chw_id = ?", []any{sc.CHWID}
+	case len(sc.TeamIDs) > 0:
+		return "c.team_id IN ?", []any{sc.TeamIDs}
+	case sc.FundID != "":
+		return "u.fund_id = ?", []any{sc.FundID}
+	}
+	return "1 = 0", nil
+}
+
+// GroupMedian is the median of a group and how many values it is of.
+type GroupMedian struct {
+	Group  string
+	Median float64
+	N      int64
+}
+
+// MedianDaysToAppointment: per group, the median number of days from a
+// referral made in [from, to) to its first appointment, computed in SQL
+// with window functions on both engines.
+func (s *Store) MedianDaysToAppointment(ctx context.Context, sc ReportScope, groupBy string, from, to time.Time) ([]GroupMedian, error) {
+	g, err := s.groupExpr(groupBy, "f.created_at")
+	if err != nil {
+		return nil, err
+	}
+	days := "(julianday(substr(a.first_at, 1, 19)) - julianday(substr(f.created_at, 1, 19)))"
+	if s.db.Dialector.Name() == "postgres" {
+		days = "(EXTRACT(EPOCH FROM (a.first_at - f.created_at)) / 86400.0)"
+	}
+	cond, args := scopeSQL(sc)
+	q := `WITH d AS (
+	        SELECT ` + g + ` AS grp, ` + days + ` AS days
+	        FROM referrals f
+	        JOIN clients c ON c.id = f.client_id
+	        LEFT JOIN users u ON u.id = c.assigned_chw_id
+	        JOIN (SELECT referral_id, MIN(starts_at) AS first_at FROM appointments WHERE referral_id IS NOT NULL GROUP BY referral_id) a
+	          ON a.referral_id = f.id
+	        WHERE f.created_at >= ? AND f.created_at < ? AND ` + cond + `
+	      ), r AS (
+	        SELECT grp, days, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY days) AS rn, COUNT(*) OVER (PARTITION BY grp) AS n FROM d
+	      )
+	      SELECT grp, AVG(days) AS median, MAX(n) AS n FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp`
+	var rows []struct {
+		Grp    string
+		Median float64
+		N      int64
+	}
+	all := append([]any{from.UTC(), to.UTC()}, args...)
+	if err := s.q(ctx).Raw(q, all...).Scan(&rows).Error; err != nil {
+		return nil, mapErr(err, "median days")
+	}
+	out := make([]GroupMedian, len(rows))
+	for i, r := range rows {
+		out[i] = GroupMedian{Group: r.Grp, Median: r.Median, N: r.N}
 	}
 	return out, nil
 }

@@ -4,7 +4,17 @@
 export interface ReportCell { value: number | null; suppressed?: boolean }
 export interface ReportRow { key: string; label: string; cells: ReportCell[]; total: ReportCell }
 export interface ReportTable { name: string; columns: string[]; rows: ReportRow[]; totals: ReportCell[]; grand_total: ReportCell }
-export interface Report { report: string; from: string; to: string; group_by: string; threshold: number; tables: ReportTable[]; top?: Record<string, string[]> }
+export interface MedianRow { key: string; label: string; days: number | null; suppressed?: boolean }
+export interface Report {
+  report: string;
+  from: string;
+  to: string;
+  group_by: string;
+  threshold: number;
+  tables: ReportTable[];
+  top?: Record<string, string[]>;
+  median_days_referral_to_appointment?: MedianRow[];
+}
 
 export const groupBys = ['team', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'] as const;
 

@@ -420,4 +420,6 @@ export const de: Record<MessageKey, string> = {
   'report.downloadXlsx': "Herunterladen (Excel)",
   'nav.myActivity': "Meine Tätigkeit",
   'groupBy.week': "Woche (ISO)",
+  'report.medianDays': "Median der Tage von Überweisung bis Termin",
+  'report.days': "{n} Tage",
 };

@@ -419,6 +419,8 @@ export const en = {
   'report.downloadXlsx': "Download (Excel)",
   'nav.myActivity': "My activity",
   'groupBy.week': "Week (ISO)",
+  'report.medianDays': "Median days from referral to appointment",
+  'report.days': "{n} days",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -420,4 +420,6 @@ export const fr: Record<MessageKey, string> = {
   'report.downloadXlsx': "Télécharger (Excel)",
   'nav.myActivity': "Mon activité",
   'groupBy.week': "Semaine (ISO)",
+  'report.medianDays': "Nombre médian de jours entre orientation et rendez-vous",
+  'report.days': "{n} jours",
 };

@@ -420,4 +420,6 @@ export const nl: Record<MessageKey, string> = {
   'report.downloadXlsx': "Downloaden (Excel)",
   'nav.myActivity': "Mijn activiteit",
   'groupBy.week': "Week (ISO)",
+  'report.medianDays': "Mediaan aantal dagen van doorverwijzing tot afspraak",
+  'report.days': "{n} dagen",
 };
