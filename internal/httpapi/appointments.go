@@ -38,17 +38,16 @@ type appointmentDTO struct {
 
 func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]appointmentDTO, error) {
 	ctx := c.Request().Context()
-	var provIDs []string
-	clients := map[string]model.Client{}
+	var provIDs, clientIDs []string
 	for _, a := range apps {
 		if a.ProviderID != nil {
 			provIDs = append(provIDs, *a.ProviderID)
 		}
-		if _, ok := clients[a.ClientID]; !ok {
-			if cl, err := s.svc.Store.ClientByID(ctx, principal(c).Scope, a.ClientID); err == nil {
-				clients[a.ClientID] = cl
-			}
-		}
+		clientIDs = append(clientIDs, a.ClientID)
+	}
+	clients, err := s.clientRefs(c, clientIDs)
+	if err != nil {
+		return nil, err
 	}
 	provs, err := s.svc.Store.ProvidersByID(ctx, provIDs)
 	if err != nil {
@@ -65,9 +64,7 @@ func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]ap
 			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note, Reply: a.Reply}
 		st := states[a.ID]
 		d.Reminder.Channel, d.Reminder.Status, d.Reminder.Configured = st.Channel, st.Status, st.Configured
-		if cl, ok := clients[a.ClientID]; ok {
-			d.Client = &userRef{cl.ID, clientName(cl)}
-		}
+		d.Client = clients[a.ClientID]
 		if a.ProviderID != nil {
 			d.Provider = &userRef{*a.ProviderID, provs[*a.ProviderID].Name}
 		}
@@ -223,21 +220,21 @@ type taskDTO struct {
 	CreatedAt  time.Time  `json:"created_at"`
 }
 
-func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) []taskDTO {
-	clients := map[string]model.Client{}
+func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error) {
+	ids := make([]string, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.ClientID
+	}
+	clients, err := s.clientRefs(c, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]taskDTO, len(tasks))
 	for i, t := range tasks {
-		if _, ok := clients[t.ClientID]; !ok {
-			if cl, err := s.svc.Store.ClientByID(c.Request().Context(), principal(c).Scope, t.ClientID); err == nil {
-				clients[t.ClientID] = cl
-			}
-		}
-		out[i] = taskDTO{ID: t.ID, ClientID: t.ClientID, AssigneeID: t.AssigneeID, Kind: t.Kind, DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, CreatedAt: t.CreatedAt}
-		if cl, ok := clients[t.ClientID]; ok {
-			out[i].Client = &userRef{cl.ID, clientName(cl)}
-		}
+		out[i] = taskDTO{ID: t.ID, ClientID: t.ClientID, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, Kind: t.Kind,
+			DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, CreatedAt: t.CreatedAt}
 	}
-	return out
+	return out, nil
 }
 
 func (s *Server) listTasks(c echo.Context) error {
@@ -256,7 +253,11 @@ func (s *Server) listTasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newList(s.taskDTOs(c, tasks), ""))
+	out, err := s.taskDTOs(c, tasks)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(out, ""))
 }
 
 type taskRequest struct {
@@ -275,7 +276,11 @@ func (s *Server) createTask(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.taskDTOs(c, []model.Task{t})[0])
+	out, err := s.taskDTOs(c, []model.Task{t})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out[0])
 }
 
 type taskPatch struct {
@@ -303,7 +308,11 @@ func (s *Server) patchTask(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.taskDTOs(c, []model.Task{t})[0])
+	out, err := s.taskDTOs(c, []model.Task{t})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out[0])
 }
 
 func (s *Server) newCalendarToken(c echo.Context) error {

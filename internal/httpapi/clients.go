@@ -350,3 +350,17 @@ func (s *Server) teamBoard(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, out)
 }
+
+// clientRefs names the clients behind a list (referrals, appointments,
+// tasks, reminders) in one scoped query.
+func (s *Server) clientRefs(c echo.Context, ids []string) (map[string]*userRef, error) {
+	clients, err := s.svc.Store.ClientsByID(c.Request().Context(), principal(c).Scope, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*userRef{}
+	for id, cl := range clients {
+		out[id] = &userRef{cl.ID, clientName(cl)}
+	}
+	return out, nil
+}

@@ -188,8 +188,7 @@ type referralDTO struct {
 // referralDTOs adds client and provider names, looked up once per list.
 func (s *Server) referralDTOs(c echo.Context, views []service.ReferralView) ([]referralDTO, error) {
 	ctx := c.Request().Context()
-	var provIDs, userIDs []string
-	clients := map[string]model.Client{}
+	var provIDs, userIDs, clientIDs []string
 	for _, v := range views {
 		if v.ProviderID != nil {
 			provIDs = append(provIDs, *v.ProviderID)
@@ -199,12 +198,11 @@ func (s *Server) referralDTOs(c echo.Context, views []service.ReferralView) ([]r
 				userIDs = append(userIDs, *e.ActorID)
 			}
 		}
-		if _, ok := clients[v.ClientID]; !ok {
-			cl, err := s.svc.Store.ClientByID(ctx, principal(c).Scope, v.ClientID)
-			if err == nil {
-				clients[v.ClientID] = cl
-			}
-		}
+		clientIDs = append(clientIDs, v.ClientID)
+	}
+	clients, err := s.clientRefs(c, clientIDs)
+	if err != nil {
+		return nil, err
 	}
 	provs, err := s.svc.Store.ProvidersByID(ctx, provIDs)
 	if err != nil {
@@ -219,9 +217,7 @@ func (s *Server) referralDTOs(c echo.Context, views []service.ReferralView) ([]r
 		d := referralDTO{ID: v.ID, ClientID: v.ClientID, ProviderID: v.ProviderID, ProviderType: v.ProviderType, Reason: v.Reason,
 			Urgency: v.Urgency, BarrierIDs: v.BarrierIDs, Note: v.Note, Status: v.Status, Outcome: v.Outcome, DeclineReason: v.DeclineReason,
 			Allowed: service.ReferralTransitions[v.Status], LastEventAt: v.LastEventAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
-		if cl, ok := clients[v.ClientID]; ok {
-			d.Client = &userRef{cl.ID, clientName(cl)}
-		}
+		d.Client = clients[v.ClientID]
 		if v.ProviderID != nil {
 			d.Provider = &userRef{*v.ProviderID, provs[*v.ProviderID].Name}
 		}

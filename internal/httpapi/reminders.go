@@ -28,23 +28,22 @@ type reminderDTO struct {
 	SentAt        *time.Time `json:"sent_at"`
 }
 
-func (s *Server) reminderDTOs(c echo.Context, rs []model.Reminder) []reminderDTO {
-	clients := map[string]model.Client{}
+func (s *Server) reminderDTOs(c echo.Context, rs []model.Reminder) ([]reminderDTO, error) {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ClientID
+	}
+	clients, err := s.clientRefs(c, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]reminderDTO, len(rs))
 	for i, r := range rs {
-		if _, ok := clients[r.ClientID]; !ok {
-			if cl, err := s.svc.Store.ClientByID(c.Request().Context(), principal(c).Scope, r.ClientID); err == nil {
-				clients[r.ClientID] = cl
-			}
-		}
-		out[i] = reminderDTO{ID: r.ID, AppointmentID: r.AppointmentID, ClientID: r.ClientID, Kind: r.Kind, Channel: r.Channel,
+		out[i] = reminderDTO{Client: clients[r.ClientID], ID: r.ID, AppointmentID: r.AppointmentID, ClientID: r.ClientID, Kind: r.Kind, Channel: r.Channel,
 			Language: r.Language, ScheduledAt: r.ScheduledAt, DueAt: r.DueAt, Status: r.Status, Attempts: r.Attempts,
 			LastError: r.LastError, SentAt: r.SentAt}
-		if cl, ok := clients[r.ClientID]; ok {
-			out[i].Client = &userRef{cl.ID, clientName(cl)}
-		}
 	}
-	return out
+	return out, nil
 }
 
 func (s *Server) listReminders(c echo.Context) error {
@@ -56,10 +55,11 @@ func (s *Server) listReminders(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"items":    s.reminderDTOs(c, rs),
-		"channels": s.svc.Reminders.Configured,
-	})
+	out, err := s.reminderDTOs(c, rs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out, "channels": s.svc.Reminders.Configured})
 }
 
 func (s *Server) retryReminder(c echo.Context) error {
@@ -71,7 +71,11 @@ func (s *Server) retryReminder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.reminderDTOs(c, []model.Reminder{r})[0])
+	out, err := s.reminderDTOs(c, []model.Reminder{r})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out[0])
 }
 
 func (s *Server) publicReply(c echo.Context) error {

@@ -297,3 +297,19 @@ func (s *Store) ClientByIDUnscoped(ctx context.Context, id string) (model.Client
 	err := s.q(ctx).Where("id = ?", id).Take(&c).Error
 	return c, mapErr(err, "client")
 }
+
+// ClientsByID returns the visible clients among ids, in one query.
+func (s *Store) ClientsByID(ctx context.Context, sc Scope, ids []string) (map[string]model.Client, error) {
+	out := map[string]model.Client{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []model.Client
+	if err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "clients by id")
+	}
+	for _, c := range rows {
+		out[c.ID] = c
+	}
+	return out, nil
+}
