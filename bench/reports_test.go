@@ -39,10 +39,10 @@ func BenchmarkReportVsSQL(b *testing.B) {
 					}
 				}
 			}
-			hand := `SELECT c.team_id AS grp, f.mode AS cat, COUNT(*) AS value, COUNT(DISTINCT c.id) AS persons
-			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY c.team_id, f.mode
-			         UNION ALL SELECT c.team_id, '', COUNT(*), COUNT(DISTINCT c.id)
-			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY c.team_id
+			hand := `SELECT CAST(c.team_id AS text) AS grp, f.mode AS cat, COUNT(*) AS value, COUNT(DISTINCT c.id) AS persons
+			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY 1, f.mode
+			         UNION ALL SELECT CAST(c.team_id AS text), '', COUNT(*), COUNT(DISTINCT c.id)
+			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY 1
 			         UNION ALL SELECT '', f.mode, COUNT(*), COUNT(DISTINCT c.id)
 			           FROM visits f JOIN clients c ON c.id = f.client_id WHERE f.visited_at >= ? AND f.visited_at < ? GROUP BY f.mode
 			         UNION ALL SELECT '', '', COUNT(*), COUNT(DISTINCT c.id)

@@ -191,7 +191,8 @@ func TestReportPeriods(t *testing.T) {
 			id := newClient(t, api, chw, map[string]any{"given_name": fmt.Sprintf("P%d", i)})
 			api.Do("POST", "/api/v1/clients/"+id+"/barriers", map[string]any{"category": "trust"}, api.Bearer(chw))
 		}
-		want := map[string]string{"week": "2026-W53", "month": "2027-01", "quarter": "2027-Q1"}
+		want := map[string]string{"week": "2026-W53", "month": "2027-01", "quarter": "2027-Q1", "team": teamID(t, api, "gent"),
+			"neighbourhood": "", "fund": "", "none": "all"}
 		for g, key := range want {
 			body := string(api.Do("GET", "/api/v1/reports/barriers?from=2026-12-01&to=2027-01-31&group_by="+g, nil, api.Bearer(mgr)).Body)
 			if !strings.Contains(body, `"key":"`+key+`"`) {

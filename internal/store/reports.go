@@ -32,11 +32,11 @@ func (s *Store) groupExpr(groupBy, timeCol string) (string, error) {
 	case "none":
 		return "'all'", nil
 	case "team":
-		return "c.team_id", nil
+		return "CAST(c.team_id AS text)", nil
 	case "neighbourhood":
-		return "COALESCE(c.neighbourhood_id, '')", nil
+		return "COALESCE(CAST(c.neighbourhood_id AS text), '')", nil
 	case "fund":
-		return "COALESCE(u.fund_id, '')", nil
+		return "COALESCE(CAST(u.fund_id AS text), '')", nil
 	case "month":
 		if pg {
 			return fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", timeCol), nil
