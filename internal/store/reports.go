@@ -94,9 +94,12 @@ func (s *Store) Counts(ctx context.Context, sc ReportScope, f Fact, groupBy stri
 	if person == "" {
 		person = "c.id"
 	}
-	q := s.q(ctx).Table(f.From).
-		Joins("LEFT JOIN users u ON u.id = c.assigned_chw_id").
-		Where(f.TimeCol+" >= ? AND "+f.TimeCol+" < ?", from.UTC(), to.UTC()).
+	q := s.q(ctx).Table(f.From)
+	if sc.FundID != "" || groupBy == "fund" {
+		// The fund is the following CHW's: join users only when it matters.
+		q = q.Joins("LEFT JOIN users u ON u.id = c.assigned_chw_id")
+	}
+	q = q.Where(f.TimeCol+" >= ? AND "+f.TimeCol+" < ?", from.UTC(), to.UTC()).
 		Select(g + " AS grp, " + cat + " AS cat, COUNT(*) AS value, COUNT(DISTINCT " + person + ") AS persons").
 		Group("grp, cat")
 	if f.Where != "" {
