@@ -196,23 +196,29 @@ type ReminderState struct {
 	Configured bool   // a sender exists for the channel
 }
 
-// ReminderStates summarises the reminders of appointments.
+// ReminderStates summarises the reminders of appointments, in one query.
 func (s *Service) ReminderStates(ctx context.Context, p *Principal, apps []model.Appointment) (map[string]ReminderState, error) {
 	out := map[string]ReminderState{}
-	for _, a := range apps {
-		rs, err := s.Store.Reminders(ctx, p.Scope, store.ReminderFilter{AppointmentID: a.ID})
-		if err != nil {
-			return nil, err
+	if len(apps) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ID
+		out[a.ID] = ReminderState{}
+	}
+	rs, err := s.Store.Reminders(ctx, p.Scope, store.ReminderFilter{AppointmentIDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs { // newest due first: the first live one per appointment wins
+		st := out[r.AppointmentID]
+		if st.Channel != "" || r.Kind != "reminder" || r.Status == "cancelled" {
+			continue
 		}
-		st := ReminderState{}
-		for _, r := range rs { // newest due first
-			if r.Kind == "reminder" && r.Status != "cancelled" {
-				st.Channel, st.Status = r.Channel, r.Status
-				break
-			}
-		}
-		st.Configured = st.Channel != "" && s.Reminders.Configured[st.Channel]
-		out[a.ID] = st
+		st.Channel, st.Status = r.Channel, r.Status
+		st.Configured = s.Reminders.Configured[r.Channel]
+		out[r.AppointmentID] = st
 	}
 	return out, nil
 }

@@ -101,8 +101,9 @@ func (s *Store) FinishReminder(ctx context.Context, id string, attempt int, set 
 
 // ReminderFilter narrows Reminders.
 type ReminderFilter struct {
-	Status        string
-	AppointmentID string
+	Status         string
+	AppointmentID  string
+	AppointmentIDs []string
 }
 
 // Reminders lists messages of visible clients, newest first.
@@ -113,6 +114,9 @@ func (s *Store) Reminders(ctx context.Context, sc Scope, f ReminderFilter) ([]mo
 	}
 	if f.AppointmentID != "" {
 		q = q.Where("reminders.appointment_id = ?", f.AppointmentID)
+	}
+	if len(f.AppointmentIDs) > 0 {
+		q = q.Where("reminders.appointment_id IN ?", f.AppointmentIDs)
 	}
 	var out []model.Reminder
 	err := q.Order("reminders.due_at DESC, reminders.id").Limit(500).Find(&out).Error
