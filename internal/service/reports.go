@@ -116,25 +116,11 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 // table builds one suppressed table of a fact: a cell per group and
 // category, with the distinct people behind every total.
 func (s *Service) table(ctx context.Context, sc store.ReportScope, prm ReportParams, name string, f store.Fact, cats []string, labels map[string]string) (report.Table, error) {
-	count := func(byGroup, byCat bool) ([]store.GroupCount, error) {
-		return s.Store.Counts(ctx, sc, f, prm.GroupBy, prm.From, prm.To, byGroup, byCat)
-	}
-	cells, err := count(true, true)
+	grains, err := s.Store.CountGrains(ctx, sc, f, prm.GroupBy, prm.From, prm.To)
 	if err != nil {
 		return report.Table{}, err
 	}
-	rowP, err := count(true, false)
-	if err != nil {
-		return report.Table{}, err
-	}
-	colP, err := count(false, true)
-	if err != nil {
-		return report.Table{}, err
-	}
-	grandP, err := count(false, false)
-	if err != nil {
-		return report.Table{}, err
-	}
+	cells, rowP, colP, grandP := grains.Cells, grains.Rows, grains.Columns, grains.All
 	t := report.Table{Name: name, Columns: cats, Rows: []report.Row{}}
 	rowIndex := map[string]int{}
 	var groups []string

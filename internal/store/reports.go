@@ -68,59 +68,10 @@ type Fact struct {
 	Person   string // SQL of the person a row is about (default c.id)
 }
 
-// Barriers returns the fact of barriers placed in time by one of their
+// BarrierFact is the fact of barriers placed in time by one of their
 // timestamps (detected_at, resolved_at, signalled_at).
 func BarrierFact(timeCol string) Fact {
 	return Fact{From: "barriers AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f." + timeCol, Category: "f.category"}
-}
-
-// Counts aggregates a fact in [from, to) per group and category, in SQL;
-// no row leaves the database. byGroup and byCategory choose the grain: both
-// for cells, one of them for the distinct people behind a row or a column
-// total, neither for the grand total.
-func (s *Store) Counts(ctx context.Context, sc ReportScope, f Fact, groupBy string, from, to time.Time, byGroup, byCategory bool) ([]GroupCount, error) {
-	g, err := s.groupExpr(groupBy, f.TimeCol)
-	if err != nil {
-		return nil, err
-	}
-	cat := f.Category
-	if !byGroup {
-		g = "''"
-	}
-	if !byCategory {
-		cat = "''"
-	}
-	person := f.Person
-	if person == "" {
-		person = "c.id"
-	}
-	q := s.q(ctx).Table(f.From)
-	if sc.FundID != "" || groupBy == "fund" {
-		// The fund is the following CHW's: join users only when it matters.
-		q = q.Joins("LEFT JOIN users u ON u.id = c.assigned_chw_id")
-	}
-	q = q.Where(f.TimeCol+" >= ? AND "+f.TimeCol+" < ?", from.UTC(), to.UTC()).
-		Select(g + " AS grp, " + cat + " AS cat, COUNT(*) AS value, COUNT(DISTINCT " + person + ") AS persons").
-		Group("grp, cat")
-	if f.Where != "" {
-		q = q.Where(f.Where)
-	}
-	cond, args := scopeSQL(sc)
-	q = q.Where(cond, args...)
-	var rows []struct {
-		Grp     string
-		Cat     string
-		Value   int64
-		Persons int64
-	}
-	if err := q.Scan(&rows).Error; err != nil {
-		return nil, mapErr(err, "report counts")
-	}
-	out := make([]GroupCount, len(rows))
-	for i, r := range rows {
-		out[i] = GroupCount{Group: r.Grp, Category: r.Cat, Value: r.Value, Persons: r.Persons}
-	}
-	return out, nil
 }
 
 // GroupLabels names the groups of a dimension (team and neighbourhood names).
@@ -215,6 +166,88 @@ func (s *Store) MedianDaysToAppointment(ctx context.Context, sc ReportScope, gro
 	out := make([]GroupMedian, len(rows))
 	for i, r := range rows {
 		out[i] = GroupMedian{Group: r.Grp, Median: r.Median, N: r.N}
+	}
+	return out, nil
+}
+
+// Grains are one table's aggregates at the four grains a suppressed table
+// needs: cells (group × category), rows (group), columns (category), all.
+type Grains struct {
+	Cells, Rows, Columns, All []GroupCount
+}
+
+// CountGrains computes a fact's four grains in one statement: GROUPING
+// SETS on PostgreSQL (one pass over the rows), UNION ALL on SQLite.
+func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy string, from, to time.Time) (Grains, error) {
+	g, err := s.groupExpr(groupBy, f.TimeCol)
+	if err != nil {
+		return Grains{}, err
+	}
+	person := f.Person
+	if person == "" {
+		person = "c.id"
+	}
+	from_ := f.From
+	if sc.FundID != "" || groupBy == "fund" {
+		from_ += " LEFT JOIN users u ON u.id = c.assigned_chw_id"
+	}
+	cond, scopeArgs := scopeSQL(sc)
+	where := f.TimeCol + " >= ? AND " + f.TimeCol + " < ? AND " + cond
+	if f.Where != "" {
+		where += " AND (" + f.Where + ")"
+	}
+	args := append([]any{from.UTC(), to.UTC()}, scopeArgs...)
+	var q string
+	var all []any
+	if s.db.Dialector.Name() == "postgres" {
+		// The derived table turns constants (group_by=none) into columns
+		// GROUPING SETS can roll up.
+		q = "SELECT COALESCE(d.grp, '') AS grp, COALESCE(d.cat, '') AS cat, COUNT(*) AS value, COUNT(DISTINCT d.person) AS persons, " +
+			"GROUPING(d.grp) * 2 + GROUPING(d.cat) AS level FROM (SELECT " + g + " AS grp, CAST(" + f.Category + " AS text) AS cat, " + person +
+			" AS person FROM " + from_ + " WHERE " + where + ") d GROUP BY GROUPING SETS ((d.grp, d.cat), (d.grp), (d.cat), ())"
+		all = args
+	} else {
+		part := func(gx, cx, level string) string {
+			groupBy := ""
+			switch {
+			case gx != "''" && cx != "''":
+				groupBy = " GROUP BY 1, 2"
+			case gx != "''":
+				groupBy = " GROUP BY 1"
+			case cx != "''":
+				groupBy = " GROUP BY 2"
+			}
+			return "SELECT " + gx + " AS grp, " + cx + " AS cat, COUNT(*) AS value, COUNT(DISTINCT " + person + ") AS persons, " + level +
+				" AS level FROM " + from_ + " WHERE " + where + groupBy
+		}
+		q = part(g, f.Category, "0") + " UNION ALL " + part(g, "''", "1") + " UNION ALL " + part("''", f.Category, "2") + " UNION ALL " + part("''", "''", "3")
+		for i := 0; i < 4; i++ {
+			all = append(all, args...)
+		}
+	}
+	var rows []struct {
+		Grp     string
+		Cat     string
+		Value   int64
+		Persons int64
+		Level   int
+	}
+	if err := s.q(ctx).Raw(q, all...).Scan(&rows).Error; err != nil {
+		return Grains{}, mapErr(err, "report grains")
+	}
+	var out Grains
+	for _, r := range rows {
+		gc := GroupCount{Group: r.Grp, Category: r.Cat, Value: r.Value, Persons: r.Persons}
+		switch r.Level {
+		case 0:
+			out.Cells = append(out.Cells, gc)
+		case 1:
+			out.Rows = append(out.Rows, gc)
+		case 2:
+			out.Columns = append(out.Columns, gc)
+		default:
+			out.All = append(out.All, gc)
+		}
 	}
 	return out, nil
 }
