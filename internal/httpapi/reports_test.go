@@ -48,7 +48,7 @@ func TestBarrierReport(t *testing.T) {
 						t.Errorf("lacks %s: %s", want, body)
 					}
 				}
-				if strings.Count(body, `"label":"Gent"`) != 1 { // one row in "detected"; nothing resolved yet
+				if strings.Count(body, `"label":"Gent"`) != 1 { // one row in "detected"; nothing addressed or resolved yet
 					t.Errorf("Gent is not one row per table: %s", body)
 				}
 				if strings.Contains(body, `{"value":2}`) || strings.Contains(body, `{"value":8}`) || strings.Contains(body, `{"value":6}`) || strings.Contains(body, "Rfinancial") {
@@ -122,6 +122,10 @@ func TestActivityReport(t *testing.T) {
 				t.Fatal(r.Status, string(r.Body))
 			}
 		}
+		// Three more visits to the first: 9 visits by 6 people.
+		for i := 0; i < 3; i++ {
+			api.Do("POST", "/api/v1/clients/"+ids[0]+"/visits", map[string]any{"mode": "home", "duration_minutes": 10, "missions": []string{"inform"}}, api.Bearer(chw))
+		}
 		api.Do("PATCH", "/api/v1/clients/"+ids[0], map[string]any{"status": "closed", "close_reason": "moved"}, api.Bearer(chw))
 		today := api.Clock.Now().Format("2006-01-02")
 		r := api.Do("GET", "/api/v1/reports/activity?group_by=team&from="+today+"&to="+today, nil, api.Bearer(mgr))
@@ -162,15 +166,18 @@ func TestActivityReport(t *testing.T) {
 			}
 			return nil
 		}
-		// 6 of each, shown rounded to a multiple of 5.
-		if v := cell("visits_by_mode", "Gent", "home"); v != float64(5) {
+		// Shown rounded to a multiple of 5: 9 visits read 10, 6 clients read 5.
+		if v := cell("visits_by_mode", "Gent", "home"); v != float64(10) {
 			t.Errorf("home visits in Gent: %v", v)
 		}
-		if v := cell("visits_by_mission", "Gent", "inform"); v != float64(5) {
+		if v := cell("visits_by_mission", "Gent", "inform"); v != float64(10) {
 			t.Errorf("inform visits in Gent: %v", v)
 		}
 		if v := cell("new_clients", "Gent", "outreach"); v != float64(5) {
 			t.Errorf("new clients in Gent: %v", v)
+		}
+		if v := cell("clients_active", "Gent", "active"); v != float64(5) { // people, not visits
+			t.Errorf("active clients in Gent: %v", v)
 		}
 		if v := cell("clients_closed", "Gent", "closed"); v != "suppressed" {
 			t.Errorf("one closed client must be suppressed: %v", v)
@@ -192,7 +199,7 @@ func TestReportPeriods(t *testing.T) {
 			api.Do("POST", "/api/v1/clients/"+id+"/barriers", map[string]any{"category": "trust"}, api.Bearer(chw))
 		}
 		want := map[string]string{"week": "2026-W53", "month": "2027-01", "quarter": "2027-Q1", "team": teamID(t, api, "gent"),
-			"neighbourhood": "", "fund": "", "none": "all"}
+			"neighbourhood": "", "fund": "", "none": "all", "municipality": ""}
 		for g, key := range want {
 			body := string(api.Do("GET", "/api/v1/reports/barriers?from=2026-12-01&to=2027-01-31&group_by="+g, nil, api.Bearer(mgr)).Body)
 			if !strings.Contains(body, `"key":"`+key+`"`) {

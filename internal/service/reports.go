@@ -14,7 +14,7 @@ import (
 )
 
 // GroupBys are the dimensions a report can be split by.
-var GroupBys = []string{"none", "team", "neighbourhood", "fund", "week", "month", "quarter"}
+var GroupBys = []string{"none", "team", "municipality", "neighbourhood", "fund", "week", "month", "quarter"}
 
 // ReportParams are a report's parameters, validated by the handler.
 type ReportParams struct {
@@ -86,7 +86,7 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 		return BarrierReportView{}, err
 	}
 	out := BarrierReportView{Params: prm, Threshold: s.ReportThreshold, Top: map[string][]string{}}
-	for _, tc := range []struct{ name, col string }{{"detected", "detected_at"}, {"resolved", "resolved_at"}, {"signalled", "signalled_at"}} {
+	for _, tc := range []struct{ name, col string }{{"detected", "detected_at"}, {"addressed", "addressed_at"}, {"resolved", "resolved_at"}, {"signalled", "signalled_at"}} {
 		t, err := s.table(ctx, sc, prm, tc.name, store.BarrierFact(tc.col), cats, labels)
 		if err != nil {
 			return BarrierReportView{}, err
@@ -222,6 +222,9 @@ func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) 
 		cols []string
 	}{
 		{"new_clients", store.Fact{From: "clients c", TimeCol: "c.created_at", Category: "c.source"}, model.ClientSources},
+		// Clients reached: people with a visit in the period.
+		{"clients_active", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: "'active'", People: true},
+			[]string{"active"}},
 		{"clients_closed", store.Fact{From: "client_events AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at",
 			Category: "'closed'", Where: "f.kind = 'status_changed' AND f.detail LIKE '%\"to\":\"closed\"%'"}, []string{"closed"}},
 		{"visits_by_mode", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: "f.mode"}, model.VisitModes},
@@ -229,6 +232,8 @@ func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) 
 		{"visits_by_mission", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: missionCase}, missions},
 		{"referrals_by_type", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.provider_type"}, types},
 		{"referrals_by_status", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.status"}, ReferralStatuses},
+		{"referrals_by_outcome", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.outcome",
+			Where: "f.status = 'completed'"}, model.ReferralOutcomes},
 		{"appointments", store.Fact{From: "appointments AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.starts_at", Category: "f.status",
 			Where: "f.status IN ('attended', 'missed')"}, []string{"attended", "missed"}},
 		{"reminders", store.Fact{From: "reminders AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.due_at", Category: "f.status",

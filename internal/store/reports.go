@@ -37,6 +37,8 @@ func (s *Store) groupExpr(groupBy, timeCol string) (string, error) {
 		return "COALESCE(CAST(c.neighbourhood_id AS text), '')", nil
 	case "fund":
 		return "COALESCE(CAST(u.fund_id AS text), '')", nil
+	case "municipality":
+		return "COALESCE(mu.name, '')", nil
 	case "month":
 		if pg {
 			return fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", timeCol), nil
@@ -66,6 +68,8 @@ type Fact struct {
 	Category string // SQL of the column a row falls in
 	Where    string // extra condition, may be ""
 	Person   string // SQL of the person a row is about (default c.id)
+	// People counts distinct people rather than rows (clients reached).
+	People bool
 }
 
 // BarrierFact is the fact of barriers placed in time by one of their
@@ -191,6 +195,10 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 	if sc.FundID != "" || groupBy == "fund" {
 		from_ += " LEFT JOIN users u ON u.id = c.assigned_chw_id"
 	}
+	if groupBy == "municipality" {
+		from_ += " LEFT JOIN neighbourhoods nb ON nb.id = c.neighbourhood_id LEFT JOIN municipalities mu ON mu.id = nb.municipality_id"
+	}
+	count := "COUNT(*)"
 	cond, scopeArgs := scopeSQL(sc)
 	where := f.TimeCol + " >= ? AND " + f.TimeCol + " < ? AND " + cond
 	if f.Where != "" {
@@ -199,10 +207,18 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 	args := append([]any{from.UTC(), to.UTC()}, scopeArgs...)
 	var q string
 	var all []any
+	if f.People {
+		count = "COUNT(DISTINCT " + person + ")"
+	}
 	if s.db.Dialector.Name() == "postgres" {
+		if f.People {
+			count = "COUNT(DISTINCT d.person)"
+		} else {
+			count = "COUNT(*)"
+		}
 		// The derived table turns constants (group_by=none) into columns
 		// GROUPING SETS can roll up.
-		q = "SELECT COALESCE(d.grp, '') AS grp, COALESCE(d.cat, '') AS cat, COUNT(*) AS value, COUNT(DISTINCT d.person) AS persons, " +
+		q = "SELECT COALESCE(d.grp, '') AS grp, COALESCE(d.cat, '') AS cat, " + count + " AS value, COUNT(DISTINCT d.person) AS persons, " +
 			"GROUPING(d.grp) * 2 + GROUPING(d.cat) AS level FROM (SELECT " + g + " AS grp, CAST(" + f.Category + " AS text) AS cat, " + person +
 			" AS person FROM " + from_ + " WHERE " + where + ") d GROUP BY GROUPING SETS ((d.grp, d.cat), (d.grp), (d.cat), ())"
 		all = args
@@ -217,7 +233,7 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 			case cx != "''":
 				groupBy = " GROUP BY 2"
 			}
-			return "SELECT " + gx + " AS grp, " + cx + " AS cat, COUNT(*) AS value, COUNT(DISTINCT " + person + ") AS persons, " + level +
+			return "SELECT " + gx + " AS grp, " + cx + " AS cat, " + count + " AS value, COUNT(DISTINCT " + person + ") AS persons, " + level +
 				" AS level FROM " + from_ + " WHERE " + where + groupBy
 		}
 		q = part(g, f.Category, "0") + " UNION ALL " + part(g, "''", "1") + " UNION ALL " + part("''", f.Category, "2") + " UNION ALL " + part("''", "''", "3")

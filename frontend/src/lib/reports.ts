@@ -16,7 +16,7 @@ export interface Report {
   median_days_referral_to_appointment?: MedianRow[];
 }
 
-export const groupBys = ['team', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'] as const;
+export const groupBys = ['team', 'municipality', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'] as const;
 
 /** Report parameters from and to the address bar, so a view can be shared. */
 export function readParams(search: string): { from: string; to: string; group_by: string } {

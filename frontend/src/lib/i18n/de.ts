@@ -422,4 +422,10 @@ export const de: Record<MessageKey, string> = {
   'groupBy.week': "Woche (ISO)",
   'report.medianDays': "Median der Tage von Überweisung bis Termin",
   'report.days': "{n} Tage",
+  'groupBy.municipality': "Gemeinde",
+  'reportTable.clients_active': "Erreichte Personen (mit Kontakt)",
+  'reportCol.active': "erreicht",
+  'report.trendVisits': "Kontakte pro Monat",
+  'reportTable.referrals_by_outcome': "Abgeschlossene Überweisungen, nach Ergebnis",
+  'reportTable.addressed': "Hürden in Bearbeitung",
 };

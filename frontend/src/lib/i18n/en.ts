@@ -421,6 +421,12 @@ export const en = {
   'groupBy.week': "Week (ISO)",
   'report.medianDays': "Median days from referral to appointment",
   'report.days': "{n} days",
+  'groupBy.municipality': "Municipality",
+  'reportTable.clients_active': "Clients reached (with a visit)",
+  'reportCol.active': "reached",
+  'report.trendVisits': "Visits per month",
+  'reportTable.referrals_by_outcome': "Completed referrals, by outcome",
+  'reportTable.addressed': "Barriers being addressed",
 } as const;
 
 export type MessageKey = keyof typeof en;

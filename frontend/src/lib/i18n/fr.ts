@@ -422,4 +422,10 @@ export const fr: Record<MessageKey, string> = {
   'groupBy.week': "Semaine (ISO)",
   'report.medianDays': "Nombre médian de jours entre orientation et rendez-vous",
   'report.days': "{n} jours",
+  'groupBy.municipality': "Commune",
+  'reportTable.clients_active': "Personnes atteintes (avec une rencontre)",
+  'reportCol.active': "atteintes",
+  'report.trendVisits': "Rencontres par mois",
+  'reportTable.referrals_by_outcome': "Orientations clôturées, par résultat",
+  'reportTable.addressed': "Obstacles en cours de traitement",
 };

@@ -422,4 +422,10 @@ export const nl: Record<MessageKey, string> = {
   'groupBy.week': "Week (ISO)",
   'report.medianDays': "Mediaan aantal dagen van doorverwijzing tot afspraak",
   'report.days': "{n} dagen",
+  'groupBy.municipality': "Gemeente",
+  'reportTable.clients_active': "Bereikte cliënten (met een contact)",
+  'reportCol.active': "bereikt",
+  'report.trendVisits': "Contacten per maand",
+  'reportTable.referrals_by_outcome': "Afgeronde doorverwijzingen, volgens resultaat",
+  'reportTable.addressed': "Drempels die aangepakt worden",
 };
