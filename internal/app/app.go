@@ -94,15 +94,18 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 		return nil, err
 	}
 	return &service.Service{
-		Store:           store.New(d.Gorm, now),
-		Hasher:          auth.NewHasher(params, cfg.HashSlots),
-		Tokens:          tokens,
-		Limiter:         auth.NewLoginLimiter(auth.DefaultLoginLimits, now),
-		Authz:           authz,
-		Log:             log,
-		RefreshTTL:      cfg.RefreshTTL,
-		ReferralExpiry:  cfg.ReferralExpiry,
-		ReportThreshold: cfg.ReportThreshold,
+		Store:            store.New(d.Gorm, now),
+		Hasher:           auth.NewHasher(params, cfg.HashSlots),
+		Tokens:           tokens,
+		Limiter:          auth.NewLoginLimiter(auth.DefaultLoginLimits, now),
+		Authz:            authz,
+		Log:              log,
+		RefreshTTL:       cfg.RefreshTTL,
+		ReferralExpiry:   cfg.ReferralExpiry,
+		ReportThreshold:  cfg.ReportThreshold,
+		LinkSecret:       cfg.JWTSecret,
+		Areas:            &service.AreaCache{},
+		ContactRetention: cfg.ContactRetention,
 		Reminders: service.ReminderPolicy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo,
 			Configured: map[string]bool{"sms": cfg.SMSURL != "", "email": cfg.SMTPURL != ""}},
 	}, nil

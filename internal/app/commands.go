@@ -184,6 +184,11 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 		} else if tasks+expired > 0 {
 			svc.Log.Info("task rules ran", "tasks_created", tasks, "referrals_expired", expired)
 		}
+		if n, err := svc.PurgeContacts(ctx); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("contact retention failed", "err", err)
+		} else if n > 0 {
+			svc.Log.Info("personal data of handled contact requests deleted", "count", n)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -42,6 +42,10 @@ type Config struct {
 	ReminderConcurrency  int
 	ReminderPollInterval time.Duration
 	ReportThreshold      int
+	// ContactPerHour is how many contact-form posts one address may send per hour.
+	ContactPerHour int
+	// ContactRetention is how long a handled contact request keeps its personal data.
+	ContactRetention time.Duration
 }
 
 // Production reports whether the stricter production rules apply.
@@ -101,6 +105,8 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ReminderConcurrency = p.integer("BRUG_REMINDER_CONCURRENCY", 128, 1, 512)
 	c.ReminderPollInterval = p.duration("BRUG_REMINDER_POLL", 2*time.Second, 100*time.Millisecond, time.Minute)
 	c.ReportThreshold = p.integer("BRUG_REPORT_MIN_COUNT", 5, 3, 100)
+	c.ContactPerHour = p.integer("BRUG_CONTACT_PER_HOUR", 10, 1, 10_000)
+	c.ContactRetention = time.Duration(p.integer("BRUG_CONTACT_RETENTION_DAYS", 183, 1, 3650)) * 24 * time.Hour
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
@@ -121,16 +122,47 @@ var matrix = map[string]outcome{
 	"POST /api/v1/public/replies/:token":           everyone(422),
 	"GET /api/v1/public/referral-links/:token":     everyone(404),
 	"POST /api/v1/public/referral-links/:token":    everyone(422),
+
+	"POST /api/v1/public/contact":                    everyone(422),
+	"GET /api/v1/public/areas":                       everyone(200),
+	"GET /api/v1/public/contact-withdrawals/:token":  everyone(404),
+	"POST /api/v1/public/contact-withdrawals/:token": everyone(404),
+	"GET /api/v1/contact-requests":                   only(200, coord),
+	"GET /api/v1/contact-requests/:contact":          only(200, coord),
+	"POST /api/v1/contact-requests/:contact/convert": only(422, coord),
+	"POST /api/v1/contact-requests/:contact/partner": only(422, coord),
+	"POST /api/v1/contact-requests/:contact/close":   only(422, coord),
+
+	// The public pages (server-rendered, outside the JSON API).
+	"GET /":            everyone(302),
+	"HEAD /":           everyone(302),
+	"GET /robots.txt":  everyone(200),
+	"GET /sitemap.xml": everyone(200),
+	"GET /favicon.ico": everyone(204),
+	"GET /site/:file":  everyone(404),
 }
 
-var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders)/:id`)
+func init() {
+	for _, l := range []string{"nl", "fr", "de", "en"} {
+		matrix["GET /"+l] = everyone(301)
+		for _, p := range []string{"/", "/where", "/contact", "/privacy"} {
+			matrix["GET /"+l+p] = everyone(200)
+		}
+		matrix["POST /"+l+"/contact"] = everyone(422)
+		matrix["GET /"+l+"/withdraw/:token"] = everyone(404)
+		matrix["POST /"+l+"/withdraw/:token"] = everyone(404)
+	}
+}
+
+var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders|contact-requests)/:id`)
 
 var paramNames = map[string]string{
-	"/api/v1/providers/:id":    "/api/v1/providers/:provider",
-	"/api/v1/referrals/:id":    "/api/v1/referrals/:referral",
-	"/api/v1/appointments/:id": "/api/v1/appointments/:appointment",
-	"/api/v1/tasks/:id":        "/api/v1/tasks/:task",
-	"/api/v1/reminders/:id":    "/api/v1/reminders/:reminder",
+	"/api/v1/providers/:id":        "/api/v1/providers/:provider",
+	"/api/v1/referrals/:id":        "/api/v1/referrals/:referral",
+	"/api/v1/appointments/:id":     "/api/v1/appointments/:appointment",
+	"/api/v1/tasks/:id":            "/api/v1/tasks/:task",
+	"/api/v1/reminders/:id":        "/api/v1/reminders/:reminder",
+	"/api/v1/contact-requests/:id": "/api/v1/contact-requests/:contact",
 }
 
 // catchAll routes serve the SPA and unknown API paths.
@@ -155,7 +187,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatalf("no reminder queued: %v", err)
 		}
 		task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
+		contact := submitContact(t, api, "10.8.0.1", contactBody(map[string]any{"area": "Gent"}))["id"].(string)
 		ids := map[string]string{
+			":contact":     contact,
 			":id":          cl,
 			":visit_id":    visit["id"].(string),
 			":barrier_id":  visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
@@ -188,6 +222,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				strings.Contains(keys[i], "logout") == strings.Contains(keys[j], "logout") && keys[i] < keys[j]
 		})
 		seen := map[string]bool{}
+		requests := 0
 		for _, key := range keys {
 			if seen[key] {
 				continue
@@ -211,9 +246,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 			}
 			for _, who := range callers {
-				var h map[string]string
+				// A fresh address per request, so the contact form's
+				// per-address limit does not decide the outcome.
+				requests++
+				h := map[string]string{testutil.RemoteAddrHeader: fmt.Sprintf("10.9.%d.%d:1", requests/250, requests%250)}
 				if who != anon {
-					h = api.Bearer(who)
+					h = fromIP(fmt.Sprintf("10.9.%d.%d", requests/250, requests%250), api.Bearer(who))
 				}
 				var body any
 				if method != http.MethodGet && method != http.MethodHead {

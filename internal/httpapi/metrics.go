@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -8,7 +9,35 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/brug-chw/brug/internal/db"
+	"github.com/brug-chw/brug/internal/service"
 )
+
+// contactCollector reports the contact-form queue at scrape time: new
+// requests, and those untouched for service.ContactOverdueDays working days.
+type contactCollector struct {
+	svc           *service.Service
+	open, overdue *prometheus.Desc
+}
+
+func newContactCollector(svc *service.Service) *contactCollector {
+	return &contactCollector{svc: svc,
+		open:    prometheus.NewDesc("brug_contact_requests_open", "Contact-form requests not yet handled.", nil, nil),
+		overdue: prometheus.NewDesc("brug_contact_requests_overdue", "Contact-form requests untouched for 3 working days or more.", nil, nil),
+	}
+}
+
+func (c *contactCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.open; ch <- c.overdue }
+
+func (c *contactCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	open, overdue, err := c.svc.ContactCounts(ctx)
+	if err != nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.open, prometheus.GaugeValue, float64(open))
+	ch <- prometheus.MustNewConstMetric(c.overdue, prometheus.GaugeValue, float64(overdue))
+}
 
 type metrics struct {
 	requests      *prometheus.CounterVec

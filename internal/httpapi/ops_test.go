@@ -35,7 +35,7 @@ func TestOpsEndpointsAndHeaders(t *testing.T) {
 				t.Error("no request id")
 			}
 		}},
-		{Name: "spa index", Method: "GET", Path: "/", Status: 200, Contains: []string{"<html"}, Check: func(t *testing.T, r testutil.Response) {
+		{Name: "spa sign-in", Method: "GET", Path: "/login", Status: 200, Contains: []string{"<html"}, Check: func(t *testing.T, r testutil.Response) {
 			if !strings.Contains(r.Header.Get("Content-Security-Policy"), "script-src 'self'") {
 				t.Errorf("SPA without CSP: %v", r.Header)
 			}

@@ -104,6 +104,17 @@ func (s *Server) Routes() []Route {
 
 		{http.MethodGet, "/api/v1/public/referral-links/:token", Public, s.publicLink},
 		{http.MethodPost, "/api/v1/public/referral-links/:token", Public, s.answerLink},
+		{http.MethodPost, "/api/v1/public/contact", Public, s.submitContact},
+		{http.MethodGet, "/api/v1/public/areas", Public, s.publicAreas},
+		{http.MethodGet, "/api/v1/public/contact-withdrawals/:token", Public, s.contactWithdrawal},
+		{http.MethodPost, "/api/v1/public/contact-withdrawals/:token", Public, s.withdrawContactAPI},
+
+		{http.MethodGet, "/api/v1/contact-requests", auth.PermIntakeTriage, s.listContactRequests},
+		{http.MethodGet, "/api/v1/contact-requests/:id", auth.PermIntakeTriage, s.getContactRequest},
+		{http.MethodPost, "/api/v1/contact-requests/:id/convert", auth.PermIntakeTriage, s.convertContact},
+		{http.MethodPost, "/api/v1/contact-requests/:id/partner", auth.PermIntakeTriage, s.partnerContact},
+		{http.MethodPost, "/api/v1/contact-requests/:id/close", auth.PermIntakeTriage, s.closeContact},
+
 		{http.MethodGet, "/api/v1/funds", auth.PermReferenceRead, s.listFunds},
 		{http.MethodGet, "/api/v1/reference/taxonomy", auth.PermReferenceRead, s.taxonomy},
 	}
@@ -128,6 +139,7 @@ func (s *Server) routes() {
 		}
 		s.E.Add(r.Method, r.Path, r.handler, mw...)
 	}
+	s.siteRoutes()
 	// Unknown API paths are a problem response, never the SPA.
 	s.E.Any("/api/*", s.apiFallback)
 	s.E.GET("/*", s.serveSPA)

@@ -45,6 +45,8 @@ type Server struct {
 	openapi  []byte
 	secure   bool
 	registry *prometheus.Registry
+	// contactLimiter throttles the public contact form per address.
+	contactLimiter *ipLimiter
 }
 
 // New builds the router with every middleware and route.
@@ -54,6 +56,7 @@ func New(d Deps) *Server {
 	e.HidePort = true
 	s := &Server{E: e, cfg: d.Config, db: d.DB, svc: d.Service, log: d.Log, spa: d.SPA, openapi: d.OpenAPI}
 	s.secure = d.Config.BaseURL.Scheme == "https"
+	s.contactLimiter = newIPLimiter(d.Config.ContactPerHour)
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
@@ -61,6 +64,7 @@ func New(d Deps) *Server {
 	s.metrics = newMetrics(d.Registry, d.DB)
 	if d.Service != nil {
 		d.Service.AuditFailed = s.metrics.auditFailures.Inc
+		d.Registry.MustRegister(newContactCollector(d.Service))
 	}
 	e.HTTPErrorHandler = s.errorHandler
 	e.IPExtractor = ipExtractor(d.Config)

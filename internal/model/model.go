@@ -359,3 +359,49 @@ type CalendarToken struct {
 	RevokedAt *time.Time
 	CreatedAt time.Time
 }
+
+// Contact request kinds, statuses and close reasons.
+var (
+	ContactKinds        = []string{"help", "collaborate", "question"}
+	ContactCloseReasons = []string{"answered", "no_response", "out_of_area", "not_eligible", "duplicate", "spam", "other"}
+)
+
+// ContactRequest is a request sent through the public contact form.
+type ContactRequest struct {
+	ID                string `gorm:"primaryKey"`
+	Kind              string
+	Status            string // new, converted, partnered, closed, withdrawn
+	Name              string
+	Organisation      string
+	Phone             *string
+	Email             *string
+	AreaText          string
+	MunicipalityID    *string
+	NeighbourhoodID   *string
+	TeamID            *string
+	Language          string
+	Message           string
+	ConsentVersion    string
+	ConsentLanguage   string
+	ConsentAt         time.Time
+	WithdrawTokenHash string
+	WithdrawnAt       *time.Time
+	CloseReason       string
+	CloseNote         string
+	HandledBy         *string
+	HandledAt         *time.Time
+	ClientID          *string
+	ProviderID        *string
+	PurgedAt          *time.Time
+	MailStatus        string
+	MailAttempts      int
+	MailNextAt        *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// ContactErasure is the update that empties a contact request's
+// personal data.
+func ContactErasure() map[string]any {
+	return map[string]any{"name": "", "organisation": "", "phone": nil, "email": nil, "area_text": "", "message": "", "close_note": ""}
+}

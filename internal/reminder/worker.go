@@ -109,6 +109,9 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			w.Log.Warn("reminder worker", "err", err)
 		}
+		if _, err := w.RunContactMail(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Warn("contact mail", "err", err)
+		}
 		if n < w.Batch {
 			select {
 			case <-ctx.Done():

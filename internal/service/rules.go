@@ -10,15 +10,17 @@ import (
 
 // Task kinds.
 const (
-	TaskFollowUp      = "follow_up"      // 7 days after an attended appointment
-	TaskCallClient    = "call_client"    // the day after a missed appointment
-	TaskChaseReferral = "chase_referral" // a referral without answer for 14 days
-	TaskManual        = "other"          // made by hand
-	TaskReschedule    = "reschedule"     // the client asked to move an appointment
+	TaskFollowUp      = "follow_up"         // 7 days after an attended appointment
+	TaskCallClient    = "call_client"       // the day after a missed appointment
+	TaskChaseReferral = "chase_referral"    // a referral without answer for 14 days
+	TaskManual        = "other"             // made by hand
+	TaskReschedule    = "reschedule"        // the client asked to move an appointment
+	TaskFirstContact  = "first_contact"     // a contact-form request became a client
+	TaskConsentGone   = "consent_withdrawn" // the visitor withdrew the form's consent
 )
 
 // TaskKinds lists every kind.
-var TaskKinds = []string{TaskFollowUp, TaskCallClient, TaskChaseReferral, TaskReschedule, TaskManual}
+var TaskKinds = []string{TaskFollowUp, TaskCallClient, TaskChaseReferral, TaskReschedule, TaskFirstContact, TaskConsentGone, TaskManual}
 
 // Rule timings. The chase task comes well before the referral expires.
 const (

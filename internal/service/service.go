@@ -33,6 +33,13 @@ type Service struct {
 	Reminders ReminderPolicy
 	// ReportThreshold: cells about fewer people are suppressed (>= 3).
 	ReportThreshold int
+	// LinkSecret derives the contact form's withdrawal tokens.
+	LinkSecret []byte
+	// Areas caches the area index for the public pages and the form.
+	Areas *AreaCache
+	// ContactRetention is how long a handled contact request keeps its
+	// personal data.
+	ContactRetention time.Duration
 }
 
 // Principal is the signed-in caller.

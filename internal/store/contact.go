@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/brug-chw/brug/internal/model"
+)
+
+// CreateContactRequest stores a request from the public form.
+func (s *Store) CreateContactRequest(ctx context.Context, r *model.ContactRequest) error {
+	now := s.Now()
+	r.ID, r.CreatedAt, r.UpdatedAt = NewID(), now, now
+	return mapErr(s.q(ctx).Create(r).Error, "create contact request")
+}
+
+// ContactRequestByTokenHash finds a request by its withdrawal token.
+func (s *Store) ContactRequestByTokenHash(ctx context.Context, hash string) (model.ContactRequest, error) {
+	var r model.ContactRequest
+	err := s.q(ctx).Where("withdraw_token_hash = ?", hash).Take(&r).Error
+	return r, mapErr(err, "contact request by token")
+}
+
+// visibleContacts limits requests to coordinators of the covering team;
+// requests whose area is unknown are visible to every coordinator.
+func visibleContacts(q *gorm.DB, sc Scope) *gorm.DB {
+	if sc.Role != model.RoleCoordinator {
+		return q.Where("1 = 0")
+	}
+	if len(sc.TeamIDs) == 0 {
+		return q.Where("contact_requests.team_id IS NULL")
+	}
+	return q.Where("contact_requests.team_id IS NULL OR contact_requests.team_id IN ?", sc.TeamIDs)
+}
+
+// ContactFilter narrows the triage queue.
+type ContactFilter struct {
+	Open bool // new requests only; otherwise handled ones, newest first
+	Kind string
+}
+
+// ContactRequests lists the caller's triage queue (at most 500 rows).
+func (s *Store) ContactRequests(ctx context.Context, sc Scope, f ContactFilter) ([]model.ContactRequest, error) {
+	q := visibleContacts(s.q(ctx).Model(&model.ContactRequest{}), sc)
+	if f.Open {
+		q = q.Where("status = 'new'").Order("created_at, id")
+	} else {
+		q = q.Where("status <> 'new'").Order("COALESCE(handled_at, withdrawn_at, created_at) DESC, id")
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	var out []model.ContactRequest
+	err := q.Limit(500).Find(&out).Error
+	return out, mapErr(err, "contact requests")
+}
+
+// ContactRequestByID returns a request in the caller's triage scope.
+func (s *Store) ContactRequestByID(ctx context.Context, sc Scope, id string) (model.ContactRequest, error) {
+	var r model.ContactRequest
+	err := visibleContacts(s.q(ctx).Model(&model.ContactRequest{}), sc).Where("id = ?", id).Take(&r).Error
+	return r, mapErr(err, "contact request")
+}
+
+// UpdateContactRequest changes a request that is still in fromStatus;
+// ErrConflict when somebody else handled it first.
+func (s *Store) UpdateContactRequest(ctx context.Context, id, fromStatus string, set map[string]any) error {
+	set["updated_at"] = s.Now()
+	res := s.q(ctx).Model(&model.ContactRequest{}).Where("id = ? AND status = ?", id, fromStatus).Updates(set)
+	if res.Error != nil {
+		return mapErr(res.Error, "update contact request")
+	}
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// PurgeContactRequests empties the personal data of requests handled
+// before cutoff; it returns how many it purged.
+func (s *Store) PurgeContactRequests(ctx context.Context, cutoff time.Time) (int64, error) {
+	set := model.ContactErasure()
+	now := s.Now()
+	set["purged_at"], set["updated_at"] = now, now
+	set["mail_status"] = gorm.Expr("CASE WHEN mail_status IN ('queued', 'sending') THEN 'cancelled' ELSE mail_status END")
+	res := s.q(ctx).Model(&model.ContactRequest{}).
+		Where("purged_at IS NULL AND status <> 'new' AND COALESCE(handled_at, withdrawn_at) < ?", cutoff.UTC()).
+		Updates(set)
+	return res.RowsAffected, mapErr(res.Error, "purge contact requests")
+}
+
+// ContactCounts counts new requests, and those of them created before
+// overdueBefore.
+func (s *Store) ContactCounts(ctx context.Context, overdueBefore time.Time) (open, overdue int64, err error) {
+	var row struct{ Open, Overdue int64 }
+	err = s.q(ctx).Model(&model.ContactRequest{}).Where("status = 'new'").
+		Select("COUNT(*) AS open, COALESCE(SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END), 0) AS overdue", overdueBefore.UTC()).
+		Scan(&row).Error
+	return row.Open, row.Overdue, mapErr(err, "count contact requests")
+}
+
+// ClaimContactMail leases up to limit queued confirmation e-mails.
+func (s *Store) ClaimContactMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.ContactRequest, error) {
+	now = now.UTC()
+	pick := `SELECT id FROM contact_requests
+	         WHERE (mail_status = 'queued' AND (mail_next_at IS NULL OR mail_next_at <= ?))
+	            OR (mail_status = 'sending' AND mail_next_at < ?)
+	         ORDER BY created_at, id LIMIT ?`
+	if s.db.Dialector.Name() == "postgres" {
+		pick += " FOR UPDATE SKIP LOCKED"
+	}
+	var out []model.ContactRequest
+	err := s.q(ctx).Raw(`UPDATE contact_requests SET mail_status = 'sending', mail_attempts = mail_attempts + 1, mail_next_at = ?, updated_at = ?
+	                      WHERE id IN (`+pick+`) RETURNING *`, now.Add(lease), now, now, now, limit).Scan(&out).Error
+	return out, mapErr(err, "claim contact mail")
+}
+
+// FinishContactMail records a send's outcome if the caller still holds the lease.
+func (s *Store) FinishContactMail(ctx context.Context, id string, attempt int, set map[string]any) error {
+	set["updated_at"] = s.Now()
+	res := s.q(ctx).Model(&model.ContactRequest{}).Where("id = ? AND mail_status = 'sending' AND mail_attempts = ?", id, attempt).Updates(set)
+	if res.Error != nil {
+		return mapErr(res.Error, "finish contact mail")
+	}
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	return nil
+}
