@@ -24,7 +24,7 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+export async function startServer(extraEnv = {}) {
   const bin = process.env.BRUG_BIN ?? resolve(here, '..', 'bin', 'brug');
   const dir = mkdtempSync(join(tmpdir(), 'brug-e2e-'));
   const port = await freePort();
@@ -39,6 +39,9 @@ export async function startServer() {
       BRUG_ENV: 'development',
       BRUG_BASE_URL: base,
       BRUG_LOG_LEVEL: 'warn',
+      // Every browser test posts the contact form from 127.0.0.1.
+      BRUG_CONTACT_PER_HOUR: '200',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

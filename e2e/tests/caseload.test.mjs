@@ -7,7 +7,7 @@ const env = suite(before, after);
 
 async function signInAs(email) {
   const ctx = await phonePage(env.browser);
-  await ctx.page.goto(env.server.base + '/');
+  await ctx.page.goto(env.server.base + '/login');
   await ctx.page.getByLabel('Taal').selectOption('en');
   await signIn(ctx.page, email);
   await ctx.page.getByTestId('user-name').waitFor();

@@ -11,7 +11,7 @@ describe('referral wizard', () => {
     let linkURL;
     let clientURL;
     try {
-      await page.goto(env.server.base + '/');
+      await page.goto(env.server.base + '/login');
       await page.getByLabel('Taal').selectOption('en');
       await signIn(page, 'chw.gent1@example.org');
       await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
@@ -73,7 +73,7 @@ describe('referral wizard', () => {
     // Back to the CHW: the referral has an appointment; it is completed with an outcome.
     const again = await phonePage(env.browser);
     try {
-      await again.page.goto(env.server.base + '/');
+      await again.page.goto(env.server.base + '/login');
       await again.page.getByLabel('Taal').selectOption('en');
       await signIn(again.page, 'chw.gent1@example.org');
       await again.page.getByTestId('user-name').waitFor();
@@ -96,7 +96,7 @@ describe('referral wizard', () => {
   it('a coordinator imports the example provider list; a CHW finds it by language', async () => {
     const coord = await phonePage(env.browser);
     try {
-      await coord.page.goto(env.server.base + '/');
+      await coord.page.goto(env.server.base + '/login');
       await coord.page.getByLabel('Taal').selectOption('en');
       await signIn(coord.page, 'coordinator.gent@example.org');
       await coord.page.getByRole('navigation').getByRole('link', { name: 'Providers' }).click();
@@ -111,7 +111,7 @@ describe('referral wizard', () => {
     }
     const chw = await phonePage(env.browser);
     try {
-      await chw.page.goto(env.server.base + '/');
+      await chw.page.goto(env.server.base + '/login');
       await chw.page.getByLabel('Taal').selectOption('en');
       await signIn(chw.page, 'chw.gent1@example.org');
       await chw.page.getByRole('navigation').getByRole('link', { name: 'Providers' }).click();

@@ -13,7 +13,7 @@ describe('reports', () => {
   it('the manager dashboard and reports show aggregates only, in every language', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     try {
-      await page.goto(env.server.base + '/');
+      await page.goto(env.server.base + '/login');
       await page.getByLabel('Taal').selectOption('en');
       await signIn(page, 'manager@example.org');
       await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();

@@ -30,7 +30,7 @@ describe('sign-in shell', () => {
     it(`${acc.email}: sign in, see who and what, switch language, reload, sign out`, async () => {
       const { context, page, problems } = await phonePage(env.browser);
       try {
-        await page.goto(env.server.base + '/');
+        await page.goto(env.server.base + '/login');
         await page.locator('#email').waitFor();
         // The browser locale is nl-BE and nothing is stored: Dutch.
         assert.equal(await page.locator('html').getAttribute('lang'), 'nl');
@@ -73,12 +73,14 @@ describe('sign-in shell', () => {
         const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
         assert.doesNotMatch(stored, /eyJ/);
 
-        // Every navigation item opens a page with its own heading.
+        // Every navigation item opens a page with its own heading, and passes axe once loaded.
         for (const label of acc.nav.en) {
           await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
           await page.getByRole('heading', { level: 1, name: label === 'My caseload' || label === 'Caseload' ? label : undefined }).first().waitFor();
+          await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+          await axe(page, `${acc.email}: ${label}`);
+          await noHorizontalScroll(page, `${acc.email}: ${label}`);
         }
-        await axe(page, `${acc.email} shell`);
 
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.locator('#email').waitFor();
@@ -98,7 +100,7 @@ describe('sign-in shell', () => {
   it('a wrong password shows an error next to the form, in the chosen language', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     try {
-      await page.goto(env.server.base + '/');
+      await page.goto(env.server.base + '/login');
       await page.getByLabel('Taal').selectOption('fr');
       await signIn(page, 'chw.gent1@example.org', 'wrong-password');
       const alert = page.getByRole('alert');
@@ -114,7 +116,7 @@ describe('sign-in shell', () => {
   it('without a choice, the interface follows the profile language', async () => {
     const { context, page } = await phonePage(env.browser);
     try {
-      await page.goto(env.server.base + '/');
+      await page.goto(env.server.base + '/login');
       await signIn(page, 'chw.liege1@example.org');
       await page.getByTestId('user-name').waitFor();
       assert.equal(await page.getByTestId('user-role').innerText(), 'Agent de santé communautaire');
@@ -127,7 +129,7 @@ describe('sign-in shell', () => {
   it('the login form works with the keyboard alone', async () => {
     const { context, page } = await phonePage(env.browser);
     try {
-      await page.goto(env.server.base + '/');
+      await page.goto(env.server.base + '/login');
       await page.locator('#email').waitFor();
       await page.keyboard.press('Tab'); // language switcher
       await page.keyboard.press('Tab');
@@ -145,7 +147,7 @@ describe('sign-in shell', () => {
   it('the admin sees the users list and can create and disable an account', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     try {
-      await page.goto(env.server.base + '/');
+      await page.goto(env.server.base + '/login');
       await page.getByLabel('Taal').selectOption('en');
       await signIn(page, 'admin@example.org');
       await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();

@@ -77,6 +77,8 @@ func New(d Deps) *Server {
 	e.Use(s.securityHeaders)
 	e.Use(s.requestMeta)
 	e.Use(bodyLimit(MaxBodyBytes))
+	// Compress text answers (pages, the SPA's assets, JSON) for phones on slow networks.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	s.routes()
 	return s
 }
