@@ -16,7 +16,7 @@ async function submitViaAPI(body) {
   const r = await fetch(env.server.base + '/api/v1/public/contact', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ kind: 'help', language: 'nl', consent: true, consent_version: '2026-11', ...body }),
+    body: JSON.stringify({ kind: 'want_chw', language: 'nl', consent: true, consent_version: '2026-11', ...body }),
   });
   assert.equal(r.status, 202, await r.clone().text());
   return r.json();
@@ -89,8 +89,8 @@ describe('public pages', () => {
       await page.getByLabel('Type your neighbourhood or municipality').press('Enter');
       await page.getByText('Outremeuse (Liège) → Team Liège').waitFor();
       await page.getByRole('link', { name: 'Ask for a CHW in this area' }).click();
-      assert.equal(await page.locator('#area').inputValue(), 'Outremeuse (Liège)');
-      assert.equal(await page.locator('#kind-help').isChecked(), true);
+      assert.equal(await page.locator('#municipality').inputValue(), 'Outremeuse (Liège)');
+      assert.equal(await page.locator('#kind-want_chw').isChecked(), true);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -176,12 +176,12 @@ describe('contact form', () => {
       const active = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim());
       // From the top of the page to the first choice of the form.
       let presses = 0;
-      while ((await active()) !== 'kind-help' && presses++ < 20) await page.keyboard.press('Tab');
-      assert.equal(await active(), 'kind-help', 'the first kind of request is reachable with Tab');
+      while ((await active()) !== 'kind-want_chw' && presses++ < 20) await page.keyboard.press('Tab');
+      assert.equal(await active(), 'kind-want_chw', 'the first kind of request is reachable with Tab');
       await page.keyboard.press('Space');
       const steps = [
         ['name', 'Kim Toetsenbord'], ['organisation', null], ['phone', '0470 41 42 43'], ['email', null],
-        ['area', 'Oostende'], ['language', null], ['message', 'Ik wil graag hulp bij het vinden van een tandarts.'],
+        ['municipality', 'Oostende'], ['language', null], ['message', 'Ik wil graag hulp bij het vinden van een tandarts.'],
       ];
       for (const [id, text] of steps) {
         await page.keyboard.press('Tab');
@@ -230,8 +230,8 @@ describe('contact form', () => {
 
 describe('triage', () => {
   it('a coordinator turns a request into a client of a CHW, and closes another', async () => {
-    await submitViaAPI({ name: 'Triage Persoon', phone: '0470 51 52 53', area: 'Gent', message: 'Graag hulp met mijn ziekenfonds.' });
-    await submitViaAPI({ kind: 'question', name: 'Vraag Steller', email: 'vraag@example.org', area: '', message: 'Werken jullie ook in Aalst?' });
+    await submitViaAPI({ name: 'Triage Persoon', phone: '0470 51 52 53', municipality: 'Gent', message: 'Graag hulp met mijn ziekenfonds.' });
+    await submitViaAPI({ kind: 'question', name: 'Vraag Steller', email: 'vraag@example.org', message: 'Werken jullie ook in Aalst?' });
     const { context, page, problems } = await phonePage(env.browser);
     try {
       await page.goto(env.server.base + '/login');
@@ -240,6 +240,10 @@ describe('triage', () => {
       await page.getByRole('navigation').getByRole('link', { name: 'Aanmeldingen' }).click();
       const card = page.getByTestId('contact-request').filter({ hasText: 'Triage Persoon' });
       await card.waitFor();
+      // The demo request waiting more than 3 working days is flagged, and listed first.
+      const late = page.getByTestId('contact-request').first();
+      await late.getByText('Piotr Nowak').waitFor();
+      await late.getByText('Wacht al 3 werkdagen of langer').waitFor();
       await axe(page, 'intake queue');
       await noHorizontalScroll(page, 'intake queue');
       await card.getByLabel('Cliënt maken van').selectOption({ label: 'Youssef El Amrani' });

@@ -46,11 +46,11 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		dsn := testutil.DatabaseURL(t, engine)
 		setEnv(t, dsn)
 		code, out, errOut := run(t, "", "seed", "--demo")
-		if code != 0 || !strings.Contains(out, "7 account(s) created") {
+		if code != 0 || !strings.Contains(out, "7 account(s) created") || !strings.Contains(out, "6 contact request(s) created") {
 			t.Fatalf("first seed: %d %s %s", code, out, errOut)
 		}
 		code, out, _ = run(t, "", "seed", "--demo")
-		if code != 0 || !strings.Contains(out, "0 account(s) created, 7 already present") {
+		if code != 0 || !strings.Contains(out, "0 account(s) created, 7 already present") || !strings.Contains(out, "0 contact request(s) created") {
 			t.Fatalf("second seed: %d %s", code, out)
 		}
 		if n := countUsers(t, dsn); n != 7 {

@@ -104,19 +104,12 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		return err
 	}
 	if cfg.Demo {
-		n, err := demo.Seed(ctx, svc.Store, svc.Hasher)
+		n, clients, contacts, err := seedDemo(ctx, svc)
 		if err != nil {
-			return fmt.Errorf("demo data: %w", err)
+			return err
 		}
-		clients, err := demo.SeedCaseload(ctx, svc.Store)
-		if err != nil {
-			return fmt.Errorf("demo caseload: %w", err)
-		}
-		if err := demo.SeedReferrals(ctx, svc.Store); err != nil {
-			return fmt.Errorf("demo referrals: %w", err)
-		}
-		if n > 0 || clients > 0 {
-			log.Info("demo data loaded", "accounts", n, "clients", clients)
+		if n > 0 || clients > 0 || contacts > 0 {
+			log.Info("demo data loaded", "accounts", n, "clients", clients, "contact_requests", contacts)
 		}
 	}
 	reg := prometheus.NewRegistry()
@@ -234,19 +227,30 @@ func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	n, err := demo.Seed(ctx, svc.Store, svc.Hasher)
+	n, clients, contacts, err := seedDemo(ctx, svc)
 	if err != nil {
 		return err
 	}
-	clients, err := demo.SeedCaseload(ctx, svc.Store)
-	if err != nil {
-		return err
-	}
-	if err := demo.SeedReferrals(ctx, svc.Store); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "demo data: %d account(s) created, %d already present; %d client(s) created\n", n, len(demo.Accounts)-n, clients)
+	fmt.Fprintf(stdout, "demo data: %d account(s) created, %d already present; %d client(s), %d contact request(s) created\n", n, len(demo.Accounts)-n, clients, contacts)
 	return nil
+}
+
+// seedDemo loads the demo accounts, caseload, providers and referrals, and
+// contact requests; each part only fills an empty table.
+func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, contacts int, err error) {
+	if accounts, err = demo.Seed(ctx, svc.Store, svc.Hasher); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo accounts: %w", err)
+	}
+	if clients, err = demo.SeedCaseload(ctx, svc.Store); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo caseload: %w", err)
+	}
+	if err = demo.SeedReferrals(ctx, svc.Store); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo referrals: %w", err)
+	}
+	if contacts, err = demo.SeedContacts(ctx, svc); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo contact requests: %w", err)
+	}
+	return accounts, clients, contacts, nil
 }
 
 func userCreate(ctx context.Context, cfg *config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -21,7 +21,8 @@ type contactRequest struct {
 	Organisation   string `json:"organisation"`
 	Phone          string `json:"phone"`
 	Email          string `json:"email"`
-	Area           string `json:"area"`
+	Municipality   string `json:"municipality"`
+	Neighbourhood  string `json:"neighbourhood"`
 	Language       string `json:"language"`
 	Message        string `json:"message"`
 	Consent        bool   `json:"consent"`
@@ -65,7 +66,7 @@ func (s *Server) submitContact(c echo.Context) error {
 		lang = in.Language
 	}
 	receipt, err := s.svc.SubmitContact(req.Context(), service.ContactInput{Kind: in.Kind, Name: in.Name, Organisation: in.Organisation,
-		Phone: in.Phone, Email: in.Email, Area: in.Area, Language: in.Language, Message: in.Message, Consent: in.Consent,
+		Phone: in.Phone, Email: in.Email, Municipality: in.Municipality, Neighbourhood: in.Neighbourhood, Language: in.Language, Message: in.Message, Consent: in.Consent,
 		ConsentVersion: in.ConsentVersion, Honeypot: in.Website, PageLanguage: lang})
 	if err != nil {
 		return localizeContact(err, lang)

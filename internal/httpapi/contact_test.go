@@ -14,8 +14,8 @@ import (
 )
 
 func contactBody(overrides map[string]any) map[string]any {
-	b := map[string]any{"kind": "help", "name": "Fatima El Amrani", "phone": "0470 12 34 56", "email": "fatima@example.org",
-		"area": "Sous-les-Vignes (Sclessin) (Liège)", "language": "fr", "message": "Mon fils a besoin d'un médecin.",
+	b := map[string]any{"kind": "want_chw", "name": "Fatima El Amrani", "phone": "0470 12 34 56", "email": "fatima@example.org",
+		"municipality": "Liège", "neighbourhood": "Sous-les-Vignes (Sclessin)", "language": "fr", "message": "Mon fils a besoin d'un médecin.",
 		"consent": true, "consent_version": service.ConsentVersion}
 	for k, v := range overrides {
 		if v == nil {
@@ -82,23 +82,23 @@ func TestContactSubmitAPI(t *testing.T) {
 		}
 
 		// A municipality named in free text, and an unknown place.
-		r := submitContact(t, api, "10.0.0.1", contactBody(map[string]any{"area": "9000 Gent", "email": nil}))
+		r := submitContact(t, api, "10.0.0.1", contactBody(map[string]any{"municipality": "9000 Gent", "email": nil}))
 		if r["team"] != "Gent" || r["emailed"] != false {
 			t.Fatalf("free-text area: %v", r)
 		}
-		r = submitContact(t, api, "10.0.0.1", contactBody(map[string]any{"area": "Timbuktu"}))
+		r = submitContact(t, api, "10.0.0.1", contactBody(map[string]any{"municipality": "Timbuktu"}))
 		if r["team"] != nil {
 			t.Fatalf("unknown area matched %v", r["team"])
 		}
 
 		before := countContacts(t, api)
-		bad := api.Do(http.MethodPost, "/api/v1/public/contact", map[string]any{"kind": "help", "name": "<b>x</b>", "email": "not-an-address",
+		bad := api.Do(http.MethodPost, "/api/v1/public/contact", map[string]any{"kind": "want_chw", "name": "<b>x</b>", "email": "not-an-address",
 			"language": "xx", "message": strings.Repeat("a", service.ContactMaxMessage+1), "consent": false, "website": "http://spam.example"},
 			fromIP("10.0.0.2", map[string]string{"Accept-Language": "fr-BE,fr;q=0.9"}))
 		if bad.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("bad input: %d %s", bad.Status, bad.Body)
 		}
-		want := map[string]string{"website": "honeypot", "name": "html", "email": "email", "area": "required", "language": "oneof", "message": "max", "consent": "required"}
+		want := map[string]string{"website": "honeypot", "name": "html", "email": "email", "municipality": "required", "language": "oneof", "message": "max", "consent": "required"}
 		errs := bad.JSON(t)["errors"].([]any)
 		seen := map[string]string{}
 		for _, e := range errs {
@@ -141,7 +141,7 @@ func TestContactRateLimitPerAddress(t *testing.T) {
 		t.Fatalf("over the limit: %d %v %s", r.Status, r.Header, r.Body)
 	}
 	// The HTML form shares the limit and says so in the page's language.
-	form := url.Values{"kind": {"help"}}
+	form := url.Values{"kind": {"want_chw"}}
 	h := api.Do(http.MethodPost, "/nl/contact", form.Encode(), fromIP("10.1.0.1", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}))
 	if h.Status != http.StatusTooManyRequests || !strings.Contains(string(h.Body), "minuten opnieuw") {
 		t.Fatalf("form over the limit: %d", h.Status)
@@ -204,7 +204,7 @@ func TestPublicPages(t *testing.T) {
 func TestContactFormWithoutJavaScript(t *testing.T) {
 	api := testutil.NewAPI(t, "sqlite")
 	xss := `"><script>alert(1)</script>`
-	r := postForm(api, "/fr/contact", "10.2.0.1", url.Values{"kind": {"help"}, "name": {xss}, "message": {"<img src=x onerror=alert(1)>"}})
+	r := postForm(api, "/fr/contact", "10.2.0.1", url.Values{"kind": {"want_chw"}, "name": {xss}, "message": {"<img src=x onerror=alert(1)>"}})
 	body := string(r.Body)
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad form: %d", r.Status)
@@ -225,8 +225,8 @@ func TestContactFormWithoutJavaScript(t *testing.T) {
 	if trap.Status != http.StatusUnprocessableEntity || !strings.Contains(string(trap.Body), "filled in automatically") {
 		t.Fatalf("honeypot: %d", trap.Status)
 	}
-	ok := postForm(api, "/nl/contact", "10.2.0.1", url.Values{"kind": {"help"}, "name": {"Jan Peeters"}, "phone": {"0470 11 22 33"},
-		"area": {"Tienen"}, "language": {"nl"}, "message": {"Ik zoek een huisarts."}, "consent": {"yes"}, "consent_version": {service.ConsentVersion}})
+	ok := postForm(api, "/nl/contact", "10.2.0.1", url.Values{"kind": {"want_chw"}, "name": {"Jan Peeters"}, "phone": {"0470 11 22 33"},
+		"municipality": {"Tienen"}, "language": {"nl"}, "message": {"Ik zoek een huisarts."}, "consent": {"yes"}, "consent_version": {service.ConsentVersion}})
 	body = string(ok.Body)
 	if ok.Status != http.StatusOK || !strings.Contains(body, "team Tienen") || !strings.Contains(body, `id="withdraw-link" href="http://`) {
 		t.Fatalf("happy path: %d\n%s", ok.Status, body)
@@ -312,9 +312,9 @@ func TestContactTriage(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gentCoord, liegeCoord := "coordinator.gent@example.org", "coordinator.liege@example.org"
-		inGent := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"area": "Gent", "language": "nl"}))["id"].(string)
-		unknown := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"area": "Atlantis", "name": "Ann Onymous", "phone": "0470 10 20 30"}))["id"].(string)
-		offer := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"kind": "collaborate", "organisation": "Wijkgezondheidscentrum De Kaai", "area": "Gent", "phone": "09 225 12 34", "email": "info@dekaai.example"}))["id"].(string)
+		inGent := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"municipality": "Gent", "language": "nl"}))["id"].(string)
+		unknown := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"municipality": "Atlantis", "name": "Ann Onymous", "phone": "0470 10 20 30"}))["id"].(string)
+		offer := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"kind": "collaboration", "organisation": "Wijkgezondheidscentrum De Kaai", "municipality": "Gent", "phone": "09 225 12 34", "email": "info@dekaai.example"}))["id"].(string)
 
 		ids := func(who string) map[string]bool {
 			r := api.Do(http.MethodGet, "/api/v1/contact-requests", nil, api.Bearer(who))
@@ -372,7 +372,7 @@ func TestContactTriage(t *testing.T) {
 			t.Errorf("converting twice: %d", r.Status)
 		}
 		// A second request from the same phone is a duplicate of that client.
-		dup := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"area": "Gent", "name": "F. El Amrani"}))["id"].(string)
+		dup := submitContact(t, api, "10.4.0.1", contactBody(map[string]any{"municipality": "Gent", "name": "F. El Amrani"}))["id"].(string)
 		r := api.Do(http.MethodPost, "/api/v1/contact-requests/"+dup+"/convert", map[string]any{"chw_id": chw}, api.Bearer(gentCoord))
 		if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), client["id"].(string)) {
 			t.Fatalf("duplicate: %d %s", r.Status, r.Body)
@@ -421,7 +421,7 @@ func TestContactOverdueAndRetention(t *testing.T) {
 		api := testutil.NewAPI(t, engine)
 		friday := time.Date(2026, 12, 4, 10, 0, 0, 0, service.Brussels)
 		api.Clock.Set(friday)
-		old := submitContact(t, api, "10.5.0.1", contactBody(map[string]any{"area": "Gent"}))["id"].(string)
+		old := submitContact(t, api, "10.5.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
 		metric := func() string {
 			body := string(api.Do(http.MethodGet, "/metrics", nil, nil).Body)
 			for _, line := range strings.Split(body, "\n") {
@@ -450,7 +450,7 @@ func TestContactOverdueAndRetention(t *testing.T) {
 		if r := api.Do(http.MethodPost, "/api/v1/contact-requests/"+old+"/close", map[string]any{"reason": "no_response"}, api.Bearer("coordinator.gent@example.org")); r.Status != http.StatusOK {
 			t.Fatalf("close: %d %s", r.Status, r.Body)
 		}
-		open := submitContact(t, api, "10.5.0.1", contactBody(map[string]any{"area": "Gent"}))["id"].(string)
+		open := submitContact(t, api, "10.5.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
 		api.Clock.Set(closedAt.Add(api.Svc.ContactRetention - time.Hour))
 		if n, err := api.Svc.PurgeContacts(t.Context()); err != nil || n != 0 {
 			t.Fatalf("purge before the period: %d %v", n, err)

@@ -187,7 +187,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatalf("no reminder queued: %v", err)
 		}
 		task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
-		contact := submitContact(t, api, "10.8.0.1", contactBody(map[string]any{"area": "Gent"}))["id"].(string)
+		contact := submitContact(t, api, "10.8.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
 		ids := map[string]string{
 			":contact":     contact,
 			":id":          cl,

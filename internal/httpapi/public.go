@@ -205,7 +205,7 @@ func (s *Server) wherePage(c echo.Context, lang string) error {
 
 // contactValues are the form's values as typed, shown back on an error.
 type contactValues struct {
-	Kind, Name, Organisation, Phone, Email, Area, Language, Message, Website string
+	Kind, Name, Organisation, Phone, Email, Municipality, Language, Message, Website string
 	Consent                                                                  bool
 }
 
@@ -213,13 +213,13 @@ type formError struct{ Field, Label, Message string }
 
 var contactFieldLabels = map[string]string{
 	"kind": "contact.kind", "name": "field.name", "organisation": "field.organisation", "phone": "field.phone",
-	"email": "field.email", "area": "field.area", "language": "field.language", "message": "field.message",
+	"email": "field.email", "municipality": "field.area", "neighbourhood": "field.area", "language": "field.language", "message": "field.message",
 	"consent": "nav.privacy", "website": "field.website",
 }
 
 var contactMax = map[string]int{
 	"name": service.ContactMaxName, "organisation": service.ContactMaxOrg, "phone": service.ContactMaxPhone,
-	"email": service.ContactMaxEmail, "area": service.ContactMaxArea, "message": service.ContactMaxMessage,
+	"email": service.ContactMaxEmail, "municipality": service.ContactMaxArea, "neighbourhood": service.ContactMaxArea, "message": service.ContactMaxMessage,
 }
 
 // contactMessage is a field error in the visitor's language.
@@ -285,12 +285,12 @@ func (s *Server) contactData(c echo.Context, v contactValues, errs []formError, 
 }
 
 func (s *Server) contactPage(c echo.Context, lang string) error {
-	v := contactValues{Kind: c.QueryParam("kind"), Area: c.QueryParam("area"), Language: lang}
+	v := contactValues{Kind: c.QueryParam("kind"), Municipality: c.QueryParam("municipality"), Language: lang}
 	if !contains(model.ContactKinds, v.Kind) {
 		v.Kind = ""
 	}
-	if len([]rune(v.Area)) > service.ContactMaxArea {
-		v.Area = ""
+	if len([]rune(v.Municipality)) > service.ContactMaxArea {
+		v.Municipality = ""
 	}
 	return s.render(c, "contact", s.page(lang, "/contact", "contact.title", "contact.description", s.contactData(c, v, nil, "")))
 }
@@ -323,7 +323,7 @@ func (s *Server) contactSubmit(c echo.Context, lang string) error {
 	}
 	f := req.PostForm
 	v := contactValues{Kind: f.Get("kind"), Name: f.Get("name"), Organisation: f.Get("organisation"), Phone: f.Get("phone"),
-		Email: f.Get("email"), Area: f.Get("area"), Language: f.Get("language"), Message: f.Get("message"),
+		Email: f.Get("email"), Municipality: f.Get("municipality"), Language: f.Get("language"), Message: f.Get("message"),
 		Website: f.Get("website"), Consent: f.Get("consent") != ""}
 	if wait, ok := s.contactLimiter.allow(c.RealIP()); !ok {
 		p.Status = http.StatusTooManyRequests
@@ -332,7 +332,7 @@ func (s *Server) contactSubmit(c echo.Context, lang string) error {
 		return s.render(c, "contact", p)
 	}
 	in := service.ContactInput{Kind: v.Kind, Name: v.Name, Organisation: v.Organisation, Phone: v.Phone, Email: v.Email,
-		Area: v.Area, Language: v.Language, Message: v.Message, Consent: v.Consent, ConsentVersion: f.Get("consent_version"),
+		Municipality: v.Municipality, Language: v.Language, Message: v.Message, Consent: v.Consent, ConsentVersion: f.Get("consent_version"),
 		Honeypot: v.Website, PageLanguage: lang}
 	receipt, err := s.svc.SubmitContact(req.Context(), in)
 	if ae, ok := apperr.As(err); ok && ae.Kind == apperr.KindValidation {

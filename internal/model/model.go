@@ -362,7 +362,7 @@ type CalendarToken struct {
 
 // Contact request kinds, statuses and close reasons.
 var (
-	ContactKinds        = []string{"help", "collaborate", "question"}
+	ContactKinds        = []string{"want_chw", "collaboration", "question"}
 	ContactCloseReasons = []string{"answered", "no_response", "out_of_area", "not_eligible", "duplicate", "spam", "other"}
 )
 

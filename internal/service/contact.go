@@ -40,7 +40,8 @@ type ContactInput struct {
 	Organisation   string
 	Phone          string
 	Email          string
-	Area           string
+	Municipality   string
+	Neighbourhood  string
 	Language       string
 	Message        string
 	Consent        bool
@@ -99,7 +100,7 @@ func (s *Service) SubmitContact(ctx context.Context, in ContactInput) (ContactRe
 		f.Add("name", "required", "Required.")
 	}
 	r.Organisation = cleanText(in.Organisation, ContactMaxOrg, "organisation", false, &f)
-	if in.Kind == "collaborate" && r.Organisation == "" && !f.Has("organisation") {
+	if in.Kind == "collaboration" && r.Organisation == "" && !f.Has("organisation") {
 		f.Add("organisation", "required", "Required.")
 	}
 	phone := cleanText(in.Phone, ContactMaxPhone, "phone", false, &f)
@@ -122,9 +123,18 @@ func (s *Service) SubmitContact(ctx context.Context, in ContactInput) (ContactRe
 			r.Email = &email
 		}
 	}
-	r.AreaText = cleanText(in.Area, ContactMaxArea, "area", false, &f)
-	if in.Kind == "help" && r.AreaText == "" && !f.Has("area") {
-		f.Add("area", "required", "Required.")
+	mun := cleanText(in.Municipality, ContactMaxArea, "municipality", false, &f)
+	nb := cleanText(in.Neighbourhood, ContactMaxArea, "neighbourhood", false, &f)
+	switch {
+	case mun != "" && nb != "":
+		r.AreaText = nb + " (" + mun + ")"
+	case nb != "":
+		r.AreaText = nb
+	default:
+		r.AreaText = mun
+	}
+	if in.Kind == "want_chw" && r.AreaText == "" && !f.Has("municipality") && !f.Has("neighbourhood") {
+		f.Add("municipality", "required", "Required.")
 	}
 	r.Language = in.Language
 	if !slices.Contains(model.Languages, r.Language) {

@@ -129,3 +129,18 @@ func (s *Store) FinishContactMail(ctx context.Context, id string, attempt int, s
 	}
 	return nil
 }
+
+// CountContactRequests counts every request (the demo seeds only an empty table).
+func (s *Store) CountContactRequests(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(&model.ContactRequest{}).Count(&n).Error
+	return n, mapErr(err, "count contact requests")
+}
+
+// BackdateContact moves a demo request back in time and keeps its
+// confirmation e-mail from being sent.
+func (s *Store) BackdateContact(ctx context.Context, id string, created time.Time) error {
+	err := s.q(ctx).Model(&model.ContactRequest{}).Where("id = ?", id).
+		Updates(map[string]any{"created_at": created.UTC(), "consent_at": created.UTC(), "updated_at": created.UTC(), "mail_status": "none"}).Error
+	return mapErr(err, "backdate contact request")
+}

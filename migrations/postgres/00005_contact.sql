@@ -4,7 +4,7 @@
 -- converted, and when a handled request passes its retention period.
 CREATE TABLE contact_requests (
     id                  uuid PRIMARY KEY,
-    kind                text NOT NULL CHECK (kind IN ('help', 'collaborate', 'question')),
+    kind                text NOT NULL CHECK (kind IN ('want_chw', 'collaboration', 'question')),
     status              text NOT NULL CHECK (status IN ('new', 'converted', 'partnered', 'closed', 'withdrawn')),
     name                text NOT NULL DEFAULT '',
     organisation        text NOT NULL DEFAULT '',

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { closeProblem, defaultTeam, municipalityOf, primaryAction, sortQueue, type ContactRequest } from './intake';
 
 const req = (over: Partial<ContactRequest>): ContactRequest =>
-  ({ id: 'x', kind: 'help', status: 'new', overdue: false, created_at: '2026-12-01T10:00:00Z', team_id: null, ...over }) as ContactRequest;
+  ({ id: 'x', kind: 'want_chw', status: 'new', overdue: false, created_at: '2026-12-01T10:00:00Z', team_id: null, ...over }) as ContactRequest;
 
 describe('intake', () => {
   it('offers partner for collaboration offers and convert otherwise', () => {
-    expect(primaryAction({ kind: 'collaborate' })).toBe('partner');
-    expect(primaryAction({ kind: 'help' })).toBe('convert');
+    expect(primaryAction({ kind: 'collaboration' })).toBe('partner');
+    expect(primaryAction({ kind: 'want_chw' })).toBe('convert');
     expect(primaryAction({ kind: 'question' })).toBe('convert');
   });
   it('picks the team of the request, or the only team, or none', () => {

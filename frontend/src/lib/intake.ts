@@ -1,6 +1,6 @@
 // The coordinators' triage queue of contact-form requests.
 
-export const contactKinds = ['help', 'collaborate', 'question'] as const;
+export const contactKinds = ['want_chw', 'collaboration', 'question'] as const;
 export type ContactKind = (typeof contactKinds)[number];
 
 export const closeReasons = ['answered', 'no_response', 'out_of_area', 'not_eligible', 'duplicate', 'spam', 'other'] as const;
@@ -34,7 +34,7 @@ export interface ContactRequest {
 /** What a coordinator can do with an open request: a collaboration offer
  * becomes a partner; the others become a client of a CHW. Any can be closed. */
 export function primaryAction(r: Pick<ContactRequest, 'kind'>): 'convert' | 'partner' {
-  return r.kind === 'collaborate' ? 'partner' : 'convert';
+  return r.kind === 'collaboration' ? 'partner' : 'convert';
 }
 
 /** The team a conversion goes to: the request's own, else the coordinator's
