@@ -6,7 +6,7 @@ export CGO_ENABLED := 0
 BIN := bin/brug
 FRONTEND_STAMP := frontend/node_modules/.installed
 E2E_STAMP := e2e/node_modules/.installed
-GO_SOURCES := $(shell find cmd internal api migrations frontend/embed.go -type f \( -name '*.go' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' \) 2>/dev/null)
+GO_SOURCES := $(shell find cmd internal api migrations frontend/embed.go -type f \( -name '*.go' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.csv' \) 2>/dev/null)
 SPA_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.* frontend/package.json -type f 2>/dev/null)
 
 .PHONY: run build spa test test-go test-frontend test-e2e lint bench clean help

@@ -137,7 +137,7 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 
 	url := cfg.BaseURL.String()
 	log.Info("brug is listening", "addr", ln.Addr().String(), "engine", d.Engine, "startup", time.Since(start).Round(time.Millisecond))
-	fmt.Fprintf(stdout, "\nBrug is running at %s\n", url)
+	fmt.Fprintf(stdout, "\nBrug is running at %s (public site); staff sign in at %s/login\n", url, strings.TrimSuffix(url, "/"))
 	if cfg.Demo {
 		fmt.Fprintf(stdout, "Sign in with a demo account, e.g. chw.gent1@example.org / %s\n", demo.Password)
 		fmt.Fprintf(stdout, "(also coordinator.gent@, manager@, admin@example.org — same password)\n")
