@@ -192,6 +192,9 @@ func TestPublicPages(t *testing.T) {
 	if strings.Contains(where, "<script>alert(1)") || !strings.Contains(where, "&lt;script&gt;") {
 		t.Error("the search text is reflected unescaped")
 	}
+	if r := api.Do(http.MethodGet, "/de/nirgendwo", nil, nil); r.Status != http.StatusNotFound || !strings.Contains(string(r.Body), "Seite nicht gefunden") {
+		t.Errorf("unknown public page: %d", r.Status)
+	}
 	robots := string(api.Do(http.MethodGet, "/robots.txt", nil, nil).Body)
 	if !strings.Contains(robots, "Disallow: /api/") || !strings.Contains(robots, "Sitemap: ") {
 		t.Errorf("robots.txt: %s", robots)
@@ -228,7 +231,7 @@ func TestContactFormWithoutJavaScript(t *testing.T) {
 	ok := postForm(api, "/nl/contact", "10.2.0.1", url.Values{"kind": {"want_chw"}, "name": {"Jan Peeters"}, "phone": {"0470 11 22 33"},
 		"municipality": {"Tienen"}, "language": {"nl"}, "message": {"Ik zoek een huisarts."}, "consent": {"yes"}, "consent_version": {service.ConsentVersion}})
 	body = string(ok.Body)
-	if ok.Status != http.StatusOK || !strings.Contains(body, "team Tienen") || !strings.Contains(body, `id="withdraw-link" href="http://`) {
+	if ok.Status != http.StatusOK || !strings.Contains(body, "team Tienen") || !strings.Contains(body, `id="withdraw-link" href="http://`) || ok.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("happy path: %d\n%s", ok.Status, body)
 	}
 	big := postForm(api, "/nl/contact", "10.2.0.1", url.Values{"message": {strings.Repeat("x", 40<<10)}})

@@ -151,6 +151,7 @@ func init() {
 		matrix["POST /"+l+"/contact"] = everyone(422)
 		matrix["GET /"+l+"/withdraw/:token"] = everyone(404)
 		matrix["POST /"+l+"/withdraw/:token"] = everyone(404)
+		matrix["GET /"+l+"/*"] = everyone(404)
 	}
 }
 

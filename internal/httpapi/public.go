@@ -48,6 +48,7 @@ func (s *Server) siteRoutes() {
 		s.E.GET("/"+lang+"/privacy", func(c echo.Context) error { return s.privacyPage(c, lang) })
 		s.E.GET("/"+lang+"/withdraw/:token", func(c echo.Context) error { return s.withdrawPage(c, lang, false) })
 		s.E.POST("/"+lang+"/withdraw/:token", func(c echo.Context) error { return s.withdrawPage(c, lang, true) })
+		s.E.GET("/"+lang+"/*", func(c echo.Context) error { return s.notFoundPage(c, lang) })
 	}
 }
 
@@ -362,11 +363,20 @@ func (s *Server) contactSubmit(c echo.Context, lang string) error {
 	sent := s.page(lang, "/contact", "sent.title", "contact.description", map[string]any{
 		"TeamName": receipt.TeamName, "Emailed": receipt.Emailed, "WithdrawURL": s.withdrawURL(lang, receipt.WithdrawToken)})
 	sent.NoIndex = true
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, "sent", sent)
 }
 
 func (s *Server) withdrawURL(lang, token string) string {
 	return strings.TrimSuffix(s.cfg.BaseURL.String(), "/") + "/" + lang + "/withdraw/" + url.PathEscape(token)
+}
+
+// notFoundPage answers unknown paths under a language prefix with a page
+// in that language (not the staff app).
+func (s *Server) notFoundPage(c echo.Context, lang string) error {
+	p := s.page(lang, "/", "notfound.title", "", nil)
+	p.Status, p.NoIndex = http.StatusNotFound, true
+	return s.render(c, "notfound", p)
 }
 
 func (s *Server) privacyPage(c echo.Context, lang string) error {
@@ -404,6 +414,7 @@ func (s *Server) withdrawPage(c echo.Context, lang string, post bool) error {
 		data["Done"], data["Converted"] = true, w.Converted
 	}
 	p.Data = data
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, "withdraw", p)
 }
 

@@ -151,7 +151,9 @@ func Render(w http.ResponseWriter, name string, p Page) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", p.Lang)
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
 	if p.Status == 0 {
 		p.Status = http.StatusOK
 	}
