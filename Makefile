@@ -38,7 +38,7 @@ run: $(BIN)
 
 test: test-go test-frontend test-e2e
 
-test-go:
+test-go: lint
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "Go tests on SQLite and PostgreSQL"; else echo "Go tests on SQLite (set TEST_DATABASE_URL for PostgreSQL too)"; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...

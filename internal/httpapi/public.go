@@ -207,7 +207,7 @@ func (s *Server) wherePage(c echo.Context, lang string) error {
 // contactValues are the form's values as typed, shown back on an error.
 type contactValues struct {
 	Kind, Name, Organisation, Phone, Email, Municipality, Language, Message, Website string
-	Consent                                                                  bool
+	Consent                                                                          bool
 }
 
 type formError struct{ Field, Label, Message string }

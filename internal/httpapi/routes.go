@@ -148,11 +148,12 @@ func (s *Server) routes() {
 
 // scopedRecords maps the record routes to the kind of record their :id names.
 var scopedRecords = map[string]string{
-	"/api/v1/clients/:id":      "client",
-	"/api/v1/referrals/:id":    "referral",
-	"/api/v1/appointments/:id": "appointment",
-	"/api/v1/tasks/:id":        "task",
-	"/api/v1/reminders/:id":    "reminder",
+	"/api/v1/clients/:id":          "client",
+	"/api/v1/referrals/:id":        "referral",
+	"/api/v1/appointments/:id":     "appointment",
+	"/api/v1/tasks/:id":            "task",
+	"/api/v1/reminders/:id":        "reminder",
+	"/api/v1/contact-requests/:id": "contact",
 }
 
 // apiFallback answers 405 (with Allow) when the path exists for other

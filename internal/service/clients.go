@@ -318,7 +318,7 @@ func (s *Service) visibleClient(ctx context.Context, p *Principal, id string) (m
 }
 
 // CheckVisible answers NotFound unless the caller may see the record of a
-// kind (client, referral, appointment, task).
+// kind (client, referral, appointment, task, reminder, contact request).
 func (s *Service) CheckVisible(ctx context.Context, p *Principal, kind, id string) error {
 	var err error
 	switch kind {
@@ -332,6 +332,8 @@ func (s *Service) CheckVisible(ctx context.Context, p *Principal, kind, id strin
 		_, err = s.Store.TaskByID(ctx, p.Scope, id)
 	case "reminder":
 		_, err = s.Store.ReminderByID(ctx, p.Scope, id)
+	case "contact":
+		_, err = s.Store.ContactRequestByID(ctx, p.Scope, id)
 	default:
 		return fmt.Errorf("CheckVisible: unknown kind %q", kind)
 	}

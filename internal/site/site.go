@@ -13,8 +13,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -171,25 +172,8 @@ func Static(name string) ([]byte, bool) {
 	return b, err == nil
 }
 
-// TemplateNames lists the page templates (tests render each).
-func TemplateNames() []string {
-	var out []string
-	for n := range pages {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // TextKeys lists the text keys (tests check their translations).
-func TextKeys() []string {
-	var out []string
-	for k := range texts {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func TextKeys() []string { return slices.Sorted(maps.Keys(texts)) }
 
 // Text returns a key's four translations.
 func Text(key string) (nl, fr, de, en string) {
@@ -198,11 +182,4 @@ func Text(key string) (nl, fr, de, en string) {
 }
 
 // ConsentVersions lists the versions of the privacy text.
-func ConsentVersions() []string {
-	var out []string
-	for v := range consentTexts {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out
-}
+func ConsentVersions() []string { return slices.Sorted(maps.Keys(consentTexts)) }

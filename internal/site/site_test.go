@@ -63,6 +63,21 @@ func TestConsentTextOfCurrentVersion(t *testing.T) {
 			t.Errorf("%s privacy text does not state the retention period", lang)
 		}
 	}
+	// Every version ever published stays complete in the four languages.
+	for _, v := range site.ConsentVersions() {
+		n := len(site.ConsentText(v, "en"))
+		for _, lang := range site.Languages {
+			ps := site.ConsentText(v, lang)
+			if len(ps) != n {
+				t.Errorf("privacy text %s: %s has %d paragraphs, en %d", v, lang, len(ps), n)
+			}
+			for i, p := range ps {
+				if strings.TrimSpace(p) == "" {
+					t.Errorf("privacy text %s: %s paragraph %d is empty", v, lang, i)
+				}
+			}
+		}
+	}
 	if site.ConsentText("1999-01", "en") != nil {
 		t.Error("an unknown version has a text")
 	}
