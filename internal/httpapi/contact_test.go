@@ -1,7 +1,10 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -191,6 +194,28 @@ func TestPublicPages(t *testing.T) {
 	where = string(api.Do(http.MethodGet, "/en/where?q="+url.QueryEscape(xss), nil, nil).Body)
 	if strings.Contains(where, "<script>alert(1)") || !strings.Contains(where, "&lt;script&gt;") {
 		t.Error("the search text is reflected unescaped")
+	}
+	// Pages without a query come from memory: ETag, 304, and gzip done once.
+	plain := api.Do(http.MethodGet, "/nl/where", nil, nil)
+	etag := plain.Header.Get("ETag")
+	if etag == "" || plain.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("cached page headers: %v", plain.Header)
+	}
+	if r := api.Do(http.MethodGet, "/nl/where", nil, map[string]string{"If-None-Match": etag}); r.Status != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d", r.Status)
+	}
+	zipped := api.Do(http.MethodGet, "/nl/where", nil, map[string]string{"Accept-Encoding": "gzip, br"})
+	zr, err := gzip.NewReader(bytes.NewReader(zipped.Body))
+	if err != nil || zipped.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("gzip page: %v %v", err, zipped.Header)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if !bytes.Equal(unzipped, plain.Body) || len(zipped.Body)*2 > len(plain.Body) {
+		t.Errorf("gzip body: %d bytes for %d", len(zipped.Body), len(plain.Body))
+	}
+	css := api.Do(http.MethodGet, "/site/site.css", nil, map[string]string{"Accept-Encoding": "gzip"})
+	if css.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(css.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("stylesheet headers: %v", css.Header)
 	}
 	if r := api.Do(http.MethodGet, "/de/nirgendwo", nil, nil); r.Status != http.StatusNotFound || !strings.Contains(string(r.Body), "Seite nicht gefunden") {
 		t.Errorf("unknown public page: %d", r.Status)

@@ -119,15 +119,19 @@ func (s *Server) siteStatic(c echo.Context) error {
 	if strings.HasSuffix(name, ".js") {
 		ct = "text/javascript; charset=utf-8"
 	}
+	cached, _ := s.pages.get("/site/"+name, func() (*cachedBody, error) { return newCachedBody(b, "", ct), nil })
 	// The pages link static files with their content hash.
-	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	return c.Blob(http.StatusOK, ct, b)
+	return cached.serve(c, "public, max-age=31536000, immutable")
 }
 
 func (s *Server) homePage(c echo.Context, lang string) error {
+	return s.cachedPage(c, "home", func() (site.Page, error) { return s.homeData(c, lang) })
+}
+
+func (s *Server) homeData(c echo.Context, lang string) (site.Page, error) {
 	terms, err := s.svc.Store.TaxonomyTerms(c.Request().Context())
 	if err != nil {
-		return err
+		return site.Page{}, err
 	}
 	var missions []string
 	for _, t := range terms {
@@ -135,7 +139,7 @@ func (s *Server) homePage(c echo.Context, lang string) error {
 			missions = append(missions, reference.Labels{NL: t.LabelNL, FR: t.LabelFR, DE: t.LabelDE, EN: t.LabelEN}.Get(lang))
 		}
 	}
-	return s.render(c, "home", s.page(lang, "/", "home.title", "home.description", map[string]any{"Missions": missions}))
+	return s.page(lang, "/", "home.title", "home.description", map[string]any{"Missions": missions}), nil
 }
 
 type whereRegion struct {
@@ -161,10 +165,14 @@ func foldKeys(names ...string) string {
 }
 
 func (s *Server) wherePage(c echo.Context, lang string) error {
+	return s.cachedPage(c, "where", func() (site.Page, error) { return s.whereData(c, lang) })
+}
+
+func (s *Server) whereData(c echo.Context, lang string) (site.Page, error) {
 	ctx := c.Request().Context()
 	tree, err := s.svc.AreaTree(ctx)
 	if err != nil {
-		return err
+		return site.Page{}, err
 	}
 	var regions []whereRegion
 	for _, t := range tree {
@@ -194,14 +202,14 @@ func (s *Server) wherePage(c echo.Context, lang string) error {
 	var matches []service.AreaMatch
 	if q != "" {
 		if matches, err = s.svc.SearchAreas(ctx, q, 20); err != nil {
-			return err
+			return site.Page{}, err
 		}
 	}
 	p := s.page(lang, "/where", "where.title", "where.description", map[string]any{"Regions": regions, "Query": q, "Matches": matches})
 	if q != "" {
 		p.NoIndex = true
 	}
-	return s.render(c, "where", p)
+	return p, nil
 }
 
 // contactValues are the form's values as typed, shown back on an error.
@@ -293,7 +301,9 @@ func (s *Server) contactPage(c echo.Context, lang string) error {
 	if len([]rune(v.Municipality)) > service.ContactMaxArea {
 		v.Municipality = ""
 	}
-	return s.render(c, "contact", s.page(lang, "/contact", "contact.title", "contact.description", s.contactData(c, v, nil, "")))
+	return s.cachedPage(c, "contact", func() (site.Page, error) {
+		return s.page(lang, "/contact", "contact.title", "contact.description", s.contactData(c, v, nil, "")), nil
+	})
 }
 
 func contains(list []string, v string) bool {
@@ -380,8 +390,10 @@ func (s *Server) notFoundPage(c echo.Context, lang string) error {
 }
 
 func (s *Server) privacyPage(c echo.Context, lang string) error {
-	return s.render(c, "privacy", s.page(lang, "/privacy", "privacy.title", "privacy.description", map[string]any{
-		"Version": service.ConsentVersion, "Paragraphs": site.ConsentText(service.ConsentVersion, lang)}))
+	return s.cachedPage(c, "privacy", func() (site.Page, error) {
+		return s.page(lang, "/privacy", "privacy.title", "privacy.description", map[string]any{
+			"Version": service.ConsentVersion, "Paragraphs": site.ConsentText(service.ConsentVersion, lang)}), nil
+	})
 }
 
 // withdrawPage shows a withdrawal link (GET never changes anything: mail

@@ -47,6 +47,8 @@ type Server struct {
 	registry *prometheus.Registry
 	// contactLimiter throttles the public contact form per address.
 	contactLimiter *ipLimiter
+	// pages holds the rendered public pages and static files.
+	pages pageCache
 }
 
 // New builds the router with every middleware and route.
@@ -78,7 +80,8 @@ func New(d Deps) *Server {
 	e.Use(s.requestMeta)
 	e.Use(bodyLimit(MaxBodyBytes))
 	// Compress text answers (pages, the SPA's assets, JSON) for phones on slow networks.
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	// The cached public pages come compressed already.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: precompressed}))
 	s.routes()
 	return s
 }

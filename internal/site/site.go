@@ -139,28 +139,41 @@ func init() {
 	}
 }
 
-// Render writes a page.
-func Render(w http.ResponseWriter, name string, p Page) error {
+// Bytes renders a page to HTML.
+func Bytes(name string, p Page) ([]byte, error) {
 	t, ok := pages[name]
 	if !ok {
-		return fmt.Errorf("site: no template %q", name)
+		return nil, fmt.Errorf("site: no template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Render writes a page.
+func Render(w http.ResponseWriter, name string, p Page) error {
+	body, err := Bytes(name, p)
+	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", p.Lang)
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", "no-cache")
-	}
+	SetHeaders(w.Header(), p.Lang)
 	if p.Status == 0 {
 		p.Status = http.StatusOK
 	}
 	w.WriteHeader(p.Status)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(body)
 	return err
+}
+
+// SetHeaders sets a page's content headers (Cache-Control only if unset).
+func SetHeaders(h http.Header, lang string) {
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", lang)
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
 }
 
 // Static returns an embedded static file by name.
