@@ -237,6 +237,9 @@ describe('triage', () => {
       await page.goto(env.server.base + '/login');
       await signIn(page, 'coordinator.gent@example.org');
       await page.getByTestId('user-name').waitFor();
+      // The navigation tells how many requests wait, and that some wait too long.
+      await page.locator('#intake-count').waitFor({ state: 'attached' });
+      assert.match(await page.locator('#intake-count').textContent(), /^\d+ open aanvragen, [1-9]\d* wachten al 3 werkdagen of langer$/);
       await page.getByRole('navigation').getByRole('link', { name: 'Aanmeldingen' }).click();
       const card = page.getByTestId('contact-request').filter({ hasText: 'Triage Persoon' });
       await card.waitFor();

@@ -20,7 +20,7 @@ const accounts = [
 const allNavLabels = new Set(accounts.flatMap((a) => [...a.nav.nl, ...a.nav.en]));
 
 async function navLabels(page) {
-  return (await page.getByRole('navigation').getByRole('link').allInnerTexts()).map((s) => s.trim());
+  return (await page.getByRole('navigation').locator('a .nav-text').allInnerTexts()).map((s) => s.trim());
 }
 
 

@@ -248,6 +248,16 @@ func (s *Server) listContactRequests(c echo.Context) error {
 	return c.JSON(http.StatusOK, newList(out, ""))
 }
 
+// contactSummary counts the caller's open and overdue requests, for the
+// navigation badge: no personal data, so no audit event.
+func (s *Server) contactSummary(c echo.Context) error {
+	open, overdue, err := s.svc.ContactCounts(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int64{"open": open, "overdue": overdue})
+}
+
 func (s *Server) getContactRequest(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {

@@ -361,6 +361,12 @@ func TestContactTriage(t *testing.T) {
 		if q := ids(liegeCoord); q[inGent] || !q[unknown] {
 			t.Errorf("Liège queue sees Gent's request or misses the unknown area: %v", q)
 		}
+		for who, want := range map[string]float64{gentCoord: 3, liegeCoord: 1} {
+			sum := api.Do(http.MethodGet, "/api/v1/contact-requests/summary", nil, api.Bearer(who)).JSON(t)
+			if sum["open"] != want || sum["overdue"] != 0.0 {
+				t.Errorf("summary for %s: %v, want %v open", who, sum, want)
+			}
+		}
 		if r := api.Do(http.MethodGet, "/api/v1/contact-requests/"+inGent, nil, api.Bearer(liegeCoord)); r.Status != http.StatusNotFound {
 			t.Errorf("other team's request: %d", r.Status)
 		}

@@ -129,6 +129,7 @@ var matrix = map[string]outcome{
 	"POST /api/v1/public/contact-withdrawals/:token": everyone(404),
 	"GET /api/v1/contact-requests":                   only(200, coord),
 	"GET /api/v1/contact-requests/:contact":          only(200, coord),
+	"GET /api/v1/contact-requests/summary":           only(200, coord),
 	"POST /api/v1/contact-requests/:contact/convert": only(422, coord),
 	"POST /api/v1/contact-requests/:contact/partner": only(422, coord),
 	"POST /api/v1/contact-requests/:contact/close":   only(422, coord),

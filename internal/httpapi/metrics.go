@@ -31,7 +31,7 @@ func (c *contactCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.open; 
 func (c *contactCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	open, overdue, err := c.svc.ContactCounts(ctx)
+	open, overdue, err := c.svc.ContactCounts(ctx, nil)
 	if err != nil {
 		return
 	}

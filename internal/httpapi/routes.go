@@ -110,6 +110,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/public/contact-withdrawals/:token", Public, s.withdrawContactAPI},
 
 		{http.MethodGet, "/api/v1/contact-requests", auth.PermIntakeTriage, s.listContactRequests},
+		{http.MethodGet, "/api/v1/contact-requests/summary", auth.PermIntakeTriage, s.contactSummary},
 		{http.MethodGet, "/api/v1/contact-requests/:id", auth.PermIntakeTriage, s.getContactRequest},
 		{http.MethodPost, "/api/v1/contact-requests/:id/convert", auth.PermIntakeTriage, s.convertContact},
 		{http.MethodPost, "/api/v1/contact-requests/:id/partner", auth.PermIntakeTriage, s.partnerContact},

@@ -271,7 +271,12 @@ func (s *Service) PurgeContacts(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// ContactCounts counts new requests and the overdue among them (for /metrics).
-func (s *Service) ContactCounts(ctx context.Context) (open, overdue int64, err error) {
-	return s.Store.ContactCounts(ctx, WorkingDaysCutoff(s.Store.Now(), ContactOverdueDays))
+// ContactCounts counts new requests and the overdue among them, in the
+// whole programme (for /metrics) or, with p, in the caller's queue.
+func (s *Service) ContactCounts(ctx context.Context, p *Principal) (open, overdue int64, err error) {
+	var sc *store.Scope
+	if p != nil {
+		sc = &p.Scope
+	}
+	return s.Store.ContactCounts(ctx, sc, WorkingDaysCutoff(s.Store.Now(), ContactOverdueDays))
 }

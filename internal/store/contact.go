@@ -92,10 +92,14 @@ func (s *Store) PurgeContactRequests(ctx context.Context, cutoff time.Time) (int
 }
 
 // ContactCounts counts new requests, and those of them created before
-// overdueBefore.
-func (s *Store) ContactCounts(ctx context.Context, overdueBefore time.Time) (open, overdue int64, err error) {
+// overdueBefore; sc nil counts the whole programme (for /metrics).
+func (s *Store) ContactCounts(ctx context.Context, sc *Scope, overdueBefore time.Time) (open, overdue int64, err error) {
 	var row struct{ Open, Overdue int64 }
-	err = s.q(ctx).Model(&model.ContactRequest{}).Where("status = 'new'").
+	q := s.q(ctx).Model(&model.ContactRequest{})
+	if sc != nil {
+		q = visibleContacts(q, *sc)
+	}
+	err = q.Where("status = 'new'").
 		Select("COUNT(*) AS open, COALESCE(SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END), 0) AS overdue", overdueBefore.UTC()).
 		Scan(&row).Error
 	return row.Open, row.Overdue, mapErr(err, "count contact requests")

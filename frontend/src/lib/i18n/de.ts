@@ -480,4 +480,5 @@ export const de: Record<MessageKey, string> = {
   'closeReason.other': "Anderes",
   'taskKind.first_contact': "Erstkontakt (Kontaktformular)",
   'taskKind.consent_withdrawn': "Einwilligung über das Kontaktformular widerrufen",
+  'intake.badge': "{n} offene Anfragen, {overdue} davon warten seit 3 Werktagen oder länger",
 };

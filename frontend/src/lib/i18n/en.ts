@@ -479,6 +479,7 @@ export const en = {
   'closeReason.other': "Other",
   'taskKind.first_contact': "First contact (contact form)",
   'taskKind.consent_withdrawn': "Consent withdrawn on the contact form",
+  'intake.badge': "{n} open requests, {overdue} waiting 3 working days or more",
 } as const;
 
 export type MessageKey = keyof typeof en;

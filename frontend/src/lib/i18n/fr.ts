@@ -480,4 +480,5 @@ export const fr: Record<MessageKey, string> = {
   'closeReason.other': "Autre",
   'taskKind.first_contact': "Premier contact (formulaire de contact)",
   'taskKind.consent_withdrawn': "Consentement retiré via le formulaire de contact",
+  'intake.badge': "{n} demandes ouvertes, dont {overdue} en attente depuis 3 jours ouvrables ou plus",
 };

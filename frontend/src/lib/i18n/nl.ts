@@ -480,4 +480,5 @@ export const nl: Record<MessageKey, string> = {
   'closeReason.other': "Andere",
   'taskKind.first_contact': "Eerste contact (contactformulier)",
   'taskKind.consent_withdrawn': "Toestemming ingetrokken via het contactformulier",
+  'intake.badge': "{n} open aanvragen, {overdue} wachten al 3 werkdagen of langer",
 };
