@@ -86,6 +86,7 @@ describe('public pages', () => {
       await page.getByLabel('Type your neighbourhood or municipality').fill('outremeuse');
       await page.waitForFunction(() => document.querySelectorAll('.team:not([hidden])').length === 1);
       assert.equal(await visible.locator('h3').innerText(), 'Team Liège');
+      assert.equal((await page.locator('#search-status').innerText()).trim(), '1 team(s) found');
       await page.getByLabel('Type your neighbourhood or municipality').press('Enter');
       await page.getByText('Outremeuse (Liège) → Team Liège').waitFor();
       await page.getByRole('link', { name: 'Ask for a CHW in this area' }).click();
@@ -132,6 +133,8 @@ describe('contact form', () => {
       await page.getByRole('button', { name: 'Envoyer' }).click();
       const summary = page.locator('#error-summary');
       await summary.waitFor();
+      // The summary takes the focus, so keyboard and screen-reader users start there.
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary');
       for (const text of ['Remplissez ce champ.', 'Indiquez un numéro de téléphone ou une adresse e-mail.', 'Cochez la case pour accepter le texte sur la vie privée.']) {
         assert.ok((await summary.getByText(text).count()) > 0, `summary lacks ${text}`);
       }

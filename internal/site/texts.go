@@ -96,6 +96,7 @@ var texts = map[string]tr{
 	"where.municipalities": {"Gemeenten en wijken", "Communes et quartiers", "Gemeinden und Viertel", "Municipalities and neighbourhoods"},
 	"where.whole":          {"de hele gemeente", "toute la commune", "die ganze Gemeinde", "the whole municipality"},
 	"where.outreach":       {"Dit team werkt niet per wijk, maar via: %s", "Cette équipe ne travaille pas par quartier, mais via : %s", "Dieses Team arbeitet nicht nach Vierteln, sondern über: %s", "This team works not by neighbourhood but through: %s"},
+	"where.count":          {"%d team(s) gevonden", "%d équipe(s) trouvée(s)", "%d Team(s) gefunden", "%d team(s) found"},
 	"where.ask":            {"Vraag een CHW in deze buurt", "Demander un CHW dans ce quartier", "Einen CHW in diesem Viertel anfragen", "Ask for a CHW in this area"},
 
 	"contact.title": {"Contact", "Contact", "Kontakt", "Contact"},
