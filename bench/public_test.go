@@ -104,4 +104,3 @@ func BenchmarkPublic(b *testing.B) {
 		})
 	}
 }
-
