@@ -267,11 +267,7 @@ func (s *Server) getContactRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.contactDTOs(c, []service.ContactView{v})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out[0])
+	return s.writeContact(c, v)
 }
 
 type convertRequest struct {
@@ -333,6 +329,10 @@ func (s *Server) closeContact(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.writeContact(c, v)
+}
+
+func (s *Server) writeContact(c echo.Context, v service.ContactView) error {
 	out, err := s.contactDTOs(c, []service.ContactView{v})
 	if err != nil {
 		return err

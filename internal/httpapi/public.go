@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"slices"
 	"fmt"
 	"math"
 	"net/http"
@@ -295,7 +296,7 @@ func (s *Server) contactData(c echo.Context, v contactValues, errs []formError, 
 
 func (s *Server) contactPage(c echo.Context, lang string) error {
 	v := contactValues{Kind: c.QueryParam("kind"), Municipality: c.QueryParam("municipality"), Language: lang}
-	if !contains(model.ContactKinds, v.Kind) {
+	if !slices.Contains(model.ContactKinds, v.Kind) {
 		v.Kind = ""
 	}
 	if len([]rune(v.Municipality)) > service.ContactMaxArea {
@@ -306,14 +307,6 @@ func (s *Server) contactPage(c echo.Context, lang string) error {
 	})
 }
 
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // contactSubmit handles the form without JavaScript: the answer is the
 // confirmation page, or the form again with every problem named.
