@@ -2,12 +2,12 @@ package httpapi
 
 import (
 	"errors"
-	"slices"
 	"fmt"
 	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -306,7 +306,6 @@ func (s *Server) contactPage(c echo.Context, lang string) error {
 		return s.page(lang, "/contact", "contact.title", "contact.description", s.contactData(c, v, nil, "")), nil
 	})
 }
-
 
 // contactSubmit handles the form without JavaScript: the answer is the
 // confirmation page, or the form again with every problem named.
