@@ -3,14 +3,16 @@ package reference
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // The embedded copies must stay equal to ../shared/data, the project's
 // source of truth. The files sit beside the repository in CI.
 func TestEmbeddedFilesMatchShared(t *testing.T) {
-	shared := filepath.Join("..", "..", "..", "shared", "data")
+	shared := sharedData()
 	if _, err := os.Stat(shared); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("shared/data not found beside the repository: %v", err)
@@ -30,6 +32,21 @@ func TestEmbeddedFilesMatchShared(t *testing.T) {
 			t.Errorf("internal/reference/data/%s differs from shared/data/%s: copy it again", name, name)
 		}
 	}
+}
+
+// sharedData is ../shared/data beside the checkout, or, for a clone of a
+// local repository (git clone /work/main /tmp/x), beside that repository.
+func sharedData() string {
+	beside := filepath.Join("..", "..", "..", "shared", "data")
+	if _, err := os.Stat(beside); err == nil {
+		return beside
+	}
+	out, err := exec.Command("git", "config", "--get", "remote.origin.url").Output()
+	origin := strings.TrimPrefix(strings.TrimSpace(string(out)), "file://")
+	if err != nil || !filepath.IsAbs(origin) {
+		return beside
+	}
+	return filepath.Join(filepath.Dir(origin), "shared", "data")
 }
 
 func TestLoad(t *testing.T) {
