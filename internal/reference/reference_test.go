@@ -46,7 +46,7 @@ func sharedData() string {
 	if err != nil || !filepath.IsAbs(origin) {
 		return beside
 	}
-	return filepath.Join(filepath.Dir(origin), "shared", "data")
+	return filepath.Join(filepath.Dir(filepath.Clean(origin)), "shared", "data")
 }
 
 func TestLoad(t *testing.T) {
