@@ -121,9 +121,6 @@ func (s *Server) cachedPage(c echo.Context, name string, build func() (site.Page
 		if err != nil {
 			return nil, err
 		}
-		if p.Description == "" {
-			p.Description = site.T(p.Lang, "home.description")
-		}
 		raw, err := site.Bytes(name, p)
 		if err != nil {
 			return nil, err

@@ -55,16 +55,14 @@ func (s *Server) siteRoutes() {
 
 func (s *Server) page(lang, path, titleKey, descKey string, data any) site.Page {
 	p := site.Page{Lang: lang, Path: path, Title: site.T(lang, titleKey), BaseURL: strings.TrimSuffix(s.cfg.BaseURL.String(), "/"), Data: data}
-	if descKey != "" {
-		p.Description = site.T(lang, descKey)
+	if descKey == "" {
+		descKey = "home.description"
 	}
+	p.Description = site.T(lang, descKey)
 	return p
 }
 
 func (s *Server) render(c echo.Context, name string, p site.Page) error {
-	if p.Description == "" {
-		p.Description = site.T(p.Lang, "home.description")
-	}
 	c.Response().Header().Add("Vary", "Accept-Language")
 	return site.Render(c.Response(), name, p)
 }
@@ -160,7 +158,7 @@ type whereMunicipality struct {
 func foldKeys(names ...string) string {
 	var out []string
 	for _, n := range names {
-		out = append(out, strings.ReplaceAll(reference.Slugify(n), "-", " "))
+		out = append(out, service.FoldKey(n))
 	}
 	return strings.Join(out, "|")
 }

@@ -172,16 +172,11 @@ func (s *Service) SubmitContact(ctx context.Context, in ContactInput) (ContactRe
 		r.MailStatus = "queued"
 		receipt.Emailed = true
 	}
-	// The id decides the token, and the token's hash is stored with the row.
-	err := s.Store.Tx(ctx, func(tx *store.Store) error {
-		r.WithdrawTokenHash = "pending:" + store.NewID()
-		if err := tx.CreateContactRequest(ctx, &r); err != nil {
-			return err
-		}
-		receipt.ID, receipt.WithdrawToken = r.ID, ContactToken(s.contactSecret(), r.ID)
-		return tx.UpdateContactRequest(ctx, r.ID, "new", map[string]any{"withdraw_token_hash": auth.HashRefreshToken(receipt.WithdrawToken)})
-	})
-	if err != nil {
+	// The id decides the token; only the token's hash is stored.
+	r.ID = store.NewID()
+	receipt.ID, receipt.WithdrawToken = r.ID, ContactToken(s.contactSecret(), r.ID)
+	r.WithdrawTokenHash = auth.HashRefreshToken(receipt.WithdrawToken)
+	if err := s.Store.CreateContactRequest(ctx, &r); err != nil {
 		return ContactReceipt{}, err
 	}
 	s.audit(ctx, nil, "contact.submit", "contact_request", r.ID, r.Kind)
@@ -290,8 +285,8 @@ type areaEntry struct {
 	match AreaMatch
 }
 
-// foldKey lowercases and strips accents and punctuation: "Liège" -> "liege".
-func foldKey(s string) string { return strings.ReplaceAll(reference.Slugify(s), "-", " ") }
+// FoldKey lowercases and strips accents and punctuation: "Liège" -> "liege".
+func FoldKey(s string) string { return strings.ReplaceAll(reference.Slugify(s), "-", " ") }
 
 func (s *Service) areas(ctx context.Context) (*areaIndex, error) {
 	if c := s.Areas; c != nil {
@@ -309,11 +304,11 @@ func (s *Service) areas(ctx context.Context) (*areaIndex, error) {
 	for _, t := range tree {
 		for _, m := range t.Municipalities {
 			base := AreaMatch{TeamID: t.Team.ID, TeamName: t.Team.Name, MunicipalityID: m.Municipality.ID, MunicipalityName: m.Municipality.Name}
-			idx.entries = append(idx.entries, areaEntry{foldKey(m.Municipality.Name), base})
+			idx.entries = append(idx.entries, areaEntry{FoldKey(m.Municipality.Name), base})
 			for _, n := range m.Neighbourhoods {
 				nb := base
 				nb.NeighbourhoodID, nb.NeighbourhoodName = n.ID, n.Name
-				idx.entries = append(idx.entries, areaEntry{foldKey(n.Name), nb})
+				idx.entries = append(idx.entries, areaEntry{FoldKey(n.Name), nb})
 			}
 		}
 	}
@@ -339,7 +334,7 @@ func (s *Service) SearchAreas(ctx context.Context, q string, limit int) ([]AreaM
 	if err != nil {
 		return nil, err
 	}
-	key := foldKey(q)
+	key := FoldKey(q)
 	if key == "" {
 		return nil, nil
 	}
@@ -368,7 +363,7 @@ func (s *Service) MatchArea(ctx context.Context, text string) (AreaMatch, bool, 
 	if err != nil {
 		return AreaMatch{}, false, err
 	}
-	full := foldKey(text)
+	full := FoldKey(text)
 	if full == "" {
 		return AreaMatch{}, false, nil
 	}
@@ -382,10 +377,10 @@ func (s *Service) MatchArea(ctx context.Context, text string) (AreaMatch, bool, 
 	var munKey string
 	if t := strings.TrimSpace(text); len(found) == 0 && strings.HasSuffix(t, ")") {
 		if i := strings.LastIndex(t, "("); i > 0 {
-			key := foldKey(t[:i])
-			munKey = foldKey(t[i+1 : len(t)-1])
+			key := FoldKey(t[:i])
+			munKey = FoldKey(t[i+1 : len(t)-1])
 			for _, e := range idx.entries {
-				if e.key == key && foldKey(e.match.MunicipalityName) == munKey {
+				if e.key == key && FoldKey(e.match.MunicipalityName) == munKey {
 					found = append(found, e.match)
 				}
 			}
@@ -394,7 +389,7 @@ func (s *Service) MatchArea(ctx context.Context, text string) (AreaMatch, bool, 
 	if len(found) == 0 {
 		// An unknown neighbourhood of a known municipality ("Rabot (Gent)"),
 		// or a municipality named inside the text ("9000 Gent").
-		whole := " " + foldKey(text) + " "
+		whole := " " + FoldKey(text) + " "
 		for _, e := range idx.entries {
 			if e.match.NeighbourhoodID == "" && (e.key == munKey || strings.Contains(whole, " "+e.key+" ")) {
 				found = append(found, e.match)

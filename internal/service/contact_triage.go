@@ -144,7 +144,7 @@ func (s *Service) handleContact(ctx context.Context, p *Principal, r model.Conta
 		}
 		return fn(&tx)
 	})
-	if errors.Is(err, store.ErrConflict) && set["status"] != nil {
+	if errors.Is(err, store.ErrConflict) {
 		return apperr.New(apperr.KindConflict, "This request was already handled.")
 	}
 	return err

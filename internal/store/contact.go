@@ -9,10 +9,14 @@ import (
 	"github.com/brug-chw/brug/internal/model"
 )
 
-// CreateContactRequest stores a request from the public form.
+// CreateContactRequest stores a request from the public form (with its
+// id when the caller chose one).
 func (s *Store) CreateContactRequest(ctx context.Context, r *model.ContactRequest) error {
 	now := s.Now()
-	r.ID, r.CreatedAt, r.UpdatedAt = NewID(), now, now
+	if r.ID == "" {
+		r.ID = NewID()
+	}
+	r.CreatedAt, r.UpdatedAt = now, now
 	return mapErr(s.q(ctx).Create(r).Error, "create contact request")
 }
 
