@@ -153,8 +153,12 @@ type Client struct {
 	CloseReason     string
 	LastActivityAt  time.Time
 	CreatedBy       string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// OriginTeamID and OriginFundID: where the client was taken on, and
+	// the fund of who took them on, for "new clients" figures.
+	OriginTeamID *string
+	OriginFundID *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type ClientAssignment struct {
@@ -189,9 +193,13 @@ type Visit struct {
 	DurationMinutes int
 	Missions        string // JSON array
 	Topics          string // JSON array
-	Note            string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// TeamID and FundID are the team and fund the work was done for on
+	// that day, written with the row (see migration 00006).
+	TeamID    *string
+	FundID    *string
+	Note      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 type Barrier struct {
@@ -205,9 +213,13 @@ type Barrier struct {
 	AddressedAt *time.Time
 	ResolvedAt  *time.Time
 	SignalledAt *time.Time
-	CreatedBy   string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// TeamID and FundID are the team and fund the work was done for on
+	// that day, written with the row (see migration 00006).
+	TeamID    *string
+	FundID    *string
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // SetStatus moves a barrier to status and stamps when it happened.
@@ -229,6 +241,8 @@ type ClientEvent struct {
 	ActorID   *string
 	Kind      string
 	Detail    string // JSON object
+	TeamID    *string
+	FundID    *string
 	CreatedAt time.Time
 }
 
@@ -271,10 +285,14 @@ type Referral struct {
 	Status        string
 	Outcome       string
 	DeclineReason string
-	CreatedBy     string
-	LastEventAt   time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// TeamID and FundID are the team and fund the work was done for on
+	// that day, written with the row (see migration 00006).
+	TeamID      *string
+	FundID      *string
+	CreatedBy   string
+	LastEventAt time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 type ReferralEvent struct {
@@ -310,11 +328,15 @@ type Appointment struct {
 	AccompaniedBy   *string
 	Status          string
 	Note            string
-	Reply           string // "", confirmed, reschedule_requested
-	ReplyAt         *time.Time
-	CreatedBy       string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// TeamID and FundID are the team and fund the work was done for on
+	// that day, written with the row (see migration 00006).
+	TeamID    *string
+	FundID    *string
+	Reply     string // "", confirmed, reschedule_requested
+	ReplyAt   *time.Time
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 type Reminder struct {

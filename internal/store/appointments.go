@@ -14,6 +14,9 @@ func (s *Store) CreateAppointment(ctx context.Context, a *model.Appointment, the
 		a.ID = NewID()
 	}
 	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.stamp(ctx, &a.TeamID, &a.FundID, a.ClientID, a.CreatedBy); err != nil {
+			return err
+		}
 		if err := tx.q(ctx).Create(a).Error; err != nil {
 			return mapErr(err, "create appointment")
 		}

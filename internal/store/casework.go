@@ -17,6 +17,9 @@ func (s *Store) AddClientEvent(ctx context.Context, clientID, actorID, kind stri
 	if actorID != "" {
 		e.ActorID = &actorID
 	}
+	if err := s.stamp(ctx, &e.TeamID, &e.FundID, clientID, actorID); err != nil {
+		return err
+	}
 	return mapErr(s.q(ctx).Create(&e).Error, "client event")
 }
 
@@ -34,12 +37,18 @@ func (s *Store) CreateVisit(ctx context.Context, v *model.Visit, barriers []mode
 		v.ID = NewID()
 	}
 	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.stamp(ctx, &v.TeamID, &v.FundID, v.ClientID, v.CHWID); err != nil {
+			return err
+		}
 		if err := tx.q(ctx).Create(v).Error; err != nil {
 			return mapErr(err, "create visit")
 		}
 		for i := range barriers {
 			b := &barriers[i]
 			b.ID, b.VisitID, b.ClientID = NewID(), &v.ID, v.ClientID
+			if b.TeamID == nil {
+				b.TeamID, b.FundID = v.TeamID, v.FundID
+			}
 			if err := tx.q(ctx).Create(b).Error; err != nil {
 				return mapErr(err, "create barrier")
 			}
@@ -79,6 +88,9 @@ func (s *Store) CreateBarrier(ctx context.Context, b *model.Barrier) error {
 		b.ID = NewID()
 	}
 	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.stamp(ctx, &b.TeamID, &b.FundID, b.ClientID, b.CreatedBy); err != nil {
+			return err
+		}
 		if err := tx.q(ctx).Create(b).Error; err != nil {
 			return mapErr(err, "create barrier")
 		}

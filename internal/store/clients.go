@@ -41,6 +41,13 @@ func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string) er
 	c.LastActivityAt, c.CreatedBy = now, by
 	c.SearchText = SearchText(c.GivenName, c.FamilyName, c.Pseudonym)
 	return s.Tx(ctx, func(tx *Store) error {
+		if c.OriginTeamID == nil {
+			team := c.TeamID
+			c.OriginTeamID = &team
+			if err := tx.q(ctx).Raw("SELECT CAST(fund_id AS text) FROM users WHERE id = ?", by).Scan(&c.OriginFundID).Error; err != nil {
+				return mapErr(err, "fund of "+by)
+			}
+		}
 		if err := tx.q(ctx).Create(c).Error; err != nil {
 			return mapErr(err, "create client")
 		}

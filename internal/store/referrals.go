@@ -25,6 +25,9 @@ func (s *Store) CreateReferral(ctx context.Context, r *model.Referral, actorID s
 	now := s.Now()
 	r.LastEventAt, r.CreatedBy = now, actorID
 	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.stamp(ctx, &r.TeamID, &r.FundID, r.ClientID, actorID); err != nil {
+			return err
+		}
 		if err := tx.q(ctx).Create(r).Error; err != nil {
 			return mapErr(err, "create referral")
 		}
