@@ -103,6 +103,7 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 		RefreshTTL:       cfg.RefreshTTL,
 		ReferralExpiry:   cfg.ReferralExpiry,
 		ReportThreshold:  cfg.ReportThreshold,
+		Reports:          service.NewReportGate(cfg.ReportConcurrency),
 		LinkSecret:       cfg.JWTSecret,
 		Areas:            &service.AreaCache{},
 		ContactRetention: cfg.ContactRetention,

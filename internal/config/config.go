@@ -42,6 +42,7 @@ type Config struct {
 	ReminderConcurrency  int
 	ReminderPollInterval time.Duration
 	ReportThreshold      int
+	ReportConcurrency    int
 	// ContactPerHour is how many contact-form posts one address may send per hour.
 	ContactPerHour int
 	// ContactRetention is how long a handled contact request keeps its personal data.
@@ -105,6 +106,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ReminderConcurrency = p.integer("BRUG_REMINDER_CONCURRENCY", 128, 1, 512)
 	c.ReminderPollInterval = p.duration("BRUG_REMINDER_POLL", 2*time.Second, 100*time.Millisecond, time.Minute)
 	c.ReportThreshold = p.integer("BRUG_REPORT_MIN_COUNT", 5, 3, 100)
+	c.ReportConcurrency = p.integer("BRUG_REPORT_CONCURRENCY", 2, 1, 64)
 	c.ContactPerHour = p.integer("BRUG_CONTACT_PER_HOUR", 10, 1, 10_000)
 	c.ContactRetention = time.Duration(p.integer("BRUG_CONTACT_RETENTION_DAYS", 183, 1, 3650)) * 24 * time.Hour
 

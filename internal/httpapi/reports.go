@@ -15,6 +15,7 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/report"
 	"github.com/brug-chw/brug/internal/service"
+	"github.com/brug-chw/brug/internal/store"
 )
 
 // reportParams reads from, to (YYYY-MM-DD; to is inclusive), group_by,
@@ -41,9 +42,17 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 		}
 		return t
 	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	prm.From = day("from", today.AddDate(-1, 0, 0))
-	prm.To = day("to", today).AddDate(0, 0, 1) // inclusive end day
+	// Days are Brussels days: a period starts at local midnight, whatever
+	// the offset that day.
+	local := now.In(store.Brussels)
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	from, to := day("from", today.AddDate(-1, 0, 1)), day("to", today)
+	prm.From = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, store.Brussels)
+	prm.To = time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, store.Brussels) // inclusive end day
+	if fm := c.QueryParam("format"); fm != "" && fm != "csv" && fm != "xlsx" && fm != "json" {
+		f.Add("format", "oneof", "Must be json, csv or xlsx.")
+	}
+	prm.Download = c.QueryParam("format") == "xlsx" || wantsCSV(c)
 	if !prm.From.Before(prm.To) {
 		f.Add("from", "range", "Must be before to.")
 	}
@@ -60,13 +69,6 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 
 func wantsCSV(c echo.Context) bool {
 	return c.QueryParam("format") == "csv" || strings.Contains(c.Request().Header.Get("Accept"), "text/csv")
-}
-
-func checkFormat(c echo.Context) error {
-	if f := c.QueryParam("format"); f != "" && f != "csv" && f != "xlsx" && f != "json" {
-		return apperr.Validation("format", "oneof", "Must be json, csv or xlsx.")
-	}
-	return nil
 }
 
 // download writes the tables as CSV or XLSX when asked, and audits it;
@@ -134,9 +136,6 @@ func writeXLSX(c echo.Context, filename string, tables []report.Table) error {
 }
 
 func (s *Server) barrierReport(c echo.Context) error {
-	if err := checkFormat(c); err != nil {
-		return err
-	}
 	prm, err := s.reportParams(c)
 	if err != nil {
 		return err
@@ -150,7 +149,7 @@ func (s *Server) barrierReport(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"report": "barriers", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
-		"group_by": prm.GroupBy, "threshold": rep.Threshold, "tables": rep.Tables, "top": rep.Top,
+		"group_by": prm.GroupBy, "threshold": rep.Threshold, "exact": rep.Exact, "tables": rep.Tables, "top": rep.Top,
 	})
 }
 
@@ -188,9 +187,6 @@ func writeCSV(c echo.Context, filename string, tables []report.Table) error {
 }
 
 func (s *Server) activityReport(c echo.Context) error {
-	if err := checkFormat(c); err != nil {
-		return err
-	}
 	prm, err := s.reportParams(c)
 	if err != nil {
 		return err
@@ -204,6 +200,6 @@ func (s *Server) activityReport(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"report": "activity", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
-		"group_by": prm.GroupBy, "threshold": rep.Threshold, "tables": rep.Tables, "median_days_referral_to_appointment": rep.MedianDays,
+		"group_by": prm.GroupBy, "threshold": rep.Threshold, "exact": rep.Exact, "tables": rep.Tables, "median_days_referral_to_appointment": rep.MedianDays,
 	})
 }

@@ -29,7 +29,11 @@ type Row struct {
 
 // Table is rows × columns with row totals, column totals and a grand total.
 type Table struct {
-	Name    string   `json:"name"`
+	Name string `json:"name"`
+	// Unit says what a number counts: visits, people, referrals, or
+	// touches (a visit touching three missions counts once under each, so
+	// a touch table's total is not a number of visits).
+	Unit    string   `json:"unit"`
 	Columns []string `json:"columns"`
 	Rows    []Row    `json:"rows"`
 	Totals  []Cell   `json:"totals"`

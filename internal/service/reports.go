@@ -13,8 +13,9 @@ import (
 	"github.com/brug-chw/brug/internal/store"
 )
 
-// GroupBys are the dimensions a report can be split by.
-var GroupBys = []string{"none", "team", "municipality", "neighbourhood", "fund", "week", "month", "quarter"}
+// GroupBys are the dimensions a report can be split by; periods are cut in
+// Europe/Brussels.
+var GroupBys = append([]string{"none", "team", "municipality", "neighbourhood", "fund"}, store.Periods...)
 
 // ReportParams are a report's parameters, validated by the handler.
 type ReportParams struct {
@@ -22,6 +23,103 @@ type ReportParams struct {
 	GroupBy  string
 	TeamID   string
 	FundID   string
+	// Download: the figures leave Brug (CSV, XLSX, PDF), so they are
+	// suppressed whoever asks.
+	Download bool
+}
+
+// ReportGate bounds how many report computations run at once, so a burst
+// of managers cannot take every database connection from the CHWs: the
+// others wait their turn (until their request gives up).
+type ReportGate struct{ slots chan struct{} }
+
+// NewReportGate lets n reports run at once.
+func NewReportGate(n int) *ReportGate {
+	if n < 1 {
+		n = 1
+	}
+	return &ReportGate{slots: make(chan struct{}, n)}
+}
+
+// enterReport waits for a report slot; the returned func frees it.
+func (s *Service) enterReport(ctx context.Context) (func(), error) {
+	if s.Reports == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.Reports.slots <- struct{}{}:
+		return func() { <-s.Reports.slots }, nil
+	case <-ctx.Done():
+		return nil, apperr.New(apperr.KindUnavailable, "Reports are busy; try again in a moment.")
+	}
+}
+
+// reportScope decides whose work the caller may count: a CHW their own, a
+// coordinator their teams, a manager their fund or (reports:read_all) the
+// programme. Admins count nothing. It also says whether the figures are
+// exact: a CHW's own work and a coordinator's own teams are about people
+// the viewer can already read record by record, so nothing is hidden —
+// unless the figures leave Brug as a download.
+func (s *Service) reportScope(p *Principal, prm ReportParams) (store.ReportScope, bool, error) {
+	exact := !prm.Download
+	switch p.Role {
+	case model.RoleCHW:
+		return store.ReportScope{CHWID: p.UserID}, exact, nil
+	case model.RoleCoordinator:
+		teams := p.TeamIDs
+		if prm.TeamID != "" {
+			if !p.InTeam(prm.TeamID) {
+				return store.ReportScope{}, false, apperr.Validation("team_id", "team", "Must be one of your teams.")
+			}
+			teams = []string{prm.TeamID}
+		}
+		return store.ReportScope{TeamIDs: teams}, exact, nil
+	case model.RoleManager:
+		if p.AllReports {
+			switch {
+			case prm.TeamID != "":
+				return store.ReportScope{TeamIDs: []string{prm.TeamID}}, false, nil
+			case prm.FundID != "":
+				return store.ReportScope{FundID: prm.FundID}, false, nil
+			}
+			return store.ReportScope{All: true}, false, nil
+		}
+		if prm.FundID != "" && prm.FundID != p.FundID {
+			return store.ReportScope{}, false, apperr.Validation("fund_id", "fund", "Must be your own fund.")
+		}
+		if prm.TeamID != "" {
+			return store.ReportScope{}, false, apperr.Validation("team_id", "scope", "A fund manager's reports cover the fund, not one team.")
+		}
+		return store.ReportScope{FundID: p.FundID}, false, nil
+	}
+	return store.ReportScope{}, false, apperr.Forbidden()
+}
+
+// reportRun is one report being computed: its scope, whether it is exact,
+// and the labels of its groups.
+type reportRun struct {
+	sc     store.ReportScope
+	exact  bool
+	prm    ReportParams
+	labels map[string]string
+	done   func()
+}
+
+func (s *Service) startReport(ctx context.Context, p *Principal, prm ReportParams) (*reportRun, error) {
+	sc, exact, err := s.reportScope(p, prm)
+	if err != nil {
+		return nil, err
+	}
+	done, err := s.enterReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := s.Store.GroupLabels(ctx, prm.GroupBy)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	return &reportRun{sc: sc, exact: exact, prm: prm, labels: labels, done: done}, nil
 }
 
 // BarrierReportView is the policy signal report: barriers found, resolved and
@@ -29,65 +127,27 @@ type ReportParams struct {
 type BarrierReportView struct {
 	Params    ReportParams
 	Threshold int
-	Tables    []report.Table
+	// Exact: nothing is hidden or rounded (see reportScope).
+	Exact  bool
+	Tables []report.Table
 	// Top lists each group's most frequent visible categories.
 	Top map[string][]string
 }
 
-// reportScope decides whose work the caller may count: a CHW their own, a
-// coordinator their teams, a manager their fund or (reports:read_all) the
-// programme. Admins count nothing.
-func (s *Service) reportScope(p *Principal, prm ReportParams) (store.ReportScope, error) {
-	switch p.Role {
-	case model.RoleCHW:
-		return store.ReportScope{CHWID: p.UserID}, nil
-	case model.RoleCoordinator:
-		teams := p.TeamIDs
-		if prm.TeamID != "" {
-			if !p.InTeam(prm.TeamID) {
-				return store.ReportScope{}, apperr.Validation("team_id", "team", "Must be one of your teams.")
-			}
-			teams = []string{prm.TeamID}
-		}
-		return store.ReportScope{TeamIDs: teams}, nil
-	case model.RoleManager:
-		if p.AllReports {
-			switch {
-			case prm.TeamID != "":
-				return store.ReportScope{TeamIDs: []string{prm.TeamID}}, nil
-			case prm.FundID != "":
-				return store.ReportScope{FundID: prm.FundID}, nil
-			}
-			return store.ReportScope{All: true}, nil
-		}
-		if prm.FundID != "" && prm.FundID != p.FundID {
-			return store.ReportScope{}, apperr.Validation("fund_id", "fund", "Must be your own fund.")
-		}
-		if prm.TeamID != "" {
-			return store.ReportScope{}, apperr.Validation("team_id", "scope", "A fund manager's reports cover the fund, not one team.")
-		}
-		return store.ReportScope{FundID: p.FundID}, nil
-	}
-	return store.ReportScope{}, apperr.Forbidden()
-}
-
-// BarrierReport builds the policy signal report.
+// BarrierReport builds the barrier report.
 func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportParams) (BarrierReportView, error) {
-	sc, err := s.reportScope(p, prm)
+	run, err := s.startReport(ctx, p, prm)
 	if err != nil {
 		return BarrierReportView{}, err
 	}
+	defer run.done()
 	cats, err := s.codes(ctx, "barrier_categories")
 	if err != nil {
 		return BarrierReportView{}, err
 	}
-	labels, err := s.Store.GroupLabels(ctx, prm.GroupBy)
-	if err != nil {
-		return BarrierReportView{}, err
-	}
-	out := BarrierReportView{Params: prm, Threshold: s.ReportThreshold, Top: map[string][]string{}}
+	out := BarrierReportView{Params: prm, Threshold: s.ReportThreshold, Exact: run.exact, Top: map[string][]string{}}
 	for _, tc := range []struct{ name, col string }{{"detected", "detected_at"}, {"addressed", "addressed_at"}, {"resolved", "resolved_at"}, {"signalled", "signalled_at"}} {
-		t, err := s.table(ctx, sc, prm, tc.name, store.BarrierFact(tc.col), cats, labels)
+		t, err := s.table(ctx, run, tc.name, "barriers", store.BarrierFact(tc.col), cats)
 		if err != nil {
 			return BarrierReportView{}, err
 		}
@@ -113,15 +173,29 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 	return out, nil
 }
 
-// table builds one suppressed table of a fact: a cell per group and
-// category, with the distinct people behind every total.
-func (s *Service) table(ctx context.Context, sc store.ReportScope, prm ReportParams, name string, f store.Fact, cats []string, labels map[string]string) (report.Table, error) {
-	grains, err := s.Store.CountGrains(ctx, sc, f, prm.GroupBy, prm.From, prm.To)
+// table builds one table of a fact: a cell per group and category, with
+// the distinct people behind every total, suppressed unless the run is
+// exact. cats nil takes the categories found, most frequent first.
+func (s *Service) table(ctx context.Context, run *reportRun, name, unit string, f store.Fact, cats []string) (report.Table, error) {
+	grains, err := s.Store.CountGrains(ctx, run.sc, f, run.prm.GroupBy, run.prm.From, run.prm.To)
 	if err != nil {
 		return report.Table{}, err
 	}
 	cells, rowP, colP, grandP := grains.Cells, grains.Rows, grains.Columns, grains.All
-	t := report.Table{Name: name, Columns: cats, Rows: []report.Row{}}
+	if cats == nil {
+		sort.SliceStable(colP, func(a, b int) bool {
+			if colP[a].Value != colP[b].Value {
+				return colP[a].Value > colP[b].Value
+			}
+			return colP[a].Category < colP[b].Category
+		})
+		cats = []string{}
+		for _, c := range colP {
+			cats = append(cats, c.Category)
+		}
+	}
+	labels := run.labels
+	t := report.Table{Name: name, Unit: unit, Columns: cats, Rows: []report.Row{}}
 	rowIndex := map[string]int{}
 	var groups []string
 	for _, c := range rowP {
@@ -154,7 +228,9 @@ func (s *Service) table(ctx context.Context, sc store.ReportScope, prm ReportPar
 		grand = grandP[0].Persons
 	}
 	t.Finish(rowPersons, colPersons, grand)
-	report.Suppress(&t, s.ReportThreshold)
+	if !run.exact {
+		report.Suppress(&t, s.ReportThreshold)
+	}
 	return t, nil
 }
 
@@ -173,12 +249,13 @@ func (s *Service) AuditExport(ctx context.Context, p *Principal, name, detail st
 	s.audit(ctx, p, "report.export", "report", name, detail)
 }
 
-// ActivityReport is what the CHWs did: clients reached, visits by mode and
-// mission, referrals by provider type and status, appointments kept or
-// missed, reminders sent or failed — per group, suppressed.
+// ActivityReport is what the CHWs did: clients reached, visits by mode,
+// mission and topic touches, referrals by provider type and status,
+// appointments kept or missed, reminders sent or failed — per group.
 type ActivityReport struct {
 	Params    ReportParams
 	Threshold int
+	Exact     bool
 	Tables    []report.Table
 	// MedianDays: days from referral to first appointment, per group; hidden
 	// when it is of fewer referrals than the threshold.
@@ -193,61 +270,68 @@ type MedianRow struct {
 	Suppressed bool     `json:"suppressed,omitempty"`
 }
 
-// Activity builds the activity report.
-func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) (ActivityReport, error) {
-	sc, err := s.reportScope(p, prm)
-	if err != nil {
-		return ActivityReport{}, err
-	}
-	labels, err := s.Store.GroupLabels(ctx, prm.GroupBy)
-	if err != nil {
-		return ActivityReport{}, err
-	}
+// activityTable is one table of the activity report.
+type activityTable struct {
+	name, unit string
+	fact       store.Fact
+	cols       []string // nil: the categories found
+}
+
+func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 	types, err := s.codes(ctx, "provider_types")
 	if err != nil {
-		return ActivityReport{}, err
+		return nil, err
 	}
 	missions, err := s.codes(ctx, "chw_missions")
 	if err != nil {
+		return nil, err
+	}
+	visits := store.Fact{From: "visits f", TimeCol: "f.visited_at", Author: "f.chw_id"}
+	with := func(f store.Fact, set func(*store.Fact)) store.Fact { set(&f); return f }
+	referrals := store.ReferralFact
+	// Reminders count under the appointment they remind of.
+	reminders := store.Fact{From: "reminders f JOIN appointments a ON a.id = f.appointment_id", TimeCol: "f.due_at", Category: "f.status",
+		Where: "f.status IN ('sent', 'failed')", Team: "a.team_id", Fund: "a.fund_id", Author: "a.created_by"}
+	return []activityTable{
+		{"new_clients", "clients", store.Fact{From: "clients f", TimeCol: "f.created_at", Category: "f.source",
+			Team: "f.origin_team_id", Fund: "f.origin_fund_id", Client: "f.id"}, model.ClientSources},
+		// Clients reached: people with a visit in the period.
+		{"clients_active", "people", with(visits, func(f *store.Fact) { f.Category, f.People = "'active'", true }), []string{"active"}},
+		{"clients_closed", "clients", store.Fact{From: "client_events f", TimeCol: "f.created_at", Category: "'closed'", Author: "f.actor_id",
+			Where: "f.kind = 'status_changed' AND f.detail LIKE '%\"to\":\"closed\"%'"}, []string{"closed"}},
+		{"visits_by_mode", "visits", with(visits, func(f *store.Fact) { f.Category = "f.mode" }), model.VisitModes},
+		// A visit counts once under each mission it touched.
+		{"mission_touches", "mission_touches", with(visits, func(f *store.Fact) { f.Expand = "f.missions" }), missions},
+		{"topic_touches", "topic_touches", with(visits, func(f *store.Fact) { f.Expand = "f.topics" }), nil},
+		{"referrals_by_type", "referrals", with(referrals, func(f *store.Fact) { f.Category = "f.provider_type" }), types},
+		{"referrals_by_status", "referrals", with(referrals, func(f *store.Fact) { f.Category = "f.status" }), ReferralStatuses},
+		{"referrals_by_outcome", "referrals", with(referrals, func(f *store.Fact) { f.Category, f.Where = "f.outcome", "f.status = 'completed'" }), model.ReferralOutcomes},
+		{"appointments", "appointments", store.Fact{From: "appointments f", TimeCol: "f.starts_at", Category: "f.status",
+			Where: "f.status IN ('attended', 'missed')"}, []string{"attended", "missed"}},
+		{"reminders", "reminders", reminders, []string{"sent", "failed"}},
+	}, nil
+}
+
+// Activity builds the activity report.
+func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) (ActivityReport, error) {
+	run, err := s.startReport(ctx, p, prm)
+	if err != nil {
 		return ActivityReport{}, err
 	}
-	missionCase := "CASE"
-	for _, m := range missions {
-		missionCase += " WHEN f.missions LIKE '%\"" + m + "\"%' THEN '" + m + "'"
+	defer run.done()
+	specs, err := s.activityTables(ctx)
+	if err != nil {
+		return ActivityReport{}, err
 	}
-	missionCase += " ELSE '' END"
-	specs := []struct {
-		name string
-		fact store.Fact
-		cols []string
-	}{
-		{"new_clients", store.Fact{From: "clients c", TimeCol: "c.created_at", Category: "c.source"}, model.ClientSources},
-		// Clients reached: people with a visit in the period.
-		{"clients_active", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: "'active'", People: true},
-			[]string{"active"}},
-		{"clients_closed", store.Fact{From: "client_events AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at",
-			Category: "'closed'", Where: "f.kind = 'status_changed' AND f.detail LIKE '%\"to\":\"closed\"%'"}, []string{"closed"}},
-		{"visits_by_mode", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: "f.mode"}, model.VisitModes},
-		// A visit touching several missions counts under its first listed one.
-		{"visits_by_mission", store.Fact{From: "visits AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.visited_at", Category: missionCase}, missions},
-		{"referrals_by_type", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.provider_type"}, types},
-		{"referrals_by_status", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.status"}, ReferralStatuses},
-		{"referrals_by_outcome", store.Fact{From: "referrals AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.created_at", Category: "f.outcome",
-			Where: "f.status = 'completed'"}, model.ReferralOutcomes},
-		{"appointments", store.Fact{From: "appointments AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.starts_at", Category: "f.status",
-			Where: "f.status IN ('attended', 'missed')"}, []string{"attended", "missed"}},
-		{"reminders", store.Fact{From: "reminders AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f.due_at", Category: "f.status",
-			Where: "f.status IN ('sent', 'failed')"}, []string{"sent", "failed"}},
-	}
-	out := ActivityReport{Params: prm, Threshold: s.ReportThreshold}
+	out := ActivityReport{Params: prm, Threshold: s.ReportThreshold, Exact: run.exact}
 	for _, sp := range specs {
-		t, err := s.table(ctx, sc, prm, sp.name, sp.fact, sp.cols, labels)
+		t, err := s.table(ctx, run, sp.name, sp.unit, sp.fact, sp.cols)
 		if err != nil {
 			return ActivityReport{}, err
 		}
 		out.Tables = append(out.Tables, t)
 	}
-	meds, err := s.Store.MedianDaysToAppointment(ctx, sc, prm.GroupBy, prm.From, prm.To)
+	meds, err := s.Store.MedianDaysToAppointment(ctx, run.sc, prm.GroupBy, prm.From, prm.To)
 	if err != nil {
 		return ActivityReport{}, err
 	}
@@ -256,8 +340,8 @@ func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) 
 		k = report.MinThreshold
 	}
 	for _, m := range meds {
-		row := MedianRow{Key: m.Group, Label: label(labels, m.Group)}
-		if m.N < int64(k) {
+		row := MedianRow{Key: m.Group, Label: label(run.labels, m.Group)}
+		if !run.exact && m.N < int64(k) {
 			row.Suppressed = true
 		} else {
 			d := math.Round(m.Median*10) / 10

@@ -33,6 +33,8 @@ type Service struct {
 	Reminders ReminderPolicy
 	// ReportThreshold: cells about fewer people are suppressed (>= 3).
 	ReportThreshold int
+	// Reports bounds how many reports are computed at once (nil: no bound).
+	Reports *ReportGate
 	// LinkSecret derives the contact form's withdrawal tokens.
 	LinkSecret []byte
 	// Areas caches the area index for the public pages and the form.

@@ -3,16 +3,20 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/brug-chw/brug/internal/model"
 )
 
-// ReportScope is whose work a report counts.
+// ReportScope is whose work a report counts. Work is counted under who did
+// it and the team and fund recorded on the row when it was done, never
+// under the client's CHW of today.
 type ReportScope struct {
-	CHWID   string   // a CHW's own clients
-	TeamIDs []string // a coordinator's teams
-	FundID  string   // a manager's fund (the fund of the CHW following the client)
+	CHWID   string   // work done by one CHW
+	TeamIDs []string // work done for these teams
+	FundID  string   // work done by CHWs of this fund (at the time)
 	All     bool     // the whole programme
 }
 
@@ -25,60 +29,209 @@ type GroupCount struct {
 	Persons  int64
 }
 
-// groupExpr is the SQL of a report dimension; clients is aliased c.
-func (s *Store) groupExpr(groupBy, timeCol string) (string, error) {
-	pg := s.db.Dialector.Name() == "postgres"
-	switch groupBy {
-	case "none":
-		return "'all'", nil
-	case "team":
-		return "CAST(c.team_id AS text)", nil
-	case "neighbourhood":
-		return "COALESCE(CAST(c.neighbourhood_id AS text), '')", nil
-	case "fund":
-		return "COALESCE(CAST(u.fund_id AS text), '')", nil
-	case "municipality":
-		return "COALESCE(mu.name, '')", nil
-	case "month":
-		if pg {
-			return fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", timeCol), nil
-		}
-		return fmt.Sprintf("substr(%s, 1, 7)", timeCol), nil
-	case "week":
-		// ISO 8601 weeks on both engines (SQLite 3.46+ has %G and %V).
-		if pg {
-			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'IYYY-"W"IW')`, timeCol), nil
-		}
-		return fmt.Sprintf("strftime('%%G-W%%V', substr(%s, 1, 19))", timeCol), nil
-	case "quarter":
-		if pg {
-			return fmt.Sprintf(`to_char(%s AT TIME ZONE 'UTC', 'YYYY-"Q"Q')`, timeCol), nil
-		}
-		return fmt.Sprintf("substr(%[1]s, 1, 4) || '-Q' || ((CAST(substr(%[1]s, 6, 2) AS integer) + 2) / 3)", timeCol), nil
-	}
-	return "", fmt.Errorf("unknown group_by %q", groupBy)
-}
-
-// Fact describes what a report table counts: a table joined to its client
-// (aliased c, with the following CHW as u), the time column that places a
-// row in the period, the category of a row and, optionally, a condition.
+// Fact describes what a report table counts: rows of a table aliased f,
+// placed in the period by TimeCol, falling in Category, optionally
+// filtered by Where. Team, Fund and Author name the columns that carry
+// the row's attribution (defaults f.team_id, f.fund_id, f.created_by);
+// Client the column naming the client (default f.client_id), used for
+// distinct people and for the client's neighbourhood.
 type Fact struct {
-	From     string // e.g. "visits AS f JOIN clients c ON c.id = f.client_id"
-	TimeCol  string // e.g. "f.visited_at"
-	Category string // SQL of the column a row falls in
-	Where    string // extra condition, may be ""
-	Person   string // SQL of the person a row is about (default c.id)
+	From     string
+	TimeCol  string
+	Category string
+	Where    string
+	Person   string
+	Team     string
+	Fund     string
+	Author   string
+	Client   string
 	// People counts distinct people rather than rows (clients reached).
 	People bool
+	// Expand counts a row once under each element of a JSON array column
+	// (a visit's missions or topics); Category is then the element.
+	Expand string
+	// Sum adds up this column instead of counting rows (participants of
+	// group sessions).
+	Sum string
+}
+
+func (f Fact) col(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 // BarrierFact is the fact of barriers placed in time by one of their
 // timestamps (detected_at, resolved_at, signalled_at).
 func BarrierFact(timeCol string) Fact {
-	return Fact{From: "barriers AS f JOIN clients c ON c.id = f.client_id", TimeCol: "f." + timeCol, Category: "f.category"}
+	return Fact{From: "barriers f", TimeCol: "f." + timeCol, Category: "f.category"}
 }
 
-// GroupLabels names the groups of a dimension (team and neighbourhood names).
+// Periods are the time dimensions, cut in Europe/Brussels.
+var Periods = []string{"day", "week", "month", "quarter", "year"}
+
+// Brussels is the time zone of the programme's periods.
+var Brussels = mustZone("Europe/Brussels")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// localTime is the SQL of a UTC timestamp column as Brussels wall time.
+// PostgreSQL has the zone database; for SQLite the summer-time intervals
+// of the years around the period come from Go's, as a CASE.
+func (s *Store) localTime(col string, from, to time.Time) string {
+	if s.isPG() {
+		return "(" + col + " AT TIME ZONE 'Europe/Brussels')"
+	}
+	t := "substr(" + col + ", 1, 19)"
+	var b strings.Builder
+	b.WriteString("datetime(" + t + ", CASE")
+	for y := from.Year() - 1; y <= to.Year()+1; y++ {
+		start, end := summerTime(y)
+		fmt.Fprintf(&b, " WHEN %s >= '%s' AND %s < '%s' THEN '+%d seconds'", t, start.UTC().Format(time.DateTime), t, end.UTC().Format(time.DateTime), offset(start))
+	}
+	fmt.Fprintf(&b, " ELSE '+%d seconds' END)", offset(time.Date(from.Year(), 1, 1, 0, 0, 0, 0, time.UTC)))
+	return b.String()
+}
+
+func offset(t time.Time) int {
+	_, off := t.In(Brussels).Zone()
+	return off
+}
+
+// summerTime finds the instants a year's summer time begins and ends in
+// Brussels, by the hour.
+func summerTime(year int) (time.Time, time.Time) {
+	find := func(from time.Time) time.Time {
+		base := offset(from)
+		for h := 0; h < 24*366; h++ {
+			at := from.Add(time.Duration(h) * time.Hour)
+			if offset(at) != base {
+				return at
+			}
+		}
+		return from
+	}
+	start := find(time.Date(year, 3, 1, 0, 0, 0, 0, time.UTC))
+	end := find(start)
+	return start, end
+}
+
+// periodExpr is the SQL of a period key (2026-05-31, 2026-W22, 2026-05,
+// 2026-Q2, 2026) of a timestamp, in Brussels.
+func (s *Store) periodExpr(period, col string, from, to time.Time) string {
+	lt := s.localTime(col, from, to)
+	if s.isPG() {
+		f := map[string]string{"day": "YYYY-MM-DD", "week": `IYYY-"W"IW`, "month": "YYYY-MM", "quarter": `YYYY-"Q"Q`, "year": "YYYY"}[period]
+		return "to_char(" + lt + ", '" + f + "')"
+	}
+	switch period {
+	case "quarter":
+		return "(strftime('%Y', " + lt + ") || '-Q' || ((CAST(strftime('%m', " + lt + ") AS integer) + 2) / 3))"
+	}
+	// ISO 8601 weeks: SQLite 3.46+ has %G and %V.
+	f := map[string]string{"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}[period]
+	return "strftime('" + f + "', " + lt + ")"
+}
+
+func (s *Store) isPG() bool { return s.db.Dialector.Name() == "postgres" }
+
+// teamPlaces are, for teams that name no neighbourhoods (they work
+// through outreach places), their single municipality: such a team's
+// clients group under it instead of under "no neighbourhood".
+type teamPlace struct{ MunicipalityID, Name string }
+
+func (s *Store) teamPlaces(ctx context.Context) (map[string]teamPlace, error) {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.places != nil {
+		return s.cache.places, nil
+	}
+	var rows []struct {
+		TeamID, ID, Name string
+		N                int
+	}
+	err := s.q(ctx).Raw(`SELECT CAST(m.team_id AS text) AS team_id, CAST(m.id AS text) AS id, m.name,
+	       (SELECT COUNT(*) FROM municipalities m2 WHERE m2.team_id = m.team_id) AS n
+	       FROM municipalities m ORDER BY m.name`).Scan(&rows).Error
+	if err != nil {
+		return nil, mapErr(err, "team places")
+	}
+	out := map[string]teamPlace{}
+	for _, r := range rows {
+		if r.N == 1 {
+			out[r.TeamID] = teamPlace{MunicipalityID: r.ID, Name: r.Name}
+		}
+	}
+	if len(out) > 0 {
+		s.cache.places = out
+	}
+	return out, nil
+}
+
+// teamCase maps a team column to a value per team with one municipality.
+func teamCase(teamCol string, places map[string]teamPlace, val func(teamPlace) string) string {
+	if len(places) == 0 {
+		return "''"
+	}
+	ids := make([]string, 0, len(places))
+	for id := range places {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var b strings.Builder
+	b.WriteString("CASE CAST(" + teamCol + " AS text)")
+	for _, id := range ids {
+		b.WriteString(" WHEN '" + id + "' THEN '" + strings.ReplaceAll(val(places[id]), "'", "''") + "'")
+	}
+	b.WriteString(" ELSE '' END")
+	return b.String()
+}
+
+// MunicipalityKey prefixes the key of a municipality standing in for the
+// neighbourhood of a team that names none.
+const MunicipalityKey = "m:"
+
+// groupExpr is the SQL of a report dimension for a fact, and the joins it
+// needs (the client aliased c, their neighbourhood nb and municipality mu).
+func (s *Store) groupExpr(ctx context.Context, groupBy string, f Fact, from, to time.Time) (string, string, error) {
+	team, fund := f.col(f.Team, "f.team_id"), f.col(f.Fund, "f.fund_id")
+	client := f.col(f.Client, "f.client_id")
+	switch groupBy {
+	case "none":
+		return "'all'", "", nil
+	case "team":
+		return "COALESCE(CAST(" + team + " AS text), '')", "", nil
+	case "fund":
+		return "COALESCE(CAST(" + fund + " AS text), '')", "", nil
+	case "neighbourhood", "municipality":
+		places, err := s.teamPlaces(ctx)
+		if err != nil {
+			return "", "", err
+		}
+		join := " LEFT JOIN clients c ON c.id = " + client
+		if groupBy == "neighbourhood" {
+			return "COALESCE(CAST(c.neighbourhood_id AS text), " + teamCase(team, places, func(p teamPlace) string { return MunicipalityKey + p.MunicipalityID }) + ")", join, nil
+		}
+		join += " LEFT JOIN neighbourhoods nb ON nb.id = c.neighbourhood_id LEFT JOIN municipalities mu ON mu.id = nb.municipality_id"
+		return "COALESCE(mu.name, " + teamCase(team, places, func(p teamPlace) string { return p.Name }) + ")", join, nil
+	}
+	for _, p := range Periods {
+		if p == groupBy {
+			return s.periodExpr(p, f.TimeCol, from, to), "", nil
+		}
+	}
+	return "", "", fmt.Errorf("unknown group_by %q", groupBy)
+}
+
+// GroupLabels names the groups of a dimension (team, neighbourhood and
+// fund names; a team's municipality where it names no neighbourhoods).
 func (s *Store) GroupLabels(ctx context.Context, groupBy string) (map[string]string, error) {
 	out := map[string]string{}
 	switch groupBy {
@@ -98,6 +251,13 @@ func (s *Store) GroupLabels(ctx context.Context, groupBy string) (map[string]str
 		for _, n := range ns {
 			out[n.ID] = n.Name
 		}
+		places, err := s.teamPlaces(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range places {
+			out[MunicipalityKey+p.MunicipalityID] = p.Name
+		}
 	case "fund":
 		fs, err := s.Funds(ctx)
 		if err != nil {
@@ -110,18 +270,18 @@ func (s *Store) GroupLabels(ctx context.Context, groupBy string) (map[string]str
 	return out, nil
 }
 
-// scopeSQL is the condition that keeps a report to the caller's scope
-// (clients aliased c, their CHW u).
-func scopeSQL(sc ReportScope) (string, []any) {
+// scopeSQL is the condition that keeps a report to the caller's scope, on
+// the work's own attribution.
+func scopeSQL(sc ReportScope, f Fact) (string, []any) {
 	switch {
 	case sc.All:
 		return "1 = 1", nil
 	case sc.CHWID != "":
-		return "c.assigned_chw_id = ?", []any{sc.CHWID}
+		return f.col(f.Author, "f.created_by") + " = ?", []any{sc.CHWID}
 	case len(sc.TeamIDs) > 0:
-		return "c.team_id IN ?", []any{sc.TeamIDs}
+		return f.col(f.Team, "f.team_id") + " IN ?", []any{sc.TeamIDs}
 	case sc.FundID != "":
-		return "u.fund_id = ?", []any{sc.FundID}
+		return f.col(f.Fund, "f.fund_id") + " = ?", []any{sc.FundID}
 	}
 	return "1 = 0", nil
 }
@@ -133,24 +293,25 @@ type GroupMedian struct {
 	N      int64
 }
 
+// ReferralFact is the fact of referrals, placed in time when made.
+var ReferralFact = Fact{From: "referrals f", TimeCol: "f.created_at"}
+
 // MedianDaysToAppointment: per group, the median number of days from a
 // referral made in [from, to) to its first appointment, computed in SQL
 // with window functions on both engines.
 func (s *Store) MedianDaysToAppointment(ctx context.Context, sc ReportScope, groupBy string, from, to time.Time) ([]GroupMedian, error) {
-	g, err := s.groupExpr(groupBy, "f.created_at")
+	g, join, err := s.groupExpr(ctx, groupBy, ReferralFact, from, to)
 	if err != nil {
 		return nil, err
 	}
 	days := "(julianday(substr(a.first_at, 1, 19)) - julianday(substr(f.created_at, 1, 19)))"
-	if s.db.Dialector.Name() == "postgres" {
+	if s.isPG() {
 		days = "(EXTRACT(EPOCH FROM (a.first_at - f.created_at)) / 86400.0)"
 	}
-	cond, args := scopeSQL(sc)
+	cond, args := scopeSQL(sc, ReferralFact)
 	q := `WITH d AS (
 	        SELECT ` + g + ` AS grp, ` + days + ` AS days
-	        FROM referrals f
-	        JOIN clients c ON c.id = f.client_id
-	        LEFT JOIN users u ON u.id = c.assigned_chw_id
+	        FROM referrals f` + join + `
 	        JOIN (SELECT referral_id, MIN(starts_at) AS first_at FROM appointments WHERE referral_id IS NOT NULL GROUP BY referral_id) a
 	          ON a.referral_id = f.id
 	        WHERE f.created_at >= ? AND f.created_at < ? AND ` + cond + `
@@ -183,67 +344,63 @@ type Grains struct {
 // CountGrains computes a fact's four grains in one statement: GROUPING
 // SETS on PostgreSQL (one pass over the rows), UNION ALL on SQLite.
 func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy string, from, to time.Time) (Grains, error) {
-	g, err := s.groupExpr(groupBy, f.TimeCol)
+	g, join, err := s.groupExpr(ctx, groupBy, f, from, to)
 	if err != nil {
 		return Grains{}, err
 	}
-	person := f.Person
-	if person == "" {
-		person = "c.id"
+	person := f.col(f.Person, f.col(f.Client, "f.client_id"))
+	source := f.From + join
+	category := f.Category
+	switch f.Expand {
+	case "":
+	default:
+		if s.isPG() {
+			source += " CROSS JOIN LATERAL jsonb_array_elements_text(CAST(" + f.Expand + " AS jsonb)) AS m(value)"
+		} else {
+			source += ", json_each(" + f.Expand + ") AS m"
+		}
+		category = "m.value"
 	}
-	from_ := f.From
-	if sc.FundID != "" || groupBy == "fund" {
-		from_ += " LEFT JOIN users u ON u.id = c.assigned_chw_id"
-	}
-	if groupBy == "municipality" {
-		from_ += " LEFT JOIN neighbourhoods nb ON nb.id = c.neighbourhood_id LEFT JOIN municipalities mu ON mu.id = nb.municipality_id"
-	}
-	count := "COUNT(*)"
-	cond, scopeArgs := scopeSQL(sc)
+	cond, scopeArgs := scopeSQL(sc, f)
 	where := f.TimeCol + " >= ? AND " + f.TimeCol + " < ? AND " + cond
 	if f.Where != "" {
 		where += " AND (" + f.Where + ")"
 	}
 	args := append([]any{from.UTC(), to.UTC()}, scopeArgs...)
+	value := "COUNT(*)"
+	switch {
+	case f.People:
+		value = "COUNT(DISTINCT d.person)"
+	case f.Sum != "":
+		value = "COALESCE(SUM(d.amount), 0)"
+	}
+	amount := "1"
+	if f.Sum != "" {
+		amount = f.Sum
+	}
+	inner := "SELECT " + g + " AS grp, CAST(" + category + " AS text) AS cat, " + person + " AS person, " + amount + " AS amount FROM " + source + " WHERE " + where
 	var q string
 	var all []any
-	if f.People {
-		count = "COUNT(DISTINCT " + person + ")"
-	}
-	if s.db.Dialector.Name() == "postgres" {
-		if f.People {
-			count = "COUNT(DISTINCT d.person)"
-		} else {
-			count = "COUNT(*)"
-		}
+	if s.isPG() {
 		// The derived table turns constants (group_by=none) into columns
 		// GROUPING SETS can roll up.
-		q = "SELECT COALESCE(d.grp, '') AS grp, COALESCE(d.cat, '') AS cat, " + count + " AS value, COUNT(DISTINCT d.person) AS persons, " +
-			"GROUPING(d.grp) * 2 + GROUPING(d.cat) AS level FROM (SELECT " + g + " AS grp, CAST(" + f.Category + " AS text) AS cat, " + person +
-			" AS person FROM " + from_ + " WHERE " + where + ") d GROUP BY GROUPING SETS ((d.grp, d.cat), (d.grp), (d.cat), ())"
+		q = "SELECT COALESCE(d.grp, '') AS grp, COALESCE(d.cat, '') AS cat, " + value + " AS value, COUNT(DISTINCT d.person) AS persons, " +
+			"GROUPING(d.grp) * 2 + GROUPING(d.cat) AS level FROM (" + inner + ") d GROUP BY GROUPING SETS ((d.grp, d.cat), (d.grp), (d.cat), ())"
 		all = args
 	} else {
-		part := func(gx, cx, level string) string {
-			groupBy := ""
-			switch {
-			case gx != "''" && cx != "''":
-				groupBy = " GROUP BY 1, 2"
-			case gx != "''":
-				groupBy = " GROUP BY 1"
-			case cx != "''":
-				groupBy = " GROUP BY 2"
-			}
-			return "SELECT " + gx + " AS grp, " + cx + " AS cat, " + count + " AS value, COUNT(DISTINCT " + person + ") AS persons, " + level +
-				" AS level FROM " + from_ + " WHERE " + where + groupBy
+		// One scan into a temporary b-tree, then four groupings of it.
+		part := func(gx, cx, level, groupBy string) string {
+			return "SELECT " + gx + " AS grp, " + cx + " AS cat, " + value + " AS value, COUNT(DISTINCT d.person) AS persons, " + level +
+				" AS level FROM d" + groupBy
 		}
-		q = part(g, f.Category, "0") + " UNION ALL " + part(g, "''", "1") + " UNION ALL " + part("''", f.Category, "2") + " UNION ALL " + part("''", "''", "3")
-		for i := 0; i < 4; i++ {
-			all = append(all, args...)
-		}
+		q = "WITH d AS MATERIALIZED (" + inner + ") " +
+			part("d.grp", "d.cat", "0", " GROUP BY d.grp, d.cat") + " UNION ALL " + part("d.grp", "''", "1", " GROUP BY d.grp") +
+			" UNION ALL " + part("''", "d.cat", "2", " GROUP BY d.cat") + " UNION ALL " + part("''", "''", "3", "")
+		all = args
 	}
 	var rows []struct {
-		Grp     string
-		Cat     string
+		Grp     *string
+		Cat     *string
 		Value   int64
 		Persons int64
 		Level   int
@@ -252,8 +409,14 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 		return Grains{}, mapErr(err, "report grains")
 	}
 	var out Grains
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
 	for _, r := range rows {
-		gc := GroupCount{Group: r.Grp, Category: r.Cat, Value: r.Value, Persons: r.Persons}
+		gc := GroupCount{Group: str(r.Grp), Category: str(r.Cat), Value: r.Value, Persons: r.Persons}
 		switch r.Level {
 		case 0:
 			out.Cells = append(out.Cells, gc)
@@ -262,7 +425,9 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 		case 2:
 			out.Columns = append(out.Columns, gc)
 		default:
-			out.All = append(out.All, gc)
+			if gc.Persons > 0 || gc.Value > 0 {
+				out.All = append(out.All, gc)
+			}
 		}
 	}
 	return out, nil

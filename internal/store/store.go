@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,8 +26,16 @@ var (
 
 // Store is the data access layer.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db    *gorm.DB
+	now   func() time.Time
+	cache *refCache
+}
+
+// refCache keeps what reports derive from reference data, which does not
+// change while the process runs.
+type refCache struct {
+	mu     sync.Mutex
+	places map[string]teamPlace
 }
 
 // New wraps an open database; now is the clock (tests inject one).
@@ -34,7 +43,10 @@ func New(db *gorm.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}
+	// Rows stamped by GORM (created_at, updated_at) take the same clock,
+	// so a report's period and a test's clock agree.
+	db = db.Session(&gorm.Session{NowFunc: func() time.Time { return now().UTC().Truncate(time.Microsecond) }})
+	return &Store{db: db, now: now, cache: &refCache{}}
 }
 
 // Now returns the store clock in UTC, truncated to what both engines keep.
@@ -46,7 +58,7 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 // Tx runs fn in one transaction on a store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, now: s.now})
+		return fn(&Store{db: g, now: s.now, cache: s.cache})
 	})
 }
 

@@ -3,7 +3,7 @@
 
 export interface ReportCell { value: number | null; suppressed?: boolean }
 export interface ReportRow { key: string; label: string; cells: ReportCell[]; total: ReportCell }
-export interface ReportTable { name: string; columns: string[]; rows: ReportRow[]; totals: ReportCell[]; grand_total: ReportCell }
+export interface ReportTable { name: string; unit?: string; columns: string[]; rows: ReportRow[]; totals: ReportCell[]; grand_total: ReportCell }
 export interface MedianRow { key: string; label: string; days: number | null; suppressed?: boolean }
 export interface Report {
   report: string;
@@ -11,12 +11,13 @@ export interface Report {
   to: string;
   group_by: string;
   threshold: number;
+  exact?: boolean;
   tables: ReportTable[];
   top?: Record<string, string[]>;
   median_days_referral_to_appointment?: MedianRow[];
 }
 
-export const groupBys = ['team', 'municipality', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'] as const;
+export const groupBys = ['team', 'municipality', 'neighbourhood', 'fund', 'day', 'week', 'month', 'quarter', 'year', 'none'] as const;
 
 /** Report parameters from and to the address bar, so a view can be shared. */
 export function readParams(search: string): { from: string; to: string; group_by: string } {

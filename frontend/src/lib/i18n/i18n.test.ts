@@ -4,6 +4,7 @@ import { nl } from './nl';
 import { fr } from './fr';
 import { de } from './de';
 import { chooseLanguage, format } from './language';
+import { groupBys } from '../reports';
 
 const catalogs = { nl, fr, de, en } as Record<string, Record<string, string>>;
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -60,8 +61,8 @@ describe('dynamic keys', () => {
     apptAction: ['attended', 'missed', 'cancelled'],
     taskKind: ['follow_up', 'call_client', 'chase_referral', 'reschedule', 'other'],
     channel: ['sms', 'email'],
-    groupBy: ['team', 'municipality', 'neighbourhood', 'fund', 'week', 'month', 'quarter', 'none'],
-    reportTable: ['new_clients', 'clients_active', 'clients_closed', 'visits_by_mode', 'visits_by_mission', 'referrals_by_type', 'referrals_by_status', 'referrals_by_outcome', 'appointments', 'reminders', 'detected', 'addressed', 'resolved', 'signalled'],
+    groupBy: [...groupBys],
+    reportTable: ['new_clients', 'clients_active', 'clients_closed', 'visits_by_mode', 'mission_touches', 'topic_touches', 'referrals_by_type', 'referrals_by_status', 'referrals_by_outcome', 'appointments', 'reminders', 'detected', 'addressed', 'resolved', 'signalled'],
     reportCol: ['active', 'closed', 'attended', 'missed', 'sent', 'failed'],
     reply: ['confirmed', 'reschedule_requested'],
     urgency: ['routine', 'soon', 'urgent'],
