@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -47,6 +48,17 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 	local := now.In(store.Brussels)
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	from, to := day("from", today.AddDate(-1, 0, 1)), day("to", today)
+	if v := c.QueryParam("period"); v != "" {
+		pf, pt, ok := parsePeriod(v)
+		switch {
+		case !ok:
+			f.Add("period", "period", "Must be a year (2026), a quarter (2026-Q3), a month (2026-09), an ISO week (2026-W37) or a day (2026-09-14).")
+		case c.QueryParam("from") != "" || c.QueryParam("to") != "":
+			f.Add("period", "exclusive", "Give either a period or from and to, not both.")
+		default:
+			from, to = pf, pt
+		}
+	}
 	prm.From = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, store.Brussels)
 	prm.To = time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, store.Brussels) // inclusive end day
 	if fm := c.QueryParam("format"); fm != "" && fm != "csv" && fm != "xlsx" && fm != "json" {
@@ -202,4 +214,39 @@ func (s *Server) activityReport(c echo.Context) error {
 		"report": "activity", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
 		"group_by": prm.GroupBy, "threshold": rep.Threshold, "exact": rep.Exact, "tables": rep.Tables, "median_days_referral_to_appointment": rep.MedianDays,
 	})
+}
+
+// parsePeriod reads a named period as its first and last day.
+func parsePeriod(v string) (time.Time, time.Time, bool) {
+	var y, n int
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	switch {
+	case len(v) == 4:
+		if _, err := fmt.Sscanf(v, "%4d", &y); err == nil {
+			return day(y, 1, 1), day(y, 12, 31), true
+		}
+	case len(v) == 7 && v[5] == 'Q':
+		if _, err := fmt.Sscanf(v, "%4d-Q%1d", &y, &n); err == nil && n >= 1 && n <= 4 {
+			first := day(y, time.Month(3*n-2), 1)
+			return first, first.AddDate(0, 3, -1), true
+		}
+	case len(v) == 8 && v[5] == 'W':
+		if _, err := fmt.Sscanf(v, "%4d-W%2d", &y, &n); err == nil && n >= 1 && n <= 53 {
+			// ISO week 1 holds 4 January.
+			jan4 := day(y, 1, 4)
+			monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+7*(n-1))
+			if wy, _ := monday.ISOWeek(); wy == y {
+				return monday, monday.AddDate(0, 0, 6), true
+			}
+		}
+	case len(v) == 7:
+		if t, err := time.Parse("2006-01", v); err == nil {
+			return t, t.AddDate(0, 1, -1), true
+		}
+	case len(v) == 10:
+		if t, err := time.Parse("2006-01-02", v); err == nil {
+			return t, t, true
+		}
+	}
+	return time.Time{}, time.Time{}, false
 }
