@@ -77,21 +77,34 @@ func BenchmarkReportVsSQL(b *testing.B) {
 // seedVisits adds n visits over the seeded clients, spread over two years.
 func seedVisits(b *testing.B, api *testutil.API, n int) {
 	b.Helper()
-	var clients []struct{ ID, AssignedChwID string }
-	if err := api.DB.Gorm.Raw("SELECT id, COALESCE(assigned_chw_id, created_by) AS assigned_chw_id FROM clients").Scan(&clients).Error; err != nil {
+	var clients []struct{ ID, AssignedChwID, TeamID string }
+	if err := api.DB.Gorm.Raw("SELECT id, COALESCE(assigned_chw_id, created_by) AS assigned_chw_id, team_id FROM clients").Scan(&clients).Error; err != nil {
 		b.Fatal(err)
+	}
+	// The bench CHWs work for the funds in turn, so a fund's figures are a
+	// real cut; the rows record team and fund as the app writes them.
+	var funds []string
+	api.DB.Gorm.Raw("SELECT CAST(id AS text) FROM funds ORDER BY code").Scan(&funds)
+	fundOf := map[string]any{}
+	var users []string
+	api.DB.Gorm.Raw("SELECT CAST(id AS text) FROM users WHERE role = 'chw' ORDER BY id").Scan(&users)
+	for i, u := range users {
+		fundOf[u] = funds[i%len(funds)]
+		api.DB.Gorm.Exec("UPDATE users SET fund_id = ? WHERE id = ?", funds[i%len(funds)], u)
 	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	modes := []string{"home", "street", "office", "phone", "partner"}
+	missions := []string{`["inform"]`, `["inform","direct"]`, `["support"]`, `["inform","support","detect"]`, `["direct","signal"]`}
+	topics := []string{`["dental care"]`, `["GP registration"]`, `["insurance fund","costs"]`, `["mental health"]`, `[]`}
 	now := time.Now().UTC()
-	const batch = 500
+	const batch = 400
 	var sb strings.Builder
-	args := make([]any, 0, batch*8)
+	args := make([]any, 0, batch*12)
 	flush := func(rows int) {
 		if rows == 0 {
 			return
 		}
-		if err := api.DB.Gorm.Exec("INSERT INTO visits (id, client_id, chw_id, visited_at, mode, duration_minutes, created_at, updated_at) VALUES "+
+		if err := api.DB.Gorm.Exec("INSERT INTO visits (id, client_id, chw_id, team_id, fund_id, visited_at, mode, duration_minutes, missions, topics, created_at, updated_at) VALUES "+
 			strings.TrimSuffix(sb.String(), ","), args...).Error; err != nil {
 			b.Fatal(err)
 		}
@@ -103,8 +116,9 @@ func seedVisits(b *testing.B, api *testutil.API, n int) {
 	for i := 0; i < n; i++ {
 		c := clients[rng.IntN(len(clients))]
 		at := now.Add(-time.Duration(rng.IntN(730*24*60)) * time.Minute)
-		sb.WriteString("(?,?,?,?,?,?,?,?),")
-		args = append(args, store.NewID(), c.ID, c.AssignedChwID, at, modes[rng.IntN(len(modes))], 30, at, at)
+		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?),")
+		args = append(args, store.NewID(), c.ID, c.AssignedChwID, c.TeamID, fundOf[c.AssignedChwID], at, modes[rng.IntN(len(modes))], 30,
+			missions[rng.IntN(len(missions))], topics[rng.IntN(len(topics))], at, at)
 		rows++
 		if rows == batch {
 			flush(rows)

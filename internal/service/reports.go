@@ -2,10 +2,13 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
@@ -31,7 +34,10 @@ type ReportParams struct {
 // ReportGate bounds how many report computations run at once, so a burst
 // of managers cannot take every database connection from the CHWs: the
 // others wait their turn (until their request gives up).
-type ReportGate struct{ slots chan struct{} }
+type ReportGate struct {
+	slots  chan struct{}
+	flight singleflight.Group
+}
 
 // NewReportGate lets n reports run at once.
 func NewReportGate(n int) *ReportGate {
@@ -41,14 +47,40 @@ func NewReportGate(n int) *ReportGate {
 	return &ReportGate{slots: make(chan struct{}, n)}
 }
 
-// enterReport waits for a report slot; the returned func frees it.
-func (s *Service) enterReport(ctx context.Context) (func(), error) {
-	if s.Reports == nil {
+// share runs fn once for every caller asking key at the same time. The
+// computation outlives a caller who gives up, so the others still get it.
+func (g *ReportGate) share(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	if g == nil {
+		return fn(ctx)
+	}
+	ch := g.flight.DoChan(key, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		return fn(ctx)
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, apperr.New(apperr.KindUnavailable, "Reports are busy; try again in a moment.")
+	}
+}
+
+// Enter waits for a slot, or until ctx ends (503: reports are busy); the
+// returned func frees the slot.
+func (g *ReportGate) Enter(ctx context.Context) (func(), error) {
+	if g == nil {
 		return func() {}, nil
 	}
+	release := func() { <-g.slots }
 	select {
-	case s.Reports.slots <- struct{}{}:
-		return func() { <-s.Reports.slots }, nil
+	case g.slots <- struct{}{}:
+		return release, nil
+	default:
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
 	case <-ctx.Done():
 		return nil, apperr.New(apperr.KindUnavailable, "Reports are busy; try again in a moment.")
 	}
@@ -110,7 +142,7 @@ func (s *Service) startReport(ctx context.Context, p *Principal, prm ReportParam
 	if err != nil {
 		return nil, err
 	}
-	done, err := s.enterReport(ctx)
+	done, err := s.Reports.Enter(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -312,8 +344,24 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 	}, nil
 }
 
-// Activity builds the activity report.
+// Activity builds the activity report. Callers asking the same report of
+// the same scope at the same moment (a dashboard opened by many managers
+// at once) share one computation.
 func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) (ActivityReport, error) {
+	sc, exact, err := s.reportScope(p, prm)
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	key := fmt.Sprintf("activity|%v|%v|%+v", sc, exact, prm)
+	v, err := s.Reports.share(ctx, key, func(ctx context.Context) (any, error) { return s.activity(ctx, p, prm) })
+	if err != nil {
+		return ActivityReport{}, err
+	}
+	s.audit(ctx, p, "report.read", "report", "activity", prm.GroupBy)
+	return v.(ActivityReport), nil
+}
+
+func (s *Service) activity(ctx context.Context, p *Principal, prm ReportParams) (ActivityReport, error) {
 	run, err := s.startReport(ctx, p, prm)
 	if err != nil {
 		return ActivityReport{}, err
@@ -350,6 +398,5 @@ func (s *Service) Activity(ctx context.Context, p *Principal, prm ReportParams) 
 		out.MedianDays = append(out.MedianDays, row)
 	}
 	sort.Slice(out.MedianDays, func(a, b int) bool { return out.MedianDays[a].Label < out.MedianDays[b].Label })
-	s.audit(ctx, p, "report.read", "report", "activity", prm.GroupBy)
 	return out, nil
 }

@@ -1,0 +1,77 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/service"
+	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/testutil"
+)
+
+// BenchmarkActivityReport times the whole activity report (11 tables and
+// the median) for the last full month at programme scope, as a programme
+// manager asks it, on 100 000 clients and BENCH_VISITS (default 1 000 000)
+// visits over two years: p50 and p95 with 1 reader, and with 20 readers at
+// once (the report gate, BRUG_REPORT_CONCURRENCY, lets 2 compute together;
+// the others wait their turn, and their wait counts). Run with -benchtime 1x.
+func BenchmarkActivityReport(b *testing.B) {
+	nVisits := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("BENCH_VISITS")); err == nil && v > 0 {
+		nVisits = v
+	}
+	for _, engine := range testutil.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			api := testutil.NewAPI(b, engine)
+			seed(b, api)
+			seedVisits(b, api, nVisits)
+			api.Svc.Reports = service.NewReportGate(2)
+			mgr := &service.Principal{Scope: store.Scope{UserID: store.NewID(), Role: model.RoleManager, AllReports: true}}
+			now := time.Now().In(store.Brussels)
+			first := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, store.Brussels)
+			prm := service.ReportParams{From: first, To: first.AddDate(0, 1, 0), GroupBy: "team"}
+			one := func() time.Duration {
+				start := time.Now()
+				if _, err := api.Svc.Activity(context.Background(), mgr, prm); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			run := func(readers, each int) (p50, p95 time.Duration) {
+				var mu sync.Mutex
+				var all []time.Duration
+				var wg sync.WaitGroup
+				for r := 0; r < readers; r++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; i < each; i++ {
+							d := one()
+							mu.Lock()
+							all = append(all, d)
+							mu.Unlock()
+						}
+					}()
+				}
+				wg.Wait()
+				sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+				return all[len(all)/2], all[(len(all)*95)/100]
+			}
+			one() // warm the cache
+			for b.Loop() {
+				p50, p95 := run(1, 20)
+				b.ReportMetric(float64(p50.Microseconds())/1000, "ms-p50-1")
+				b.ReportMetric(float64(p95.Microseconds())/1000, "ms-p95-1")
+				p50, p95 = run(20, 3)
+				b.ReportMetric(float64(p50.Microseconds())/1000, "ms-p50-20")
+				b.ReportMetric(float64(p95.Microseconds())/1000, "ms-p95-20")
+			}
+		})
+	}
+}
