@@ -117,6 +117,7 @@ var matrix = map[string]outcome{
 	"GET /api/v1/reminders":                        only(200, chw, coord),
 	"GET /api/v1/reports/barriers":                 only(200, chw, coord, mgr),
 	"GET /api/v1/reports/activity":                 only(200, chw, coord, mgr),
+	"GET /api/v1/reports/policy-signal":            only(200, chw, coord, mgr),
 	"POST /api/v1/reminders/:reminder/retry":       record(409),
 	"GET /api/v1/public/replies/:token":            everyone(404),
 	"POST /api/v1/public/replies/:token":           everyone(422),

@@ -96,6 +96,7 @@ func (s *Server) Routes() []Route {
 
 		{http.MethodGet, "/api/v1/reports/barriers", SignedIn, s.barrierReport},
 		{http.MethodGet, "/api/v1/reports/activity", SignedIn, s.activityReport},
+		{http.MethodGet, "/api/v1/reports/policy-signal", SignedIn, s.policySignal},
 
 		{http.MethodGet, "/api/v1/reminders", auth.PermClientsReadOwn, s.listReminders},
 		{http.MethodPost, "/api/v1/reminders/:id/retry", SignedIn, s.retryReminder},

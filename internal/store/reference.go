@@ -211,3 +211,10 @@ func (s *Store) CountNeighbourhoods(ctx context.Context) (int64, error) {
 	err := s.q(ctx).Model(&model.Neighbourhood{}).Count(&n).Error
 	return n, mapErr(err, "count neighbourhoods")
 }
+
+// Regions lists the regions in their reference order.
+func (s *Store) Regions(ctx context.Context) ([]model.Region, error) {
+	var rs []model.Region
+	err := s.q(ctx).Order("code").Find(&rs).Error
+	return rs, mapErr(err, "regions")
+}

@@ -432,3 +432,29 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 	}
 	return out, nil
 }
+
+// SignalledBarrier is one barrier signalled to policy, with the region of
+// the team it was recorded for. The client's names are read only so the
+// service can blank them out of the description; they never leave it.
+type SignalledBarrier struct {
+	RegionID   string
+	Category   string
+	Detail     string
+	ClientID   string
+	GivenName  string
+	FamilyName string
+	Pseudonym  string
+}
+
+// SignalledBarriers lists the barriers signalled in [from, to) within scope.
+func (s *Store) SignalledBarriers(ctx context.Context, sc ReportScope, from, to time.Time) ([]SignalledBarrier, error) {
+	f := BarrierFact("signalled_at")
+	cond, args := scopeSQL(sc, f)
+	var out []SignalledBarrier
+	err := s.q(ctx).Raw(`SELECT CAST(t.region_id AS text) AS region_id, f.category, f.detail, CAST(f.client_id AS text) AS client_id,
+	        c.given_name, c.family_name, c.pseudonym
+	      FROM barriers f JOIN teams t ON t.id = f.team_id JOIN clients c ON c.id = f.client_id
+	      WHERE f.signalled_at >= ? AND f.signalled_at < ? AND `+cond+` ORDER BY f.signalled_at, f.id`,
+		append([]any{from.UTC(), to.UTC()}, args...)...).Scan(&out).Error
+	return out, mapErr(err, "signalled barriers")
+}
