@@ -101,7 +101,7 @@ func signalPDF(rep service.PolicySignal) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(tx["title"], true)
 	pdf.SetCreator("Brug", true)
-	pdf.SetCreationDate(time.Unix(0, 0).UTC()) // the same figures give the same file
+	pdf.SetCreationDate(time.Unix(0, 0).UTC())    // the same figures give the same file
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252: the accents of nl, fr and de
 	pdf.SetMargins(18, 18, 18)
 	pdf.SetAutoPageBreak(true, 18)
