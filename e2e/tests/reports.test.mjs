@@ -31,13 +31,20 @@ describe('reports', () => {
         await noHorizontalScroll(page, link);
         await axe(page, link);
       }
+      // The quarterly policy signal shows per region, without names.
+      const answered = page.waitForResponse((r) => r.url().includes('/reports/policy-signal') && r.status() === 200);
+      await page.getByRole('button', { name: 'Show the signal' }).click();
+      await answered;
+      const signal = await page.locator('section[aria-labelledby="signal-title"]').innerText();
+      for (const name of familyNames) assert.ok(!signal.includes(name), `the policy signal shows the name ${name}`);
+      await axe(page, 'policy signal');
       // Parameters live in the address bar and bad ones are named.
       await page.locator('#rp-group').selectOption('month');
-      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
       await page.waitForURL(/group_by=month/);
       await page.locator('#rp-from').fill('2026-05-01');
       await page.locator('#rp-to').fill('2026-04-01');
-      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
       await page.locator('#rp-from-error').waitFor();
       for (const [lang, heading] of [['fr', 'Rapport des obstacles'], ['de', 'Hürdenbericht'], ['nl', 'Drempelrapport']]) {
         await page.getByLabel(/Language|Langue|Sprache|Taal/).selectOption(lang);

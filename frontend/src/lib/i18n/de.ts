@@ -410,6 +410,7 @@ export const de: Record<MessageKey, string> = {
   'signal.title': "Politisches Signal pro Quartal",
   'signal.intro': "Pro Region die Hürden, die die Gesundheitsvermittler als strukturell gemeldet haben, mit ihrer Beschreibung des Problems. Nie Namen von Personen.",
   'signal.quarter': "Quartal",
+  'signal.show': "Signal anzeigen",
   'signal.pdf': "Herunterladen (PDF)",
   'report.exact': "Genaue Zahlen: Es geht um Ihre eigene Arbeit oder Ihre eigenen Teams, die Sie ohnehin Person für Person sehen. Ein Download bleibt geschützt und gerundet.",
   'groupBy.day': "Tag",

@@ -409,6 +409,7 @@ export const en = {
   'signal.title': "Policy signal per quarter",
   'signal.intro': "Per region, the barriers CHWs signalled as structural, with their description of the problem. Never a client's name.",
   'signal.quarter': "Quarter",
+  'signal.show': "Show the signal",
   'signal.pdf': "Download (PDF)",
   'report.exact': "Exact figures: this is your own work or your own teams, which you can read person by person anyway. A download is still suppressed and rounded.",
   'groupBy.day': "Day",

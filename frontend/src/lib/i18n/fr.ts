@@ -410,6 +410,7 @@ export const fr: Record<MessageKey, string> = {
   'signal.title': "Signal politique par trimestre",
   'signal.intro': "Par région, les obstacles signalés comme structurels par les agents, avec leur description du problème. Jamais le nom d'une personne.",
   'signal.quarter': "Trimestre",
+  'signal.show': "Afficher le signal",
   'signal.pdf': "Télécharger (PDF)",
   'report.exact': "Chiffres exacts : il s'agit de votre propre travail ou de vos équipes, que vous voyez de toute façon personne par personne. Un téléchargement reste masqué et arrondi.",
   'groupBy.day': "Jour",

@@ -410,6 +410,7 @@ export const nl: Record<MessageKey, string> = {
   'signal.title': "Beleidssignaal per kwartaal",
   'signal.intro': "Per regio de drempels die gezondheidsbemiddelaars als structureel signaleerden, met hun beschrijving van het probleem. Nooit namen van cliënten.",
   'signal.quarter': "Kwartaal",
+  'signal.show': "Toon het signaal",
   'signal.pdf': "Download (PDF)",
   'report.exact': "Exacte cijfers: het gaat over je eigen werk of je eigen teams, die je toch per persoon kunt inzien. Een download wordt wel afgeschermd en afgerond.",
   'groupBy.day': "Dag",
