@@ -143,6 +143,10 @@ var barrierKinds = []barrierKind{
 	{"other", 1, lang3{"Andere drempel; zie het gesprek.", "Autre obstacle ; voir l'entretien.", "Andere Hürde; siehe Gespräch."}},
 }
 
+// structuralOf: which structural text goes with a barrier category that
+// CHWs signal to policy (other categories are not signalled in the demo).
+var structuralOf = map[string]int{"availability": 0, "insurance_status": 1, "administrative": 1, "language": 2, "digital": 3}
+
 // structural is what a CHW adds when they signal a barrier to policy.
 var structural = []lang3{
 	{"Structureel: in de wijk neemt geen enkele huisarts nog nieuwe patiënten aan. Gesignaleerd aan de eerstelijnszone.",

@@ -237,10 +237,10 @@ func (tc *teamCtx) drawBarriers(rng *rand.Rand, l *life) {
 		if !l.closedAt.IsZero() {
 			limit = l.closedAt
 		}
-		if rng.IntN(20) == 0 && vi+1 < len(l.visits) {
+		if si, ok := structuralOf[kind.Code]; ok && rng.IntN(9) == 0 && vi+1 < len(l.visits) {
 			sv := l.visits[vi+1+rng.IntN(len(l.visits)-vi-1)]
 			b.SetStatus("signalled", sv.VisitedAt.Add(time.Duration(sv.DurationMinutes)*time.Minute))
-			b.Detail += " " + structural[rng.IntN(len(structural))].in(l.author(sv.VisitedAt).Lang)
+			b.Detail += " " + structural[si].in(l.author(sv.VisitedAt).Lang)
 			l.flags[slices.Index(l.visits, sv)]["signal"] = true
 			b.UpdatedAt = *b.SignalledAt
 		} else if t := workTime(rng, at.Add(days(float64(7+rng.IntN(35)))), 0); rng.IntN(5) > 0 && t.Before(limit) {
