@@ -460,7 +460,8 @@ func (tc *teamCtx) appointmentTasks(rng *rand.Rand, l *life, a model.Appointment
 	key := "appointment:" + a.ID + ":" + kind
 	t := model.Task{ID: store.NewID(), ClientID: l.c.ID, AssigneeID: l.c.AssignedCHWID, Kind: kind, DueOn: service.BrusselsDate(due),
 		DedupeKey: &key, CreatedAt: a.UpdatedAt, UpdatedAt: a.UpdatedAt}
-	if due.Before(tc.now.Add(-48*time.Hour)) && (rng.IntN(20) > 0 || !l.closedAt.IsZero()) {
+	// Follow-ups are done within days; a few of the last weeks still wait.
+	if due.Before(tc.now.Add(-48*time.Hour)) && (due.Before(tc.now.Add(-days(21))) || rng.IntN(3) > 0 || !l.closedAt.IsZero()) {
 		d := workTime(rng, due, 0)
 		if d.After(tc.now) {
 			d = due
