@@ -46,15 +46,18 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		dsn := testutil.DatabaseURL(t, engine)
 		setEnv(t, dsn)
 		code, out, errOut := run(t, "", "seed", "--demo")
-		if code != 0 || !strings.Contains(out, "7 account(s) created") || !strings.Contains(out, "6 contact request(s) created") {
+		if code != 0 || !strings.Contains(out, "7 account(s) created") || !strings.Contains(out, "2000 client(s)") ||
+			!strings.Contains(out, "6 contact request(s) created") {
 			t.Fatalf("first seed: %d %s %s", code, out, errOut)
 		}
+		users := countUsers(t, dsn)
 		code, out, _ = run(t, "", "seed", "--demo")
-		if code != 0 || !strings.Contains(out, "0 account(s) created, 7 already present") || !strings.Contains(out, "0 contact request(s) created") {
+		if code != 0 || !strings.Contains(out, "0 account(s) created, 7 already present; 0 client(s), 0 contact request(s) created") {
 			t.Fatalf("second seed: %d %s", code, out)
 		}
-		if n := countUsers(t, dsn); n != 7 {
-			t.Fatalf("%d users after two seeds", n)
+		// The demo accounts plus a coordinator and CHWs in each of the 10 teams.
+		if n := countUsers(t, dsn); n != users || n < 7+10*5 {
+			t.Fatalf("%d users after two seeds, %d after one", n, users)
 		}
 		if code, out, _ := run(t, "", "migrate"); code != 0 || !strings.Contains(out, "migration version") {
 			t.Fatalf("migrate: %d %s", code, out)

@@ -235,18 +235,18 @@ func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr
 	return nil
 }
 
-// seedDemo loads the demo accounts, caseload, providers and referrals, and
-// contact requests; each part only fills an empty table.
+// seedDemo loads the demo accounts, the programme (staff, directories and a
+// year of work in every team) and contact requests; each part only fills
+// what is empty.
 func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, contacts int, err error) {
 	if accounts, err = demo.Seed(ctx, svc.Store, svc.Hasher); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo accounts: %w", err)
 	}
-	if clients, err = demo.SeedCaseload(ctx, svc.Store); err != nil {
-		return 0, 0, 0, fmt.Errorf("demo caseload: %w", err)
+	sum, err := demo.SeedProgramme(ctx, svc, demo.FullScale)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("demo programme: %w", err)
 	}
-	if err = demo.SeedReferrals(ctx, svc.Store); err != nil {
-		return 0, 0, 0, fmt.Errorf("demo referrals: %w", err)
-	}
+	clients = sum.Clients
 	if contacts, err = demo.SeedContacts(ctx, svc); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo contact requests: %w", err)
 	}
