@@ -53,6 +53,13 @@ type Fact struct {
 	// Sum adds up this column instead of counting rows (participants of
 	// group sessions).
 	Sum string
+	// Authors, when a row has several authors (the facilitators of a group
+	// session), is the SQL subquery of their ids; a CHW's scope then keeps
+	// the rows they are one of.
+	Authors string
+	// Neighbourhood is the row's own neighbourhood column, for rows not
+	// about one client (group sessions).
+	Neighbourhood string
 }
 
 func (f Fact) col(v, def string) string {
@@ -216,10 +223,14 @@ func (s *Store) groupExpr(ctx context.Context, groupBy string, f Fact, from, to 
 			return "", "", err
 		}
 		join := " LEFT JOIN clients c ON c.id = " + client
-		if groupBy == "neighbourhood" {
-			return "COALESCE(CAST(c.neighbourhood_id AS text), " + teamCase(team, places, func(p teamPlace) string { return MunicipalityKey + p.MunicipalityID }) + ")", join, nil
+		nbCol := "c.neighbourhood_id"
+		if f.Neighbourhood != "" {
+			join, nbCol = "", f.Neighbourhood
 		}
-		join += " LEFT JOIN neighbourhoods nb ON nb.id = c.neighbourhood_id LEFT JOIN municipalities mu ON mu.id = nb.municipality_id"
+		if groupBy == "neighbourhood" {
+			return "COALESCE(CAST(" + nbCol + " AS text), " + teamCase(team, places, func(p teamPlace) string { return MunicipalityKey + p.MunicipalityID }) + ")", join, nil
+		}
+		join += " LEFT JOIN neighbourhoods nb ON nb.id = " + nbCol + " LEFT JOIN municipalities mu ON mu.id = nb.municipality_id"
 		return "COALESCE(mu.name, " + teamCase(team, places, func(p teamPlace) string { return p.Name }) + ")", join, nil
 	}
 	for _, p := range Periods {
@@ -276,6 +287,8 @@ func scopeSQL(sc ReportScope, f Fact) (string, []any) {
 	switch {
 	case sc.All:
 		return "1 = 1", nil
+	case sc.CHWID != "" && f.Authors != "":
+		return "? IN " + f.Authors, []any{sc.CHWID}
 	case sc.CHWID != "":
 		return f.col(f.Author, "f.created_by") + " = ?", []any{sc.CHWID}
 	case len(sc.TeamIDs) > 0:
