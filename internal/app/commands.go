@@ -235,8 +235,8 @@ func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr
 	return nil
 }
 
-// seedDemo loads the demo accounts, caseload, providers and referrals, and
-// contact requests; each part only fills an empty table.
+// seedDemo loads the demo accounts, caseload, providers and referrals,
+// contact requests and group sessions; each part only fills an empty table.
 func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, contacts int, err error) {
 	if accounts, err = demo.Seed(ctx, svc.Store, svc.Hasher); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo accounts: %w", err)
@@ -249,6 +249,9 @@ func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, con
 	}
 	if contacts, err = demo.SeedContacts(ctx, svc); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo contact requests: %w", err)
+	}
+	if _, err = demo.SeedGroupSessions(ctx, svc.Store); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo group sessions: %w", err)
 	}
 	return accounts, clients, contacts, nil
 }
