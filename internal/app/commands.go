@@ -236,8 +236,8 @@ func seed(ctx context.Context, cfg *config.Config, args []string, stdout, stderr
 }
 
 // seedDemo loads the demo accounts, the programme (staff, directories and a
-// year of work in every team) and contact requests; each part only fills
-// what is empty.
+// year of work in every team), contact requests and group sessions; each
+// part only fills what is empty.
 func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, contacts int, err error) {
 	if accounts, err = demo.Seed(ctx, svc.Store, svc.Hasher); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo accounts: %w", err)
@@ -249,6 +249,9 @@ func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, con
 	clients = sum.Clients
 	if contacts, err = demo.SeedContacts(ctx, svc); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo contact requests: %w", err)
+	}
+	if _, err = demo.SeedGroupSessions(ctx, svc.Store); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo group sessions: %w", err)
 	}
 	return accounts, clients, contacts, nil
 }

@@ -34,6 +34,11 @@ const (
 	PermReportsReadAll  = "reports:read_all"
 	PermReportsExport   = "reports:export"
 	PermTeamsConfigure  = "teams:configure"
+	// Group sessions are team work without personal data: read and write
+	// go by team, for CHWs and coordinators alike; managers see them only
+	// as report aggregates.
+	PermGroupsReadTeam  = "groups:read_team"
+	PermGroupsWriteTeam = "groups:write_team"
 )
 
 // RoleProgrammeManager is the casbin role of a manager who may read the
@@ -46,11 +51,13 @@ var common = []string{PermMeRead, PermMeUpdate, PermTeamsRead, PermReferenceRead
 // listed here is denied.
 var Policy = map[string][]string{
 	"chw": append(slices.Clone(common),
-		PermClientsReadOwn, PermClientsWriteOwn, PermProvidersRead, PermReportsReadOwn),
+		PermClientsReadOwn, PermClientsWriteOwn, PermProvidersRead, PermReportsReadOwn,
+		PermGroupsReadTeam, PermGroupsWriteTeam),
 	"coordinator": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
-		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure),
+		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure,
+		PermGroupsReadTeam, PermGroupsWriteTeam),
 	"manager": append(slices.Clone(common),
 		PermReportsReadFund, PermReportsExport),
 	RoleProgrammeManager: {PermReportsReadAll},

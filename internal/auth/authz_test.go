@@ -35,6 +35,11 @@ func TestAuthorizer(t *testing.T) {
 		{"admin", false, nil, "", PermClientsReadOwn, false}, // no client records by default
 		{"admin", false, nil, gent, PermClientsReadTeam, false},
 		{"chw", true, []string{gent}, "", PermReportsReadAll, false}, // all_reports only lifts managers
+		{"chw", false, []string{gent}, gent, PermGroupsWriteTeam, true},
+		{"chw", false, []string{gent}, liege, PermGroupsReadTeam, false},
+		{"coordinator", false, []string{liege}, liege, PermGroupsWriteTeam, true},
+		{"manager", true, nil, "", PermGroupsReadTeam, false}, // aggregates only, in reports
+		{"admin", false, nil, "", PermGroupsReadTeam, false},
 		{"nobody", false, nil, "", PermMeRead, false},
 		{"chw", false, nil, "", "not-a-permission", false},
 	}

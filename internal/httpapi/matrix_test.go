@@ -135,6 +135,12 @@ var matrix = map[string]outcome{
 	"POST /api/v1/contact-requests/:contact/partner": only(422, coord),
 	"POST /api/v1/contact-requests/:contact/close":   only(422, coord),
 
+	"GET /api/v1/group-sessions":                              only(200, chw, coord),
+	"POST /api/v1/group-sessions":                             only(422, chw, coord),
+	"GET /api/v1/group-sessions/:group_session":               only(200, chw, coord),
+	"PATCH /api/v1/group-sessions/:group_session":             only(200, chw, coord),
+	"POST /api/v1/group-sessions/:group_session/participants": only(422, chw, coord),
+
 	// The public pages (server-rendered, outside the JSON API).
 	"GET /":            everyone(302),
 	"HEAD /":           everyone(302),
@@ -157,7 +163,7 @@ func init() {
 	}
 }
 
-var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders|contact-requests)/:id`)
+var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders|contact-requests|group-sessions)/:id`)
 
 var paramNames = map[string]string{
 	"/api/v1/providers/:id":        "/api/v1/providers/:provider",
@@ -166,6 +172,7 @@ var paramNames = map[string]string{
 	"/api/v1/tasks/:id":            "/api/v1/tasks/:task",
 	"/api/v1/reminders/:id":        "/api/v1/reminders/:reminder",
 	"/api/v1/contact-requests/:id": "/api/v1/contact-requests/:contact",
+	"/api/v1/group-sessions/:id":   "/api/v1/group-sessions/:group_session",
 }
 
 // catchAll routes serve the SPA and unknown API paths.
@@ -191,19 +198,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
 		contact := submitContact(t, api, "10.8.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
+		session := newGroupSession(t, api, chw, nil)
 		ids := map[string]string{
-			":contact":     contact,
-			":id":          cl,
-			":visit_id":    visit["id"].(string),
-			":barrier_id":  visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
-			":purpose":     "research",
-			":provider":    prov,
-			":referral":    ref,
-			":appointment": appt,
-			":task":        task,
-			":reminder":    reminder.ID,
-			":file":        "not-a-token.ics",
-			":token":       "not-a-token",
+			":contact":       contact,
+			":group_session": session,
+			":id":            cl,
+			":visit_id":      visit["id"].(string),
+			":barrier_id":    visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
+			":purpose":       "research",
+			":provider":      prov,
+			":referral":      ref,
+			":appointment":   appt,
+			":task":          task,
+			":reminder":      reminder.ID,
+			":file":          "not-a-token.ics",
+			":token":         "not-a-token",
 		}
 		var keys []string
 		for _, r := range api.Server.E.Routes() {

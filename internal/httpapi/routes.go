@@ -117,6 +117,12 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/contact-requests/:id/partner", auth.PermIntakeTriage, s.partnerContact},
 		{http.MethodPost, "/api/v1/contact-requests/:id/close", auth.PermIntakeTriage, s.closeContact},
 
+		{http.MethodGet, "/api/v1/group-sessions", auth.PermGroupsReadTeam, s.listGroupSessions},
+		{http.MethodPost, "/api/v1/group-sessions", auth.PermGroupsWriteTeam, s.createGroupSession},
+		{http.MethodGet, "/api/v1/group-sessions/:id", auth.PermGroupsReadTeam, s.getGroupSession},
+		{http.MethodPatch, "/api/v1/group-sessions/:id", auth.PermGroupsWriteTeam, s.patchGroupSession},
+		{http.MethodPost, "/api/v1/group-sessions/:id/participants", auth.PermGroupsWriteTeam, s.addGroupParticipant},
+
 		{http.MethodGet, "/api/v1/funds", auth.PermReferenceRead, s.listFunds},
 		{http.MethodGet, "/api/v1/reference/taxonomy", auth.PermReferenceRead, s.taxonomy},
 	}
@@ -139,6 +145,9 @@ func (s *Server) routes() {
 				mw = append(mw, s.inScope(kind))
 			}
 		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			mw = append(mw, s.idempotent)
+		}
 		s.E.Add(r.Method, r.Path, r.handler, mw...)
 	}
 	s.siteRoutes()
@@ -156,6 +165,7 @@ var scopedRecords = map[string]string{
 	"/api/v1/tasks/:id":            "task",
 	"/api/v1/reminders/:id":        "reminder",
 	"/api/v1/contact-requests/:id": "contact",
+	"/api/v1/group-sessions/:id":   "group_session",
 }
 
 // apiFallback answers 405 (with Allow) when the path exists for other

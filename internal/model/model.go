@@ -127,7 +127,7 @@ type AuditEvent struct {
 // Client statuses, sources, consent purposes, visit modes, barrier statuses.
 var (
 	ClientStatuses  = []string{"active", "paused", "closed"}
-	ClientSources   = []string{"outreach", "intake_form", "partner"}
+	ClientSources   = []string{"outreach", "intake_form", "partner", "group_session"}
 	ConsentPurposes = []string{"care_coordination", "sms_reminders", "email_reminders", "provider_sharing", "research"}
 	VisitModes      = []string{"home", "street", "office", "phone", "partner"}
 	BarrierStatuses = []string{"open", "addressed", "resolved", "signalled"}

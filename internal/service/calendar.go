@@ -6,12 +6,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 )
 
@@ -36,7 +38,7 @@ func (s *Service) RevokeCalendarToken(ctx context.Context, p *Principal) error {
 }
 
 // CalendarFeed renders the iCalendar feed of a token's CHW: their clients'
-// appointments from 30 days ago on. It names clients by first name (or
+// appointments and the group sessions they facilitate, from 30 days ago on. It names clients by first name (or
 // pseudonym) only and never says what kind of care it is.
 func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error) {
 	u, err := s.Store.CalendarUser(ctx, auth.HashRefreshToken(token))
@@ -79,5 +81,34 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 			e.SetStatus(ics.ObjectStatusConfirmed)
 		}
 	}
+	sessions, err := s.Store.FacilitatorSessions(ctx, u.ID, s.Store.Now().Add(-30*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range sessions {
+		addGroupSessionEvent(cal, g)
+	}
 	return []byte(cal.Serialize()), nil
+}
+
+// addGroupSessionEvent adds a session the CHW facilitates. A session names
+// nobody, so its title and place may be shown as they are.
+func addGroupSessionEvent(cal *ics.Calendar, g model.GroupSession) {
+	e := cal.AddEvent(g.ID + "@brug")
+	e.SetDtStampTime(g.UpdatedAt)
+	e.SetStartAt(g.StartsAt)
+	e.SetEndAt(g.StartsAt.Add(time.Duration(g.DurationMinutes) * time.Minute))
+	title := g.Title
+	if title == "" {
+		title = "Group session"
+	}
+	e.SetSummary("Brug: " + title)
+	if place := strings.TrimSpace(strings.Join([]string{g.PartnerOrganisation, g.Location}, " ")); place != "" {
+		e.SetLocation(place)
+	}
+	if g.Status == "cancelled" {
+		e.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		e.SetStatus(ics.ObjectStatusConfirmed)
+	}
 }

@@ -182,7 +182,7 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 	}
 	if in.Source != nil {
 		if !slices.Contains(model.ClientSources, *in.Source) {
-			f.Add("source", "oneof", "Must be one of: outreach, intake_form, partner.")
+			f.Add("source", "oneof", "Must be one of: "+strings.Join(model.ClientSources, ", ")+".")
 		}
 		c.Source = *in.Source
 	}
@@ -257,7 +257,14 @@ func duplicateError(ids []string) error {
 // CreateClient creates a client in the caller's team. A CHW's client is
 // assigned to them; a coordinator's goes to a CHW of the team or nobody.
 func (s *Service) CreateClient(ctx context.Context, p *Principal, in ClientInput, confirmDuplicate bool) (ClientView, error) {
-	var f apperr.Fields
+	return s.createClient(ctx, p, in, confirmDuplicate, "", nil)
+}
+
+// createClient is CreateClient for callers that add to it: invalid holds
+// bad fields they found, reported with the rest; also is written in the
+// same transaction as the client; auditDetail says where it came from.
+func (s *Service) createClient(ctx context.Context, p *Principal, in ClientInput, confirmDuplicate bool, auditDetail string, invalid apperr.Fields, also ...func(tx *store.Store, c *model.Client) error) (ClientView, error) {
+	f := slices.Clone(invalid)
 	c := model.Client{Language: "nl", Status: "active", Source: "outreach", SpokenLanguages: "[]", CareRights: "[]"}
 	switch {
 	case in.TeamID != nil:
@@ -296,10 +303,14 @@ func (s *Service) CreateClient(ctx context.Context, p *Principal, in ClientInput
 			return ClientView{}, duplicateError(ids)
 		}
 	}
-	if err := s.Store.CreateClient(ctx, &c, p.UserID); err != nil {
+	var hooks []func(tx *store.Store) error
+	for _, fn := range also {
+		hooks = append(hooks, func(tx *store.Store) error { return fn(tx, &c) })
+	}
+	if err := s.Store.CreateClient(ctx, &c, p.UserID, hooks...); err != nil {
 		return ClientView{}, storeErr(err)
 	}
-	s.auditClient(ctx, p, "client.create", c.ID, "")
+	s.auditClient(ctx, p, "client.create", c.ID, auditDetail)
 	got, err := s.Store.ClientByID(ctx, p.Scope, c.ID)
 	if err != nil {
 		return ClientView{}, storeErr(err)
@@ -334,6 +345,8 @@ func (s *Service) CheckVisible(ctx context.Context, p *Principal, kind, id strin
 		_, err = s.Store.ReminderByID(ctx, p.Scope, id)
 	case "contact":
 		_, err = s.Store.ContactRequestByID(ctx, p.Scope, id)
+	case "group_session":
+		_, err = s.Store.GroupSessionByID(ctx, p.Scope, id)
 	default:
 		return fmt.Errorf("CheckVisible: unknown kind %q", kind)
 	}

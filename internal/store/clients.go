@@ -32,8 +32,10 @@ func SearchText(given, family, pseudonym string) string {
 	return strings.ToLower(strings.Join(strings.Fields(given+" "+family+" "+pseudonym), " "))
 }
 
-// CreateClient stores a client, its first assignment and a "created" event.
-func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string) error {
+// CreateClient stores a client, its first assignment and a "created" event;
+// also, when given, records more in the same transaction (the link to the
+// group session a client came from, say).
+func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string, also ...func(tx *Store) error) error {
 	if c.ID == "" {
 		c.ID = NewID()
 	}
@@ -57,7 +59,15 @@ func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string) er
 				return mapErr(err, "first assignment")
 			}
 		}
-		return tx.AddClientEvent(ctx, c.ID, by, "created", map[string]any{"status": c.Status})
+		if err := tx.AddClientEvent(ctx, c.ID, by, "created", map[string]any{"status": c.Status}); err != nil {
+			return err
+		}
+		for _, fn := range also {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -11,6 +11,10 @@ const fieldCodes: Record<string, MessageKey> = {
   taken: 'field.taken',
   count: 'field.count',
   unknown: 'field.unknown',
+  range: 'field.range',
+  future: 'field.future',
+  sum: 'field.sum',
+  team: 'field.team',
 };
 
 /** The catalogue key for a field error code (the server's English message is the fallback). */

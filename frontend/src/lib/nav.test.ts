@@ -19,6 +19,12 @@ describe('navigation', () => {
       expect(navigation[role].some((i) => i.path.includes('caseload'))).toBe(false);
     }
   });
+  it('gives group sessions to CHWs and coordinators only', () => {
+    expect(itemFor('chw', '/group-sessions')?.label).toBe('nav.groups');
+    expect(itemFor('coordinator', '/group-sessions/1/participant')?.path).toBe('/group-sessions');
+    expect(itemFor('manager', '/group-sessions')).toBeUndefined();
+    expect(itemFor('admin', '/group-sessions')).toBeUndefined();
+  });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');
   });

@@ -10,6 +10,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/caseload', label: 'nav.caseload' },
     { path: '/appointments', label: 'nav.appointments' },
     { path: '/tasks', label: 'nav.tasks' },
+    { path: '/group-sessions', label: 'nav.groups' },
     { path: '/providers', label: 'nav.providers' },
     { path: '/reports/mine', label: 'nav.myActivity' },
   ],
@@ -18,6 +19,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/intake', label: 'nav.intake' },
     { path: '/caseload', label: 'nav.teamCaseload' },
     { path: '/reports/team', label: 'nav.teamReport' },
+    { path: '/group-sessions', label: 'nav.groups' },
     { path: '/providers', label: 'nav.providers' },
   ],
   manager: [
