@@ -321,6 +321,10 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 	visits := store.Fact{From: "visits f", TimeCol: "f.visited_at", Author: "f.chw_id"}
 	with := func(f store.Fact, set func(*store.Fact)) store.Fact { set(&f); return f }
 	referrals := store.ReferralFact
+	// Held sessions; their participants are anonymous counts, so a cell is
+	// judged small by its number, not by people behind it.
+	groups := store.Fact{From: "group_sessions f", TimeCol: "f.starts_at", Where: "f.status = 'held'", Person: "CAST(NULL AS text)",
+		Neighbourhood: "f.neighbourhood_id", Authors: "(SELECT gf.chw_id FROM group_session_facilitators gf WHERE gf.session_id = f.id)"}
 	// Reminders count under the appointment they remind of.
 	reminders := store.Fact{From: "reminders f JOIN appointments a ON a.id = f.appointment_id", TimeCol: "f.due_at", Category: "f.status",
 		Where: "f.status IN ('sent', 'failed')", Team: "a.team_id", Fund: "a.fund_id", Author: "a.created_by"}
@@ -341,6 +345,12 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 		{"appointments", "appointments", store.Fact{From: "appointments f", TimeCol: "f.starts_at", Category: "f.status",
 			Where: "f.status IN ('attended', 'missed')"}, []string{"attended", "missed"}},
 		{"reminders", "reminders", reminders, []string{"sent", "failed"}},
+		// Group work: people reached (the anonymous headcounts added up)
+		// and sessions held, by topic and by mission; a session counts for
+		// each of its facilitators' own figures.
+		{"group_participants", "people", with(groups, func(f *store.Fact) { f.Category, f.Sum = "'participants'", "f.participants" }), []string{"participants"}},
+		{"group_sessions_by_topic", "topic_touches", with(groups, func(f *store.Fact) { f.Expand = "f.topics" }), nil},
+		{"group_sessions_by_mission", "mission_touches", with(groups, func(f *store.Fact) { f.Expand = "f.missions" }), missions},
 	}, nil
 }
 
