@@ -149,6 +149,15 @@ func (s *Store) periodExpr(period, col string, from, to time.Time) string {
 
 func (s *Store) isPG() bool { return s.db.Dialector.Name() == "postgres" }
 
+// ReportParallelism is how many report statements are worth running at
+// once: SQLite has one connection, PostgreSQL a pool.
+func (s *Store) ReportParallelism() int {
+	if s.isPG() {
+		return 4
+	}
+	return 1
+}
+
 // teamPlaces are, for teams that name no neighbourhoods (they work
 // through outreach places), their single municipality: such a team's
 // clients group under it instead of under "no neighbourhood".
