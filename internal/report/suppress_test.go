@@ -202,3 +202,62 @@ func TestDifferencingRevealsNothing(t *testing.T) {
 		}
 	}
 }
+
+// Property, for tables of anonymous headcounts (group session
+// participants, no people behind the numbers): a shown number is never
+// a small count itself, and no row or column has exactly one hidden number.
+func TestSuppressionPropertyHeadcounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 29))
+	for iter := 0; iter < 2000; iter++ {
+		rows, cols := 1+rng.IntN(5), 1+rng.IntN(5)
+		k := []int{3, 5}[rng.IntN(2)]
+		values := make([][]int64, rows)
+		for i := range values {
+			values[i] = make([]int64, cols)
+			for j := range values[i] {
+				if rng.IntN(2) > 0 {
+					values[i][j] = int64(rng.IntN(40))
+				}
+			}
+		}
+		tb := table(values)
+		zero := func(c *Cell) { c.Persons = 0 }
+		for i := range tb.Rows {
+			for j := range tb.Rows[i].Cells {
+				zero(&tb.Rows[i].Cells[j])
+			}
+			zero(&tb.Rows[i].Total)
+		}
+		for j := range tb.Totals {
+			zero(&tb.Totals[j])
+		}
+		zero(&tb.Grand)
+		orig := *tb
+		orig.Rows = make([]Row, len(tb.Rows))
+		for i, r := range tb.Rows {
+			orig.Rows[i] = Row{Cells: append([]Cell(nil), r.Cells...), Total: r.Total}
+		}
+		Suppress(tb, k)
+		for i, r := range tb.Rows {
+			hidden := boolN(r.Total.Suppressed)
+			for j, c := range r.Cells {
+				if v := orig.Rows[i].Cells[j].Value; !c.Suppressed && v > 0 && v < int64(k) {
+					t.Fatalf("iter %d: a headcount of %d shows (k %d)", iter, v, k)
+				}
+				hidden += boolN(c.Suppressed)
+			}
+			if hidden == 1 {
+				t.Fatalf("iter %d: row %d has one hidden number", iter, i)
+			}
+		}
+		for j := range tb.Columns {
+			hidden := boolN(tb.Totals[j].Suppressed)
+			for _, r := range tb.Rows {
+				hidden += boolN(r.Cells[j].Suppressed)
+			}
+			if hidden == 1 {
+				t.Fatalf("iter %d: column %d has one hidden number", iter, j)
+			}
+		}
+	}
+}
