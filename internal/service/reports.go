@@ -338,7 +338,7 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 			Where: "f.kind = 'status_changed' AND f.detail LIKE '%\"to\":\"closed\"%'"}, []string{"closed"}},
 		{"visits_by_mode", "visits", with(visits, func(f *store.Fact) { f.Category = "f.mode" }), model.VisitModes},
 		// A visit counts once under each mission it touched.
-		{"mission_touches", "mission_touches", with(visits, func(f *store.Fact) { f.Expand = "f.missions" }), missions},
+		{"mission_touches", "mission_touches", with(visits, func(f *store.Fact) { f.Expand, f.ExpandCodes = "f.missions", missions }), missions},
 		{"topic_touches", "topic_touches", with(visits, func(f *store.Fact) { f.Expand = "f.topics" }), nil},
 		{"referrals_by_type", "referrals", with(referrals, func(f *store.Fact) { f.Category = "f.provider_type" }), types},
 		{"referrals_by_status", "referrals", with(referrals, func(f *store.Fact) { f.Category = "f.status" }), ReferralStatuses},
@@ -351,7 +351,7 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 		// each of its facilitators' own figures.
 		{"group_participants", "people", with(groups, func(f *store.Fact) { f.Category, f.Sum = "'participants'", "f.participants" }), []string{"participants"}},
 		{"group_sessions_by_topic", "topic_touches", with(groups, func(f *store.Fact) { f.Expand = "f.topics" }), nil},
-		{"group_sessions_by_mission", "mission_touches", with(groups, func(f *store.Fact) { f.Expand = "f.missions" }), missions},
+		{"group_sessions_by_mission", "mission_touches", with(groups, func(f *store.Fact) { f.Expand, f.ExpandCodes = "f.missions", missions }), missions},
 	}, nil
 }
 

@@ -50,6 +50,10 @@ type Fact struct {
 	// Expand counts a row once under each element of a JSON array column
 	// (a visit's missions or topics); Category is then the element.
 	Expand string
+	// ExpandCodes, when the elements come from a known list (missions),
+	// matches them as text instead of parsing the JSON: several times
+	// faster on PostgreSQL, and the same count.
+	ExpandCodes []string
 	// Sum adds up this column instead of counting rows (participants of
 	// group sessions).
 	Sum string
@@ -376,7 +380,13 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 	switch f.Expand {
 	case "":
 	default:
-		if s.isPG() {
+		if len(f.ExpandCodes) > 0 {
+			var parts []string
+			for _, c := range f.ExpandCodes {
+				parts = append(parts, "SELECT '"+strings.ReplaceAll(c, "'", "''")+"' AS value")
+			}
+			source += " JOIN (" + strings.Join(parts, " UNION ALL ") + ") m ON " + f.Expand + " LIKE '%\"' || m.value || '\"%'"
+		} else if s.isPG() {
 			source += " CROSS JOIN LATERAL jsonb_array_elements_text(CAST(" + f.Expand + " AS jsonb)) AS m(value)"
 		} else {
 			source += ", json_each(" + f.Expand + ") AS m"
