@@ -87,7 +87,14 @@ func TestReportsMatchRows(t *testing.T) {
 		if len(rows) < 50 {
 			t.Fatalf("too few visits to prove anything: %d", len(rows))
 		}
+		// People reached are distinct people over the whole period, not a
+		// sum of the weeks.
+		var reached int64
+		api.DB.Gorm.Raw("SELECT COUNT(DISTINCT client_id) FROM visits").Scan(&reached)
 		q := "/api/v1/reports/activity?group_by=week&from=" + workday.AddDate(0, 0, -70).Format("2006-01-02") + "&to=" + workday.Format("2006-01-02")
+		if g := getReport(t, api, coord, q).table("clients_active").GrandTotal["value"]; g != float64(reached) {
+			t.Errorf("clients reached over the period: %v, want %d distinct", g, reached)
+		}
 		for _, view := range []struct{ as, who string }{{coord, "team"}, {chw, ids[chw]}, {chw2, ids[chw2]}} {
 			b := getReport(t, api, view.as, q)
 			got := map[key]float64{}

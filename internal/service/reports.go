@@ -261,6 +261,21 @@ func (s *Service) table(ctx context.Context, run *reportRun, name, unit string, 
 		grand = grandP[0].Persons
 	}
 	t.Finish(rowPersons, colPersons, grand)
+	if f.People {
+		// Totals of people are the distinct people, not the sum of the
+		// cells: a client reached in two months is one client of the year.
+		for _, c := range rowP {
+			t.Rows[rowIndex[c.Group]].Total.Value = c.Value
+		}
+		for _, c := range colP {
+			if j := slices.Index(cats, c.Category); j >= 0 {
+				t.Totals[j].Value = c.Value
+			}
+		}
+		if len(grandP) > 0 {
+			t.Grand.Value = grandP[0].Value
+		}
+	}
 	if !run.exact {
 		report.Suppress(&t, s.ReportThreshold)
 	}
