@@ -1,0 +1,10 @@
+-- +goose Up
+-- The visit tables of the reports read a month of visits out of years:
+-- a covering index lets them read it from the index alone. SQLite has no
+-- INCLUDE, so the columns are keys after the time.
+CREATE INDEX visits_report_idx ON visits (visited_at, team_id, fund_id, chw_id, client_id, mode, missions, topics);
+DROP INDEX visits_time_idx;
+
+-- +goose Down
+CREATE INDEX visits_time_idx ON visits (visited_at);
+DROP INDEX visits_report_idx;
