@@ -214,6 +214,10 @@ func teamCase(teamCol string, places map[string]teamPlace, val func(teamPlace) s
 	return b.String()
 }
 
+// GroupRegion groups work by the region of its team (the policy signal);
+// it is not offered as a report's group_by.
+const GroupRegion = "region"
+
 // MunicipalityKey prefixes the key of a municipality standing in for the
 // neighbourhood of a team that names none.
 const MunicipalityKey = "m:"
@@ -230,6 +234,8 @@ func (s *Store) groupExpr(ctx context.Context, groupBy string, f Fact, from, to 
 		return "COALESCE(CAST(" + team + " AS text), '')", "", nil
 	case "fund":
 		return "COALESCE(CAST(" + fund + " AS text), '')", "", nil
+	case GroupRegion:
+		return "COALESCE(CAST(rt.region_id AS text), '')", " LEFT JOIN teams rt ON rt.id = " + team, nil
 	case "neighbourhood", "municipality":
 		places, err := s.teamPlaces(ctx)
 		if err != nil {
@@ -466,13 +472,13 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 }
 
 // SignalledBarrier is one barrier signalled to policy, with the region of
-// the team it was recorded for. The client's names are read only so the
+// the team it was recorded for: the words of the policy signal (its counts
+// come from CountGrains like any report's). The client's names are read only so the
 // service can blank them out of the description; they never leave it.
 type SignalledBarrier struct {
 	RegionID   string
 	Category   string
 	Detail     string
-	ClientID   string
 	GivenName  string
 	FamilyName string
 	Pseudonym  string
@@ -483,8 +489,7 @@ func (s *Store) SignalledBarriers(ctx context.Context, sc ReportScope, from, to 
 	f := BarrierFact("signalled_at")
 	cond, args := scopeSQL(sc, f)
 	var out []SignalledBarrier
-	err := s.q(ctx).Raw(`SELECT CAST(t.region_id AS text) AS region_id, f.category, f.detail, CAST(f.client_id AS text) AS client_id,
-	        c.given_name, c.family_name, c.pseudonym
+	err := s.q(ctx).Raw(`SELECT CAST(t.region_id AS text) AS region_id, f.category, f.detail, c.given_name, c.family_name, c.pseudonym
 	      FROM barriers f JOIN teams t ON t.id = f.team_id JOIN clients c ON c.id = f.client_id
 	      WHERE f.signalled_at >= ? AND f.signalled_at < ? AND `+cond+` ORDER BY f.signalled_at, f.id`,
 		append([]any{from.UTC(), to.UTC()}, args...)...).Scan(&out).Error
