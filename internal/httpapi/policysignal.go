@@ -37,25 +37,8 @@ var signalTexts = map[string]map[string]string{
 // format=pdf, as a printable document (a download: always suppressed).
 // Without a period it covers the last full quarter.
 func (s *Server) policySignal(c echo.Context) error {
-	q := c.Request().URL.Query()
-	format := q.Get("format")
-	if q.Get("period") == "" && q.Get("from") == "" && q.Get("to") == "" {
-		now := s.svc.Store.Now().In(store.Brussels)
-		qn := (int(now.Month())-1)/3 - 1
-		y := now.Year()
-		if qn < 0 {
-			qn, y = 3, y-1
-		}
-		q.Set("period", fmt.Sprintf("%d-Q%d", y, qn+1))
-	}
-	// format=pdf is this report's own; the shared parser knows json, csv, xlsx.
-	q.Del("format")
-	c.Request().URL.RawQuery = q.Encode()
-	prm, err := s.reportParams(c)
 	var fields apperr.Fields
-	if format != "" && format != "json" && format != "pdf" {
-		fields.Add("format", "oneof", "Must be json or pdf.")
-	}
+	prm := s.parseReportParams(c, reportQuery{formats: []string{"json", "pdf"}, defaultPeriod: s.lastQuarter()}, &fields)
 	lang := c.QueryParam("lang")
 	if lang == "" {
 		lang = principal(c).Language
@@ -63,18 +46,10 @@ func (s *Server) policySignal(c echo.Context) error {
 	if !slices.Contains(model.Languages, lang) {
 		fields.Add("lang", "oneof", "Must be nl, fr, de or en.")
 	}
-	if err != nil {
-		// Name every bad field at once: the shared parser's and ours.
-		if e, ok := apperr.As(err); ok && e.Kind == apperr.KindValidation {
-			fields = append(e.Fields, fields...)
-		} else {
-			return err
-		}
-	}
 	if err := fields.Err(); err != nil {
 		return err
 	}
-	prm.Download = format == "pdf"
+	format := c.QueryParam("format")
 	rep, err := s.svc.PolicySignalReport(c.Request().Context(), principal(c), prm, lang)
 	if err != nil {
 		return err
@@ -93,6 +68,16 @@ func (s *Server) policySignal(c echo.Context) error {
 		"report": "policy_signal", "from": prm.From.Format("2006-01-02"), "to": prm.To.AddDate(0, 0, -1).Format("2006-01-02"),
 		"language": lang, "threshold": rep.Threshold, "exact": rep.Exact, "regions": rep.Regions,
 	})
+}
+
+// lastQuarter names the last full quarter in Brussels (2026-Q3).
+func (s *Server) lastQuarter() string {
+	now := s.svc.Store.Now().In(store.Brussels)
+	q, y := (int(now.Month())-1)/3, now.Year()
+	if q == 0 {
+		q, y = 4, y-1
+	}
+	return fmt.Sprintf("%d-Q%d", y, q)
 }
 
 // signalPDF lays the policy signal out on A4 pages.

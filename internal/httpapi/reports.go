@@ -19,10 +19,25 @@ import (
 	"github.com/brug-chw/brug/internal/store"
 )
 
-// reportParams reads from, to (YYYY-MM-DD; to is inclusive), group_by,
-// team_id and fund_id; every bad one is named.
+// reportQuery is what a report route accepts beyond the shared parameters.
+type reportQuery struct {
+	formats       []string // json is shown on screen, the others download
+	defaultPeriod string   // used when neither period nor from/to is given; "" is the last year
+}
+
+var tableReport = reportQuery{formats: []string{"json", "csv", "xlsx"}}
+
+// reportParams reads a table report's parameters; every bad one is named.
 func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 	var f apperr.Fields
+	prm := s.parseReportParams(c, tableReport, &f)
+	return prm, f.Err()
+}
+
+// parseReportParams reads from, to (YYYY-MM-DD; to is inclusive) or a
+// named period, group_by, team_id, fund_id and format, adding every bad one
+// to f.
+func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fields) service.ReportParams {
 	now := s.svc.Store.Now()
 	prm := service.ReportParams{GroupBy: c.QueryParam("group_by"), TeamID: c.QueryParam("team_id"), FundID: c.QueryParam("fund_id")}
 	if prm.GroupBy == "" {
@@ -48,7 +63,11 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 	local := now.In(store.Brussels)
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	from, to := day("from", today.AddDate(-1, 0, 1)), day("to", today)
-	if v := c.QueryParam("period"); v != "" {
+	period := c.QueryParam("period")
+	if period == "" && c.QueryParam("from") == "" && c.QueryParam("to") == "" {
+		period = rq.defaultPeriod
+	}
+	if v := period; v != "" {
 		pf, pt, ok := parsePeriod(v)
 		switch {
 		case !ok:
@@ -61,10 +80,13 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 	}
 	prm.From = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, store.Brussels)
 	prm.To = time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, store.Brussels) // inclusive end day
-	if fm := c.QueryParam("format"); fm != "" && fm != "csv" && fm != "xlsx" && fm != "json" {
-		f.Add("format", "oneof", "Must be json, csv or xlsx.")
+	fm := c.QueryParam("format")
+	if fm != "" && !slices.Contains(rq.formats, fm) {
+		last := len(rq.formats) - 1
+		f.Add("format", "oneof", "Must be "+strings.Join(rq.formats[:last], ", ")+" or "+rq.formats[last]+".")
 	}
-	prm.Download = c.QueryParam("format") == "xlsx" || wantsCSV(c)
+	// Anything but JSON leaves Brug as a file (CSV may be asked by Accept).
+	prm.Download = fm != "" && fm != "json" && slices.Contains(rq.formats, fm) || slices.Contains(rq.formats, "csv") && wantsCSV(c)
 	if !prm.From.Before(prm.To) {
 		f.Add("from", "range", "Must be before to.")
 	}
@@ -76,7 +98,7 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 			f.Add(name, "uuid", "Must be a UUID.")
 		}
 	}
-	return prm, f.Err()
+	return prm
 }
 
 func wantsCSV(c echo.Context) bool {

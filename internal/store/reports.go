@@ -383,9 +383,7 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 	person := f.col(f.Person, f.col(f.Client, "f.client_id"))
 	source := f.From + join
 	category := f.Category
-	switch f.Expand {
-	case "":
-	default:
+	if f.Expand != "" {
 		if len(f.ExpandCodes) > 0 {
 			var parts []string
 			for _, c := range f.ExpandCodes {
@@ -418,13 +416,11 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 	}
 	inner := "SELECT " + g + " AS grp, CAST(" + category + " AS text) AS cat, " + person + " AS person, " + amount + " AS amount FROM " + source + " WHERE " + where
 	var q string
-	var all []any
 	if s.isPG() {
 		// The derived table turns constants (group_by=none) into columns
 		// GROUPING SETS can roll up.
 		q = "SELECT COALESCE(d.grp, '') AS grp, COALESCE(d.cat, '') AS cat, " + value + " AS value, COUNT(DISTINCT d.person) AS persons, " +
 			"GROUPING(d.grp) * 2 + GROUPING(d.cat) AS level FROM (" + inner + ") d GROUP BY GROUPING SETS ((d.grp, d.cat), (d.grp), (d.cat), ())"
-		all = args
 	} else {
 		// One scan into a temporary b-tree, then four groupings of it.
 		part := func(gx, cx, level, groupBy string) string {
@@ -434,7 +430,6 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 		q = "WITH d AS MATERIALIZED (" + inner + ") " +
 			part("d.grp", "d.cat", "0", " GROUP BY d.grp, d.cat") + " UNION ALL " + part("d.grp", "''", "1", " GROUP BY d.grp") +
 			" UNION ALL " + part("''", "d.cat", "2", " GROUP BY d.cat") + " UNION ALL " + part("''", "''", "3", "")
-		all = args
 	}
 	var rows []struct {
 		Grp     *string
@@ -443,7 +438,7 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 		Persons int64
 		Level   int
 	}
-	if err := s.q(ctx).Raw(q, all...).Scan(&rows).Error; err != nil {
+	if err := s.q(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return Grains{}, mapErr(err, "report grains")
 	}
 	var out Grains
