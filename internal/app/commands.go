@@ -160,8 +160,9 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	return hs.Shutdown(sctx)
 }
 
-// housekeeping runs the time-based rules (chase tasks, referral expiry) and
-// removes refresh tokens that expired a day ago, every ten minutes. Several
+// housekeeping runs the time-based rules (chase tasks, referral expiry),
+// removes refresh tokens that expired a day ago and folds the report
+// change rows, every ten minutes. Several
 // processes may run it at once: the rules never duplicate their work.
 func housekeeping(ctx context.Context, svc *service.Service) {
 	t := time.NewTicker(10 * time.Minute)
@@ -176,6 +177,11 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 			svc.Log.Warn("task rules failed", "err", err)
 		} else if tasks+expired > 0 {
 			svc.Log.Info("task rules ran", "tasks_created", tasks, "referrals_expired", expired)
+		}
+		// Report snapshots not computed for 30 days are dropped; their
+		// change rows are folded, which keeps every stamp as it was.
+		if _, err := svc.Store.CompactReportChanges(ctx, 30*24*time.Hour); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("report snapshot housekeeping failed", "err", err)
 		}
 		if n, err := svc.PurgeContacts(ctx); err != nil && ctx.Err() == nil {
 			svc.Log.Warn("contact retention failed", "err", err)

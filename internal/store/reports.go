@@ -373,6 +373,16 @@ type Grains struct {
 	Cells, Rows, Columns, All []GroupCount
 }
 
+// grainRow is one aggregate of CountGrains' statement; level 0 cells, 1
+// rows, 2 columns, 3 all.
+type grainRow struct {
+	Grp     *string
+	Cat     *string
+	Value   int64
+	Persons int64
+	Level   int
+}
+
 // CountGrains computes a fact's four grains in one statement: GROUPING
 // SETS on PostgreSQL (one pass over the rows), UNION ALL on SQLite.
 func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy string, from, to time.Time) (Grains, error) {
@@ -431,14 +441,9 @@ func (s *Store) CountGrains(ctx context.Context, sc ReportScope, f Fact, groupBy
 			part("d.grp", "d.cat", "0", " GROUP BY d.grp, d.cat") + " UNION ALL " + part("d.grp", "''", "1", " GROUP BY d.grp") +
 			" UNION ALL " + part("''", "d.cat", "2", " GROUP BY d.cat") + " UNION ALL " + part("''", "''", "3", "")
 	}
-	var rows []struct {
-		Grp     *string
-		Cat     *string
-		Value   int64
-		Persons int64
-		Level   int
-	}
-	if err := s.q(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+	var rows []grainRow
+	err = snapshotted(ctx, s, q, args, from, to, &rows, func() error { return s.q(ctx).Raw(q, args...).Scan(&rows).Error })
+	if err != nil {
 		return Grains{}, mapErr(err, "report grains")
 	}
 	var out Grains

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,6 +37,9 @@ type Store struct {
 type refCache struct {
 	mu     sync.Mutex
 	places map[string]teamPlace
+	snaps  snapshotStats
+	// snapsOff turns report snapshots off.
+	snapsOff atomic.Bool
 }
 
 // New wraps an open database; now is the clock (tests inject one).
