@@ -264,13 +264,11 @@ func (s *Store) LoadReminderContext(ctx context.Context, batch []model.Reminder)
 			chws = append(chws, *c.AssignedCHWID)
 		}
 	}
-	var consents []model.Consent
-	if err := s.q(ctx).Where("client_id IN ? AND withdrawn_at IS NULL", clientIDs).Find(&consents).Error; err != nil {
-		return rc, mapErr(err, "batch consents")
+	consents, err := s.LiveConsentsOf(ctx, clientIDs)
+	if err != nil {
+		return rc, err
 	}
-	for _, c := range consents {
-		rc.Consents[c.ClientID] = append(rc.Consents[c.ClientID], c.Purpose)
-	}
+	rc.Consents = consents
 	names, err := s.UserNames(ctx, chws)
 	rc.CHWNames = names
 	return rc, err
