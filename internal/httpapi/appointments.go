@@ -33,6 +33,7 @@ type appointmentDTO struct {
 		Channel    string `json:"channel"`
 		Status     string `json:"status"`
 		Configured bool   `json:"configured"`
+		Missing    string `json:"missing,omitempty"`
 	} `json:"reminder"`
 }
 
@@ -63,7 +64,7 @@ func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]ap
 			StartsAtLocal: a.StartsAt.In(service.Brussels).Format("2006-01-02T15:04"), DurationMinutes: a.DurationMinutes,
 			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note, Reply: a.Reply}
 		st := states[a.ID]
-		d.Reminder.Channel, d.Reminder.Status, d.Reminder.Configured = st.Channel, st.Status, st.Configured
+		d.Reminder.Channel, d.Reminder.Status, d.Reminder.Configured, d.Reminder.Missing = st.Channel, st.Status, st.Configured, st.Missing
 		d.Client = clients[a.ClientID]
 		if a.ProviderID != nil {
 			d.Provider = &userRef{*a.ProviderID, provs[*a.ProviderID].Name}

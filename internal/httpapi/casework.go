@@ -202,6 +202,7 @@ type consentDTO struct {
 	GivenAt     *time.Time `json:"given_at"`
 	GivenBy     *string    `json:"given_by"`
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
+	Warning     string     `json:"warning,omitempty"`
 }
 
 type consentHistoryDTO struct {
@@ -220,7 +221,7 @@ type consentsResponse struct {
 func consentsBody(states []service.ConsentState, history []model.Consent) consentsResponse {
 	out := consentsResponse{Items: []consentDTO{}, History: []consentHistoryDTO{}}
 	for _, st := range states {
-		out.Items = append(out.Items, consentDTO{st.Purpose, st.Given, st.GivenAt, st.GivenBy, st.WithdrawnAt})
+		out.Items = append(out.Items, consentDTO{st.Purpose, st.Given, st.GivenAt, st.GivenBy, st.WithdrawnAt, st.Warning})
 	}
 	for _, h := range history {
 		out.History = append(out.History, consentHistoryDTO{h.Purpose, h.GivenAt, h.GivenBy, h.WithdrawnAt, h.WithdrawnBy})

@@ -319,7 +319,14 @@ type boardDTO struct {
 	TeamID     string      `json:"team_id"`
 	CHWs       []boardCHW  `json:"chws"`
 	Unassigned []clientDTO `json:"unassigned"`
-	Stale      []clientDTO `json:"without_recent_visit"`
+	Stale      []staleDTO  `json:"without_recent_visit"`
+}
+
+// staleDTO is a client without contact in the window, with the last contact
+// (null: never) rather than the last change of the record.
+type staleDTO struct {
+	clientDTO
+	LastContactAt *time.Time `json:"last_contact_at"`
 }
 
 func (s *Server) teamBoard(c echo.Context) error {
@@ -345,8 +352,17 @@ func (s *Server) teamBoard(c echo.Context) error {
 	if out.Unassigned, err = s.clientDTOs(c, views(b.Unassigned)); err != nil {
 		return err
 	}
-	if out.Stale, err = s.clientDTOs(c, views(b.Stale)); err != nil {
+	stale, err := s.clientDTOs(c, views(b.Stale))
+	if err != nil {
 		return err
+	}
+	out.Stale = make([]staleDTO, len(stale))
+	for i, d := range stale {
+		out.Stale[i] = staleDTO{clientDTO: d}
+		if at, ok := b.LastContact[d.ID]; ok {
+			at := at.UTC()
+			out.Stale[i].LastContactAt = &at
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }

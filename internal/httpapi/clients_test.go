@@ -429,3 +429,55 @@ func TestAuditFailureDoesNotBlockReads(t *testing.T) {
 		}
 	})
 }
+
+// "No contact in 30 days" counts visits (a call is a visit by phone) and
+// group sessions; a referral expiring is no contact, and the list shows
+// the last real contact.
+func TestBoardContactIsPeopleNotEvents(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		gent := teamID(t, api, "gent")
+		expired := newClient(t, api, chw, map[string]any{"given_name": "Expired"})
+		called := newClient(t, api, chw, map[string]any{"given_name": "Called"})
+		grouped := newClient(t, api, chw, map[string]any{"given_name": "Grouped"})
+		visitedAt := api.Clock.Now()
+		if r := api.Do("POST", "/api/v1/clients/"+expired+"/visits", map[string]any{"mode": "home", "duration_minutes": 20}, api.Bearer(chw)); r.Status != 201 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		if r := api.Do("POST", "/api/v1/referrals", map[string]any{"client_id": expired, "provider_type": "dentist", "reason": "r", "send": true}, api.Bearer(chw)); r.Status != 201 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		// 31 days later the referral expires (a system event), the second client is phoned,
+		// the third joins a group session.
+		api.Clock.Advance(31 * 24 * time.Hour)
+		api.Forget()
+		if _, n, err := api.Svc.RunRules(t.Context(), api.Clock.Now()); err != nil || n != 1 {
+			t.Fatalf("expiry: %d %v", n, err)
+		}
+		if r := api.Do("POST", "/api/v1/clients/"+called+"/visits", map[string]any{"mode": "phone", "duration_minutes": 5}, api.Bearer(chw)); r.Status != 201 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		if err := api.Svc.Store.AddClientEvent(t.Context(), grouped, myID(t, api, chw), "group_session", map[string]any{"group_session_id": "x"}); err != nil {
+			t.Fatal(err)
+		}
+		b := api.Do("GET", "/api/v1/teams/"+gent+"/board", nil, api.Bearer(coord)).JSON(t)
+		stale := map[string]map[string]any{}
+		for _, it := range b["without_recent_visit"].([]any) {
+			m := it.(map[string]any)
+			stale[m["id"].(string)] = m
+		}
+		if _, ok := stale[called]; ok {
+			t.Fatal("a phone call is contact")
+		}
+		if _, ok := stale[grouped]; ok {
+			t.Fatal("a group session is contact")
+		}
+		e, ok := stale[expired]
+		if !ok {
+			t.Fatalf("a referral expiring is no contact: %v", b["without_recent_visit"])
+		}
+		if at, _ := time.Parse(time.RFC3339Nano, e["last_contact_at"].(string)); !at.Equal(visitedAt.Truncate(time.Second)) && !at.Equal(visitedAt) {
+			t.Fatalf("last contact %v, want the visit at %s", e["last_contact_at"], visitedAt)
+		}
+	})
+}

@@ -192,6 +192,9 @@ func TestTaskRulesAndTransfer(t *testing.T) {
 		attended := mkAppt(day(1) + "T10:00")
 		missed := mkAppt(day(2) + "T10:00")
 		future := mkAppt(day(40) + "T10:00")
+		// How it went is recorded once the appointment has begun; then back to today.
+		api.Clock.Set(start.Add(3 * 24 * time.Hour))
+		api.Forget()
 		for _, c := range []struct{ id, status string }{{attended, "attended"}, {missed, "missed"}} {
 			if r := api.Do("PATCH", "/api/v1/appointments/"+c.id, map[string]any{"status": c.status}, api.Bearer(chw)); r.Status != 200 {
 				t.Fatalf("%s: %d %s", c.status, r.Status, r.Body)
@@ -200,6 +203,8 @@ func TestTaskRulesAndTransfer(t *testing.T) {
 		if r := api.Do("PATCH", "/api/v1/appointments/"+attended, map[string]any{"status": "missed"}, api.Bearer(chw)); r.Status != 409 {
 			t.Fatalf("attended -> missed: %d", r.Status)
 		}
+		api.Clock.Set(start)
+		api.Forget()
 		got := map[string]string{}
 		all := api.Do("GET", "/api/v1/tasks", nil, api.Bearer(chw)).JSON(t)["items"].([]any)
 		for _, it := range all {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/reminder"
 	"github.com/brug-chw/brug/internal/store"
 )
 
@@ -25,6 +26,8 @@ type reminderDTO struct {
 	Status        string     `json:"status"`
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"last_error"`
+	FailureReason string     `json:"failure_reason,omitempty"`
+	Destination   string     `json:"destination"`
 	SentAt        *time.Time `json:"sent_at"`
 }
 
@@ -41,7 +44,10 @@ func (s *Server) reminderDTOs(c echo.Context, rs []model.Reminder) ([]reminderDT
 	for i, r := range rs {
 		out[i] = reminderDTO{Client: clients[r.ClientID], ID: r.ID, AppointmentID: r.AppointmentID, ClientID: r.ClientID, Kind: r.Kind, Channel: r.Channel,
 			Language: r.Language, ScheduledAt: r.ScheduledAt, DueAt: r.DueAt, Status: r.Status, Attempts: r.Attempts,
-			LastError: r.LastError, SentAt: r.SentAt}
+			LastError: r.LastError, Destination: r.Destination, SentAt: r.SentAt}
+		if r.Status == "failed" {
+			out[i].FailureReason = reminder.FailureReason(r.LastError)
+		}
 	}
 	return out, nil
 }

@@ -353,6 +353,7 @@ type Reminder struct {
 	NextAttemptAt  *time.Time
 	LeaseUntil     *time.Time
 	LastError      string
+	Destination    string // masked: +32 4•• •• •1 23
 	DedupeKey      string
 	ReplyTokenHash *string
 	SentAt         *time.Time

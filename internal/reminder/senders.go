@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
@@ -32,6 +33,17 @@ type PermanentError struct{ Err error }
 
 func (e PermanentError) Error() string { return e.Err.Error() }
 func (e PermanentError) Unwrap() error { return e.Err }
+
+// FailureReason names why a failed message did not go, for the outbox:
+// refused (the gateway or mail server would not take it: a wrong number or
+// address, a blocked sender) or unreachable (it kept failing to answer until
+// the worker gave up).
+func FailureReason(lastError string) string {
+	if strings.Contains(lastError, "refused") {
+		return "refused"
+	}
+	return "unreachable"
+}
 
 // IsPermanent reports whether err should not be retried.
 func IsPermanent(err error) bool {

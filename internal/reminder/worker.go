@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/mask"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -162,6 +163,9 @@ func ReplyToken(secret []byte, reminderID string) string {
 }
 
 func (w *Worker) finish(ctx context.Context, r model.Reminder, set map[string]any) {
+	if r.Destination != "" {
+		set["destination"] = r.Destination
+	}
 	if err := w.Store.FinishReminder(ctx, r.ID, r.Attempts, set); err != nil && !errors.Is(err, store.ErrConflict) {
 		w.Log.Error("finish reminder", "reminder_id", r.ID, "err", err)
 	}
@@ -198,6 +202,9 @@ func (w *Worker) handle(ctx context.Context, r model.Reminder, rc store.Reminder
 		}
 		to = *c.Email
 	}
+	// The outbox shows where this attempt went, masked, even when the
+	// client's number changes afterwards.
+	r.Destination = mask.Destination(r.Channel, to)
 	chw := ""
 	if c.AssignedCHWID != nil {
 		chw, _, _ = strings.Cut(rc.CHWNames[*c.AssignedCHWID], " ")
@@ -251,7 +258,11 @@ func (w *Worker) retry(ctx context.Context, r model.Reminder, err error) {
 }
 
 func (w *Worker) fail(ctx context.Context, r model.Reminder, err error) {
-	w.finish(ctx, r, map[string]any{"status": "failed", "last_error": errText(err)})
+	text := errText(err)
+	if IsPermanent(err) && !strings.Contains(text, "refused") {
+		text = "refused: " + text // FailureReason reads it
+	}
+	w.finish(ctx, r, map[string]any{"status": "failed", "last_error": text})
 	w.Metrics.Failed.WithLabelValues(r.Channel).Inc()
 	w.Log.Warn("reminder failed", "reminder_id", r.ID, "channel", r.Channel, "attempts", r.Attempts)
 }

@@ -174,8 +174,12 @@ func (s *Service) CreateAppointment(ctx context.Context, p *Principal, in Appoin
 	return s.Store.AppointmentByID(ctx, p.Scope, a.ID)
 }
 
-// appointmentNext: what a planned appointment can become.
-var appointmentNext = map[string][]string{"planned": {"attended", "missed", "cancelled", "rescheduled"}}
+// appointmentNext: what a planned appointment can become. A missed one can
+// be rescheduled: it stays missed (it was) and the next one is planned.
+var appointmentNext = map[string][]string{
+	"planned": {"attended", "missed", "cancelled", "rescheduled"},
+	"missed":  {"rescheduled"},
+}
 
 // UpdateAppointment edits a planned appointment or records how it went.
 // Rescheduling marks it rescheduled and plans a new one at the new time,
@@ -204,7 +208,14 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 				Extra: map[string]any{"allowed": appointmentNext[a.Status]}}
 		}
 	}
-	if a.Status != "planned" && (in.StartsAt != nil || in.StartsAtLocal != nil) {
+	// A wrong tap on an appointment still ahead would cancel its reminders
+	// and make a follow-up task: how it went is known once it has begun.
+	if (status == "attended" || status == "missed") && status != a.Status && a.StartsAt.After(s.Store.Now()) {
+		return a, &apperr.Error{Kind: apperr.KindConflict, Detail: fmt.Sprintf("The appointment has not started yet (it starts %s, Brussels time): it cannot be %s.",
+			a.StartsAt.In(Brussels).Format("2006-01-02 15:04"), status), Extra: map[string]any{"starts_at": a.StartsAt.UTC()}}
+	}
+	againAfterMissed := a.Status == "missed" && status == "rescheduled"
+	if a.Status != "planned" && !againAfterMissed && (in.StartsAt != nil || in.StartsAtLocal != nil) {
 		return a, apperr.Newf(apperr.KindConflict, "A %s appointment cannot be moved.", a.Status)
 	}
 	if status == "rescheduled" && in.StartsAt == nil && in.StartsAtLocal == nil {
@@ -218,11 +229,15 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 	var moved *model.Appointment
 	if status == "rescheduled" {
 		n := next
-		n.ID, n.Status, n.CreatedBy = store.NewID(), "planned", p.UserID
+		n.ID, n.Status, n.CreatedBy, n.Reply, n.ReplyAt = store.NewID(), "planned", p.UserID, "", nil
 		moved = &n
 		delete(set, "duration_minutes")
 	} else {
 		set["starts_at"] = next.StartsAt
+	}
+	if againAfterMissed {
+		// The missed one keeps what it was; the next carries the referral on.
+		set = map[string]any{"status": "missed"}
 	}
 	assignee := c.AssignedCHWID
 	err = s.Store.UpdateAppointment(ctx, id, a.Status, set, func(tx *store.Store) error {
@@ -232,6 +247,8 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 			}
 		}
 		switch {
+		case againAfterMissed:
+			return nil // its reminders and call task are behind it
 		case status != a.Status:
 			if err := s.appointmentChanged(ctx, tx, a, status); err != nil {
 				return err

@@ -357,11 +357,15 @@ type ConsentState struct {
 	GivenAt     *time.Time
 	GivenBy     *string
 	WithdrawnAt *time.Time
+	// Warning says why a given consent cannot work: no_phone for SMS
+	// reminders without a phone number, no_email for e-mail ones.
+	Warning string
 }
 
 // Consents returns the current state per purpose and the full history.
 func (s *Service) Consents(ctx context.Context, p *Principal, clientID string) ([]ConsentState, []model.Consent, error) {
-	if _, err := s.visibleClient(ctx, p, clientID); err != nil {
+	c, err := s.visibleClient(ctx, p, clientID)
+	if err != nil {
 		return nil, nil, err
 	}
 	history, err := s.Store.Consents(ctx, clientID)
@@ -369,10 +373,10 @@ func (s *Service) Consents(ctx context.Context, p *Principal, clientID string) (
 		return nil, nil, err
 	}
 	s.auditClient(ctx, p, "client.read", clientID, "consents")
-	return consentStates(history), history, nil
+	return consentStates(c, history), history, nil
 }
 
-func consentStates(history []model.Consent) []ConsentState {
+func consentStates(client model.Client, history []model.Consent) []ConsentState {
 	out := make([]ConsentState, 0, len(model.ConsentPurposes))
 	for _, purpose := range model.ConsentPurposes {
 		st := ConsentState{Purpose: purpose}
@@ -382,6 +386,12 @@ func consentStates(history []model.Consent) []ConsentState {
 				st.Given = c.WithdrawnAt == nil
 				st.GivenAt, st.GivenBy, st.WithdrawnAt = &c.GivenAt, &c.GivenBy, c.WithdrawnAt
 			}
+		}
+		switch {
+		case st.Given && purpose == "sms_reminders" && client.Phone == nil:
+			st.Warning = "no_phone"
+		case st.Given && purpose == "email_reminders" && client.Email == nil:
+			st.Warning = "no_email"
 		}
 		out = append(out, st)
 	}
@@ -397,26 +407,31 @@ func checkPurpose(purpose string) error {
 
 // GiveConsent records that the client gave consent for a purpose.
 func (s *Service) GiveConsent(ctx context.Context, p *Principal, clientID, purpose string) ([]ConsentState, error) {
-	if _, err := s.writableClient(ctx, p, clientID); err != nil {
+	client, err := s.writableClient(ctx, p, clientID)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkPurpose(purpose); err != nil {
 		return nil, err
 	}
-	added, err := s.Store.GiveConsent(ctx, clientID, purpose, p.UserID)
+	// A reminder consent re-plans the queued reminders in the same
+	// transaction: the appointments ahead follow the channel now possible.
+	var added bool
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if added, err = tx.GiveConsent(ctx, clientID, purpose, p.UserID); err != nil || !added || !reminderPurpose(purpose) {
+			return err
+		}
+		return s.replanClient(ctx, tx, clientID)
+	})
 	if err != nil {
 		return nil, storeErr(err)
 	}
 	if added {
 		s.auditClient(ctx, p, "consent.give", clientID, purpose)
-		if purpose == "sms_reminders" || purpose == "email_reminders" {
-			if err := s.planFuture(ctx, clientID); err != nil {
-				return nil, err
-			}
-		}
 	}
 	history, err := s.Store.Consents(ctx, clientID)
-	return consentStates(history), err
+	return consentStates(client, history), err
 }
 
 // WithdrawConsent records that the client withdrew consent for a purpose.
@@ -433,11 +448,16 @@ func (s *Service) WithdrawConsent(ctx context.Context, p *Principal, clientID, p
 		if withdrawn, err = tx.WithdrawConsent(ctx, clientID, purpose, p.UserID); err != nil {
 			return err
 		}
-		// Withdrawing a reminder consent stops that channel's queue at once.
-		if channel := map[string]string{"sms_reminders": "sms", "email_reminders": "email"}[purpose]; channel != "" {
-			_, err = tx.CancelChannel(ctx, clientID, channel)
+		// Withdrawing a reminder consent stops that channel's queue at once;
+		// the appointments ahead are planned again on the channel left.
+		channel := map[string]string{"sms_reminders": "sms", "email_reminders": "email"}[purpose]
+		if !withdrawn || channel == "" {
+			return nil
 		}
-		return err
+		if _, err := tx.CancelChannel(ctx, clientID, channel); err != nil {
+			return err
+		}
+		return s.replanClient(ctx, tx, clientID)
 	})
 	if err != nil {
 		return storeErr(err)
@@ -564,29 +584,6 @@ func (s *Service) Timeline(ctx context.Context, p *Principal, clientID string) (
 	return items, names, nil
 }
 
-// planFuture plans reminders for a client's planned appointments ahead (a
-// reminder consent was just given); dedupe keys keep it idempotent.
-func (s *Service) planFuture(ctx context.Context, clientID string) error {
-	from := s.Store.Now()
-	apps, err := s.Store.Appointments(ctx, store.Scope{Role: model.RoleCoordinator, TeamIDs: []string{s.teamOf(ctx, clientID)}},
-		store.AppointmentFilter{ClientID: clientID, From: &from, Status: "planned"})
-	if err != nil {
-		return err
-	}
-	return s.Store.Tx(ctx, func(tx *store.Store) error {
-		for _, a := range apps {
-			if err := s.PlanReminders(ctx, tx, a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func (s *Service) teamOf(ctx context.Context, clientID string) string {
-	c, err := s.Store.ClientByIDUnscoped(ctx, clientID)
-	if err != nil {
-		return ""
-	}
-	return c.TeamID
+func reminderPurpose(purpose string) bool {
+	return purpose == "sms_reminders" || purpose == "email_reminders"
 }

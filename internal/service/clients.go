@@ -415,7 +415,18 @@ func (s *Service) UpdateClient(ctx context.Context, p *Principal, id string, in 
 		kind = "status_changed"
 		detail = map[string]any{"from": cur.Status, "to": next.Status, "reason": next.CloseReason}
 	}
-	c, err := s.Store.UpdateClient(ctx, p.Scope, id, set, p.UserID, kind, detail)
+	// New contact data or language re-plans the queued reminders of the
+	// appointments ahead in the same transaction (a phone added makes SMS
+	// possible, an address removed stops e-mail).
+	replan := !samePtr(cur.Phone, next.Phone) || !samePtr(cur.Email, next.Email) || cur.Language != next.Language
+	var c model.Client
+	err = s.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if c, err = tx.UpdateClient(ctx, p.Scope, id, set, p.UserID, kind, detail); err != nil || !replan {
+			return err
+		}
+		return s.replanClient(ctx, tx, id)
+	})
 	if err != nil {
 		return ClientView{}, storeErr(err)
 	}
@@ -492,4 +503,8 @@ func (s *Service) ClientAudit(ctx context.Context, p *Principal, id string) ([]m
 func (s *Service) Board(ctx context.Context, p *Principal, teamID string) (store.TeamBoard, error) {
 	b, err := s.Store.Board(ctx, p.Scope, teamID, s.Store.Now().Add(-30*24*time.Hour))
 	return b, storeErr(err)
+}
+
+func samePtr(a, b *string) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }

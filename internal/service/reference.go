@@ -34,8 +34,7 @@ func (s *Service) Taxonomy(ctx context.Context) (map[string][]model.TaxonomyTerm
 }
 
 // SetReminderOffsets sets how long before an appointment a team's clients
-// are reminded (a coordinator of the team, or an admin). Appointments
-// planned later follow the new offsets.
+// are reminded (a coordinator of the team, or an admin).
 func (s *Service) SetReminderOffsets(ctx context.Context, p *Principal, teamID string, offsets []string) (model.Team, error) {
 	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, teamID, auth.PermTeamsConfigure) {
 		return model.Team{}, apperr.NotFound()
@@ -55,7 +54,15 @@ func (s *Service) SetReminderOffsets(ctx context.Context, p *Principal, teamID s
 	if err := f.Err(); err != nil {
 		return model.Team{}, err
 	}
-	if err := s.Store.SetReminderOffsets(ctx, teamID, jsonList(offsets)); err != nil {
+	// Queued reminders of the appointments ahead follow the new offsets, in
+	// the same transaction; messages already sent stay and count for spacing.
+	err := s.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetReminderOffsets(ctx, teamID, jsonList(offsets)); err != nil {
+			return err
+		}
+		return s.replanTeam(ctx, tx, teamID)
+	})
+	if err != nil {
 		return model.Team{}, storeErr(err)
 	}
 	s.audit(ctx, p, "team.reminder_offsets", "team", teamID, strings.Join(offsets, ","))

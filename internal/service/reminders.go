@@ -10,6 +10,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/mask"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -82,9 +83,13 @@ func ReminderChannel(c model.Client, consents []string) string {
 // PlanReminders queues the reminders of a planned appointment, in the
 // caller's transaction (the outbox). A reminder whose time has passed while
 // the appointment is still ahead goes at once; one that falls in the quiet
-// hours goes when they end, unless the appointment is before that.
+// hours goes when they end, unless the appointment is before that. Two
+// reminders of one appointment are never closer than the team's shortest
+// offset: those whose moment passed (or that the quiet hours push together)
+// collapse into one, and one already sent counts. A past appointment gets none.
 func (s *Service) PlanReminders(ctx context.Context, tx *store.Store, a model.Appointment) error {
-	if a.Status != "planned" {
+	now := tx.Now()
+	if a.Status != "planned" || !a.StartsAt.After(now) {
 		return nil
 	}
 	c, err := tx.ClientByIDUnscoped(ctx, a.ClientID)
@@ -103,29 +108,112 @@ func (s *Service) PlanReminders(ctx context.Context, tx *store.Store, a model.Ap
 	if err != nil {
 		return err
 	}
-	now := tx.Now()
-	if !a.StartsAt.After(now) {
-		return nil
+	gone, err := tx.SentReminderTimes(ctx, a.ID)
+	if err != nil {
+		return err
 	}
+
+	offsets := teamOffsets(team)
+	gap := slices.Min(offsets)
 	var rows []model.Reminder
-	for _, off := range teamOffsets(team) {
-		scheduled := a.StartsAt.Add(-off)
-		due := scheduled
-		if due.Before(now) {
-			due = now
+	for _, pl := range s.reminderMoments(a.StartsAt, now, offsets) {
+		if tooClose(pl.due, gone, gap) {
+			continue
 		}
-		status := "queued"
-		if quiet, end := s.Reminders.inQuiet(due); quiet {
-			due = end
-			if !due.Before(a.StartsAt) {
-				status = "skipped"
-			}
+		gone = append(gone, pl.due)
+		r := model.Reminder{AppointmentID: a.ID, ClientID: c.ID, Kind: "reminder", Channel: channel, Language: c.Language,
+			ScheduledAt: pl.scheduled, DueAt: pl.due, Status: "queued", DedupeKey: reminderKey(a.ID, "reminder", pl.scheduled),
+			Destination: mask.Destination(channel, contactOf(c, channel))}
+		if pl.skipped {
+			r.Status, r.LastError = "skipped", "quiet hours until after the appointment"
 		}
-		rows = append(rows, model.Reminder{AppointmentID: a.ID, ClientID: c.ID, Kind: "reminder", Channel: channel, Language: c.Language,
-			ScheduledAt: scheduled, DueAt: due, Status: status, DedupeKey: reminderKey(a.ID, "reminder", scheduled),
-			LastError: map[bool]string{true: "quiet hours until after the appointment", false: ""}[status == "skipped"]})
+		rows = append(rows, r)
 	}
 	return tx.QueueReminders(ctx, rows)
+}
+
+type reminderMoment struct {
+	scheduled, due time.Time
+	skipped        bool
+}
+
+// reminderMoments are the send times of an appointment's reminders, earliest
+// first and, at equal times, the one meant closest to the appointment first
+// (so it is the one kept when they collapse).
+func (s *Service) reminderMoments(startsAt, now time.Time, offsets []time.Duration) []reminderMoment {
+	var out []reminderMoment
+	for _, off := range offsets {
+		m := reminderMoment{scheduled: startsAt.Add(-off)}
+		m.due = m.scheduled
+		if m.due.Before(now) {
+			m.due = now
+		}
+		if quiet, end := s.Reminders.inQuiet(m.due); quiet {
+			m.due = end
+			m.skipped = !end.Before(startsAt)
+		}
+		out = append(out, m)
+	}
+	slices.SortStableFunc(out, func(x, y reminderMoment) int {
+		if c := x.due.Compare(y.due); c != 0 {
+			return c
+		}
+		return y.scheduled.Compare(x.scheduled)
+	})
+	return out
+}
+
+func tooClose(t time.Time, others []time.Time, gap time.Duration) bool {
+	for _, o := range others {
+		if d := t.Sub(o); d < gap && d > -gap {
+			return true
+		}
+	}
+	return false
+}
+
+func contactOf(c model.Client, channel string) string {
+	p := c.Phone
+	if channel == "email" {
+		p = c.Email
+	}
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// replanClient plans the reminders of a client's future planned
+// appointments again, in the caller's transaction: after a change of
+// consent, phone, e-mail or language, what is queued follows the client.
+// Messages already sent stay, and count for the spacing.
+func (s *Service) replanClient(ctx context.Context, tx *store.Store, clientID string) error {
+	apps, err := tx.FuturePlannedAppointments(ctx, clientID, "")
+	if err != nil {
+		return err
+	}
+	return s.replan(ctx, tx, apps)
+}
+
+// replanTeam does the same for every client of a team (its offsets changed).
+func (s *Service) replanTeam(ctx context.Context, tx *store.Store, teamID string) error {
+	apps, err := tx.FuturePlannedAppointments(ctx, "", teamID)
+	if err != nil {
+		return err
+	}
+	return s.replan(ctx, tx, apps)
+}
+
+func (s *Service) replan(ctx context.Context, tx *store.Store, apps []model.Appointment) error {
+	for _, a := range apps {
+		if err := tx.CancelQueuedReminders(ctx, a.ID); err != nil {
+			return err
+		}
+		if err := s.PlanReminders(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func reminderKey(appointmentID, kind string, scheduled time.Time) string {
@@ -194,33 +282,76 @@ type ReminderState struct {
 	Channel    string // sms, email, or "" when no reminder is possible
 	Status     string // of the latest message: queued, sent, failed, …
 	Configured bool   // a sender exists for the channel
+	// Missing says why a planned appointment has no reminder: in_past,
+	// no_phone (SMS consent but no number), no_email, no_consent, quiet_hours.
+	Missing string
 }
 
-// ReminderStates summarises the reminders of appointments, in one query.
+// ReminderStates summarises the reminders of appointments, in three queries.
 func (s *Service) ReminderStates(ctx context.Context, p *Principal, apps []model.Appointment) (map[string]ReminderState, error) {
 	out := map[string]ReminderState{}
 	if len(apps) == 0 {
 		return out, nil
 	}
 	ids := make([]string, len(apps))
+	clientIDs := make([]string, len(apps))
 	for i, a := range apps {
-		ids[i] = a.ID
+		ids[i], clientIDs[i] = a.ID, a.ClientID
 		out[a.ID] = ReminderState{}
 	}
 	rs, err := s.Store.Reminders(ctx, p.Scope, store.ReminderFilter{AppointmentIDs: ids})
 	if err != nil {
 		return nil, err
 	}
+	skipped := map[string]bool{}
 	for _, r := range rs { // newest due first: the first live one per appointment wins
 		st := out[r.AppointmentID]
-		if st.Channel != "" || r.Kind != "reminder" || r.Status == "cancelled" {
+		if r.Kind == "reminder" && r.Status == "skipped" {
+			skipped[r.AppointmentID] = true
+		}
+		if st.Channel != "" || r.Kind != "reminder" || r.Status == "cancelled" || r.Status == "skipped" {
 			continue
 		}
 		st.Channel, st.Status = r.Channel, r.Status
 		st.Configured = s.Reminders.Configured[r.Channel]
 		out[r.AppointmentID] = st
 	}
+	clients, err := s.Store.ClientsByID(ctx, p.Scope, clientIDs)
+	if err != nil {
+		return nil, err
+	}
+	consents, err := s.Store.LiveConsentsOf(ctx, clientIDs)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Store.Now()
+	for _, a := range apps {
+		st := out[a.ID]
+		if a.Status != "planned" || st.Channel != "" {
+			continue
+		}
+		st.Missing = missingReminder(a, clients[a.ClientID], consents[a.ClientID], skipped[a.ID], now)
+		out[a.ID] = st
+	}
 	return out, nil
+}
+
+// missingReminder says why a planned appointment has no reminder.
+func missingReminder(a model.Appointment, c model.Client, consents []string, skipped bool, now time.Time) string {
+	sms, email := slices.Contains(consents, "sms_reminders"), slices.Contains(consents, "email_reminders")
+	switch {
+	case !a.StartsAt.After(now):
+		return "in_past"
+	case ReminderChannel(c, consents) != "" && skipped:
+		return "quiet_hours"
+	case ReminderChannel(c, consents) != "":
+		return "" // planned again on the next change; nothing to tell
+	case sms && c.Phone == nil:
+		return "no_phone"
+	case email && c.Email == nil:
+		return "no_email"
+	}
+	return "no_consent"
 }
 
 // ReplyView is what a client sees through a reply link.

@@ -105,3 +105,19 @@ func (s *Store) CHWAppointments(ctx context.Context, userID string, from time.Ti
 	}
 	return apps, clients, nil
 }
+
+// FuturePlannedAppointments lists the planned appointments still ahead of
+// one client, or of every client now in a team (for re-planning reminders).
+func (s *Store) FuturePlannedAppointments(ctx context.Context, clientID, teamID string) ([]model.Appointment, error) {
+	q := s.q(ctx).Model(&model.Appointment{}).Select("appointments.*").
+		Where("appointments.status = 'planned' AND appointments.starts_at > ?", s.Now().UTC())
+	if clientID != "" {
+		q = q.Where("appointments.client_id = ?", clientID)
+	}
+	if teamID != "" {
+		q = q.Joins("JOIN clients ON clients.id = appointments.client_id").Where("clients.team_id = ?", teamID)
+	}
+	var out []model.Appointment
+	err := q.Order("appointments.starts_at, appointments.id").Find(&out).Error
+	return out, mapErr(err, "future appointments")
+}

@@ -21,14 +21,48 @@ type TeamBoard struct {
 	CHWs       []CHWLoad
 	Unassigned []model.Client
 	Stale      []model.Client
+	// LastContact is each stale client's last visit, call or group
+	// session (absent: never); system events such as a referral expiring
+	// are no contact.
+	LastContact map[string]time.Time
 }
 
 // staleClients selects active clients of a team, older than the window,
-// with no visit inside it.
+// with no contact inside it: a visit (a phone call is a visit by phone) or
+// joining a group session. Referral events, consents and edits are not contact.
 func (s *Store) staleClients(ctx context.Context, teamID string, since time.Time) *gorm.DB {
 	return s.q(ctx).Model(&model.Client{}).
 		Where("clients.team_id = ? AND clients.status = 'active' AND clients.created_at < ?", teamID, since).
-		Where("NOT EXISTS (SELECT 1 FROM visits WHERE visits.client_id = clients.id AND visits.visited_at >= ?)", since)
+		Where("NOT EXISTS (SELECT 1 FROM visits WHERE visits.client_id = clients.id AND visits.visited_at >= ?)", since).
+		Where("NOT EXISTS (SELECT 1 FROM client_events WHERE client_events.client_id = clients.id AND client_events.kind = 'group_session' AND client_events.created_at >= ?)", since)
+}
+
+// lastContacts finds when clients were last visited, called or in a group session.
+func (s *Store) lastContacts(ctx context.Context, clientIDs []string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if len(clientIDs) == 0 {
+		return out, nil
+	}
+	var visits []model.Visit
+	if err := s.q(ctx).Select("client_id, visited_at").Where("client_id IN ?", clientIDs).Find(&visits).Error; err != nil {
+		return nil, mapErr(err, "last visits")
+	}
+	var events []model.ClientEvent
+	if err := s.q(ctx).Select("client_id, created_at").Where("client_id IN ? AND kind = 'group_session'", clientIDs).Find(&events).Error; err != nil {
+		return nil, mapErr(err, "last group sessions")
+	}
+	later := func(id string, t time.Time) {
+		if t.After(out[id]) {
+			out[id] = t
+		}
+	}
+	for _, v := range visits {
+		later(v.ClientID, v.VisitedAt)
+	}
+	for _, e := range events {
+		later(e.ClientID, e.CreatedAt)
+	}
+	return out, nil
 }
 
 // Board computes a team's board. The caller's scope must include the team.
@@ -72,5 +106,11 @@ func (s *Store) Board(ctx context.Context, sc Scope, teamID string, since time.T
 	if err := s.staleClients(ctx, teamID, since).Order("last_activity_at ASC, id").Limit(200).Find(&b.Stale).Error; err != nil {
 		return b, mapErr(err, "stale")
 	}
-	return b, nil
+	ids := make([]string, len(b.Stale))
+	for i, c := range b.Stale {
+		ids[i] = c.ID
+	}
+	var err2 error
+	b.LastContact, err2 = s.lastContacts(ctx, ids)
+	return b, err2
 }

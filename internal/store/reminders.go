@@ -22,7 +22,7 @@ func (s *Store) QueueReminders(ctx context.Context, rs []model.Reminder) error {
 			if existing[0].Status == "cancelled" && existing[0].SentAt == nil {
 				if err := s.q(ctx).Model(&model.Reminder{}).Where("id = ? AND status = 'cancelled'", existing[0].ID).
 					Updates(map[string]any{"status": r.Status, "channel": r.Channel, "language": r.Language, "due_at": r.DueAt,
-						"attempts": 0, "next_attempt_at": nil, "last_error": r.LastError, "updated_at": s.Now()}).Error; err != nil {
+						"attempts": 0, "next_attempt_at": nil, "last_error": r.LastError, "destination": r.Destination, "updated_at": s.Now()}).Error; err != nil {
 					return mapErr(err, "replan reminder")
 				}
 			}
@@ -50,6 +50,32 @@ func (s *Store) CancelQueued(ctx context.Context, appointmentID string) (sentBef
 	err = s.q(ctx).Model(&model.Reminder{}).Where("appointment_id = ? AND kind = 'reminder' AND status IN ?", appointmentID, []string{"sent", "sending"}).
 		Count(&n).Error
 	return n > 0, mapErr(err, "sent reminders")
+}
+
+// CancelQueuedReminders cancels an appointment's reminders not sent yet
+// (not a cancellation notice), before they are planned again.
+func (s *Store) CancelQueuedReminders(ctx context.Context, appointmentID string) error {
+	err := s.q(ctx).Model(&model.Reminder{}).
+		Where("appointment_id = ? AND kind = 'reminder' AND status IN ?", appointmentID, []string{"queued", "failed"}).
+		Updates(map[string]any{"status": "cancelled", "updated_at": s.Now()}).Error
+	return mapErr(err, "cancel queued reminders")
+}
+
+// SentReminderTimes lists when an appointment's reminders went out (or are
+// going out now).
+func (s *Store) SentReminderTimes(ctx context.Context, appointmentID string) ([]time.Time, error) {
+	var rs []model.Reminder
+	err := s.q(ctx).Where("appointment_id = ? AND kind = 'reminder' AND status IN ?", appointmentID, []string{"sent", "sending"}).
+		Find(&rs).Error
+	out := make([]time.Time, 0, len(rs))
+	for _, r := range rs {
+		at := r.DueAt
+		if r.SentAt != nil {
+			at = *r.SentAt
+		}
+		out = append(out, at)
+	}
+	return out, mapErr(err, "sent reminders")
 }
 
 // CancelChannel stops every queued message of a client on a channel (the
@@ -172,6 +198,17 @@ func (s *Store) LiveConsents(ctx context.Context, clientID string) ([]string, er
 	return out, mapErr(err, "live consents")
 }
 
+// LiveConsentsOf maps clients to the purposes they have a live consent for.
+func (s *Store) LiveConsentsOf(ctx context.Context, clientIDs []string) (map[string][]string, error) {
+	var rows []model.Consent
+	err := s.q(ctx).Where("client_id IN ? AND withdrawn_at IS NULL", clientIDs).Find(&rows).Error
+	out := map[string][]string{}
+	for _, c := range rows {
+		out[c.ClientID] = append(out[c.ClientID], c.Purpose)
+	}
+	return out, mapErr(err, "live consents")
+}
+
 // TeamByID returns one team.
 func (s *Store) TeamByID(ctx context.Context, id string) (model.Team, error) {
 	var t model.Team
@@ -227,13 +264,11 @@ func (s *Store) LoadReminderContext(ctx context.Context, batch []model.Reminder)
 			chws = append(chws, *c.AssignedCHWID)
 		}
 	}
-	var consents []model.Consent
-	if err := s.q(ctx).Where("client_id IN ? AND withdrawn_at IS NULL", clientIDs).Find(&consents).Error; err != nil {
-		return rc, mapErr(err, "batch consents")
+	consents, err := s.LiveConsentsOf(ctx, clientIDs)
+	if err != nil {
+		return rc, err
 	}
-	for _, c := range consents {
-		rc.Consents[c.ClientID] = append(rc.Consents[c.ClientID], c.Purpose)
-	}
+	rc.Consents = consents
 	names, err := s.UserNames(ctx, chws)
 	rc.CHWNames = names
 	return rc, err

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, brusselsToday, isOverdue, isStuck, reminderNote, splitLocal } from './care';
+import { addDays, brusselsPast, brusselsToday, hasStarted, isOverdue, isStuck, reminderNote, splitLocal } from './care';
 
 describe('care helpers', () => {
   it('gives the Brussels date, not the UTC one', () => {
@@ -30,5 +30,25 @@ describe('reminder notes', () => {
     expect(reminderNote({ status: 'planned', reminder: { channel: 'sms', status: 'queued', configured: false } })).toEqual({ key: 'reminder.notConfigured.sms', warn: true });
     expect(reminderNote({ status: 'planned', reminder: { channel: 'sms', status: 'sent', configured: true } })).toEqual({ key: 'reminder.sent.sms', warn: false });
     expect(reminderNote({ status: 'attended', reminder: { channel: 'sms', status: 'sent', configured: true } })).toBeNull();
+  });
+});
+
+describe('reminders and timing', () => {
+  it('says why a planned appointment has no reminder', () => {
+    expect(reminderNote({ status: 'planned', reminder: { channel: '', status: '', configured: false, missing: 'no_phone' } })?.key).toBe('reminder.missing.no_phone');
+    expect(reminderNote({ status: 'planned', reminder: { channel: '', status: '', configured: false, missing: 'in_past' } })).toEqual({ key: 'reminder.missing.in_past', warn: true });
+    expect(reminderNote({ status: 'planned', reminder: { channel: '', status: '', configured: false } })?.key).toBe('reminder.none');
+  });
+  it('knows a Brussels time has passed', () => {
+    const now = new Date('2026-07-01T08:00:00Z'); // 10:00 in Brussels
+    expect(brusselsPast('2026-07-01', '09:59', now)).toBe(true);
+    expect(brusselsPast('2026-07-01', '10:01', now)).toBe(false);
+    expect(brusselsPast('2026-06-30', '23:00', now)).toBe(true);
+    expect(brusselsPast('', '10:00', now)).toBe(false);
+  });
+  it('knows an appointment has started', () => {
+    const now = new Date('2026-07-01T08:00:00Z');
+    expect(hasStarted({ starts_at: '2026-07-01T07:59:00Z' }, now)).toBe(true);
+    expect(hasStarted({ starts_at: '2026-07-01T08:30:00Z' }, now)).toBe(false);
   });
 });

@@ -45,7 +45,8 @@ export interface Appointment {
   location: string;
   status: string;
   reply: string;
-  reminder: { channel: string; status: string; configured: boolean };
+  /** missing: why a planned appointment has no reminder (in_past, no_phone, no_email, no_consent, quiet_hours). */
+  reminder: { channel: string; status: string; configured: boolean; missing?: string };
 }
 
 export interface ReminderMessage {
@@ -58,6 +59,9 @@ export interface ReminderMessage {
   status: string;
   attempts: number;
   last_error: string;
+  /** Masked: +32 4•• •• •1 23. */
+  destination: string;
+  failure_reason?: 'refused' | 'unreachable';
   due_at: string;
 }
 
@@ -65,7 +69,7 @@ export interface ReminderMessage {
 export function reminderNote(a: Pick<Appointment, 'status' | 'reminder'>): { key: string; warn: boolean } | null {
   if (a.status !== 'planned') return null;
   const r = a.reminder;
-  if (!r || !r.channel) return { key: 'reminder.none', warn: true };
+  if (!r || !r.channel) return { key: r?.missing ? `reminder.missing.${r.missing}` : 'reminder.none', warn: true };
   if (!r.configured) return { key: `reminder.notConfigured.${r.channel}`, warn: true };
   if (r.status === 'failed') return { key: 'reminder.failed', warn: true };
   return { key: `reminder.${r.status}.${r.channel}`, warn: false };
@@ -110,4 +114,18 @@ export function isOverdue(t: Pick<Task, 'due_on' | 'done_at'>, today: string): b
 /** A referral is stuck when it waits for an answer for 14 days or more. */
 export function isStuck(r: Pick<Referral, 'status' | 'last_event_at'>, now = new Date()): boolean {
   return waitingStatuses.includes(r.status) && now.getTime() - new Date(r.last_event_at).getTime() >= 14 * 86400_000;
+}
+
+/** Whether an appointment has begun: only then can it be attended or missed. */
+export function hasStarted(a: Pick<Appointment, 'starts_at'>, now: Date = new Date()): boolean {
+  return new Date(a.starts_at).getTime() <= now.getTime();
+}
+
+/** Whether a Brussels date and time (YYYY-MM-DD, HH:MM) lies before now. */
+export function brusselsPast(date: string, time: string, now: Date = new Date()): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return false;
+  const parts = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).format(now);
+  return `${date} ${time}` < parts.replace('T', ' ');
 }

@@ -49,13 +49,16 @@ export interface ConsentState {
   given: boolean;
   given_at: string | null;
   withdrawn_at: string | null;
+  /** A given reminder consent that cannot be used: no_phone, no_email. */
+  warning?: 'no_phone' | 'no_email';
 }
 
 export interface Board {
   team_id: string;
   chws: { id: string; name: string; caseload: number; without_recent_visit: number }[];
   unassigned: Client[];
-  without_recent_visit: Client[];
+  /** last_contact_at: last visit, call or group session (null: never). */
+  without_recent_visit: (Client & { last_contact_at: string | null })[];
 }
 
 export const visitModes = ['home', 'street', 'office', 'phone', 'partner'] as const;
