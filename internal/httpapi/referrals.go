@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,13 +44,12 @@ func (s *Server) listProviders(c echo.Context) error {
 	var fields apperr.Fields
 	f := store.ProviderFilter{Type: c.QueryParam("type"), Municipality: c.QueryParam("municipality"), Language: strings.ToLower(c.QueryParam("language")),
 		Q: strings.TrimSpace(c.QueryParam("q")), Cursor: c.QueryParam("cursor"), Limit: queryInt(c, "limit", 50, 1, 200, &fields)}
-	if v := c.QueryParam("accepting"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fields.Add("accepting", "type", "Must be true or false.")
-		}
-		f.Accepting = &b
+	// accepting is the older name of accepts_new_patients, the field's own.
+	f.Accepting = queryBool(c, "accepting", &fields)
+	if b := queryBool(c, "accepts_new_patients", &fields); b != nil {
+		f.Accepting = b
 	}
+	f.ThirdPartyPayment = queryBool(c, "third_party_payment", &fields)
 	if err := fields.Err(); err != nil {
 		return err
 	}
