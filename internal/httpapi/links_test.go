@@ -37,7 +37,9 @@ func TestProviderLinkLifecycle(t *testing.T) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Yusuf", "family_name": "Hidden"})
 		prov := newProvider(t, api, map[string]any{"name": "Groepspraktijk Oost", "type": "gp"})
-		gone := func(reason string, more ...string) []string { return append([]string{`"reason":"` + reason + `"`}, more...) }
+		gone := func(reason string, more ...string) []string {
+			return append([]string{`"reason":"` + reason + `"`}, more...)
+		}
 		private := []string{"Yusuf", "Hidden", "knee pain"}
 
 		// Acknowledging is a step: the same link then accepts.
