@@ -62,9 +62,9 @@ describe('referral wizard', () => {
       await prov.page.getByLabel('Heure').fill('09:30');
       await prov.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
       await prov.page.getByText('Merci.', { exact: false }).waitFor();
-      // The link works once.
+      // The answer spent the link, and the page says what was answered.
       await prov.page.reload();
-      await prov.page.getByText('déjà été utilisé', { exact: false }).waitFor();
+      await prov.page.getByText('vous pouvez accueillir cette personne', { exact: false }).waitFor();
       assert.deepEqual(prov.problems.filter((p) => !/Failed to load resource: .*(410|401)/.test(p)), []);
     } finally {
       await prov.context.close();

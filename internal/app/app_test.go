@@ -65,6 +65,31 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	})
 }
 
+// The first admin of a fresh database is created from the command line, by
+// no account: the audit event is written (actor "system") on both engines.
+func TestUserCreateIsAudited(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		dsn := testutil.DatabaseURL(t, engine)
+		setEnv(t, dsn)
+		code, out, errOut := run(t, "a-very-long-password\n", "user", "create", "--email", "first@example.org", "--name", "First", "--role", "admin", "--password-stdin")
+		if code != 0 || !strings.Contains(out, "created first@example.org (admin)") || strings.Contains(errOut, "audit write failed") {
+			t.Fatalf("create: %d %q %q", code, out, errOut)
+		}
+		d, err := db.Open(context.Background(), dsn, db.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		var events []model.AuditEvent
+		if err := d.Gorm.Where("action = ?", "user.create").Find(&events).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 || events[0].ActorID != nil || events[0].ActorRole != "system" || events[0].Detail != "role=admin" {
+			t.Fatalf("audit of user create: %+v", events)
+		}
+	})
+}
+
 func TestUserCreate(t *testing.T) {
 	dsn := testutil.DatabaseURL(t, "sqlite")
 	setEnv(t, dsn)

@@ -181,48 +181,10 @@ var catchAll = map[string]bool{"GET /*": true, "HEAD /*": true}
 func TestAuthorizationMatrix(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
-		me := api.Do(http.MethodGet, "/api/v1/me", nil, api.Bearer(chw)).JSON(t)
-		// A client of chw.gent1 with a visit and a barrier, for the record routes.
-		cl := newClient(t, api, chw, map[string]any{"given_name": "Matrix", "family_name": "Client"})
-		visit := api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/visits", map[string]any{"mode": "home", "duration_minutes": 30,
-			"barriers": []map[string]any{{"category": "financial"}}}, api.Bearer(chw)).JSON(t)
-		prov := api.Do(http.MethodPost, "/api/v1/providers", map[string]any{"name": "Dr. Matrix", "type": "gp"}, api.Bearer(coord)).JSON(t)["id"].(string)
-		ref := api.Do(http.MethodPost, "/api/v1/referrals", map[string]any{"client_id": cl, "provider_id": prov, "reason": "GMD", "send": true}, api.Bearer(chw)).JSON(t)["id"].(string)
-		appt := api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-01-07T10:00"}, api.Bearer(chw)).JSON(t)["id"].(string)
-		api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/consents", map[string]any{"purpose": "sms_reminders"}, api.Bearer(chw))
-		api.Do(http.MethodPatch, "/api/v1/clients/"+cl, map[string]any{"phone": "0470 55 66 77"}, api.Bearer(chw))
-		api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-02-07T10:00"}, api.Bearer(chw))
-		var reminder model.Reminder
-		if err := api.DB.Gorm.Where("client_id = ?", cl).Take(&reminder).Error; err != nil {
-			t.Fatalf("no reminder queued: %v", err)
-		}
-		task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
-		contact := submitContact(t, api, "10.8.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
-		session := newGroupSession(t, api, chw, nil)
-		ids := map[string]string{
-			":contact":       contact,
-			":group_session": session,
-			":id":            cl,
-			":visit_id":      visit["id"].(string),
-			":barrier_id":    visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
-			":purpose":       "research",
-			":provider":      prov,
-			":referral":      ref,
-			":appointment":   appt,
-			":task":          task,
-			":reminder":      reminder.ID,
-			":file":          "not-a-token.ics",
-			":token":         "not-a-token",
-		}
+		urlOf := matrixRecords(t, api)
 		var keys []string
 		for _, r := range api.Server.E.Routes() {
-			key := r.Method + " " + namedParam.ReplaceAllStringFunc(r.Path, func(m string) string {
-				// /api/v1/referrals/:id -> /api/v1/referrals/:referral, to pick the right id.
-				if k, ok := paramNames[m]; ok {
-					return k
-				}
-				return m
-			})
+			key := matrixKey(r.Method, r.Path)
 			if catchAll[key] || strings.HasPrefix(r.Path, "/api/*") {
 				continue
 			}
@@ -246,17 +208,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				continue
 			}
 			method, path, _ := strings.Cut(key, " ")
-			url := path
-			switch {
-			case strings.HasPrefix(path, "/api/v1/users/"):
-				url = strings.ReplaceAll(path, ":id", me["id"].(string))
-			case strings.HasPrefix(path, "/api/v1/teams/"):
-				url = strings.ReplaceAll(path, ":id", me["team_ids"].([]any)[0].(string))
-			default:
-				for k, v := range ids {
-					url = strings.ReplaceAll(url, k, v)
-				}
-			}
+			url := urlOf(path)
 			for _, who := range callers {
 				// A fresh address per request, so the contact form's
 				// per-address limit does not decide the outcome.
@@ -280,5 +232,71 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("matrix lists %s, which is not a route", key)
 			}
 		}
+	})
+}
+
+// matrixRecords makes one record of each kind (a client of chw.gent1 with a
+// visit and a barrier, a provider, referral, appointments, a reminder, a
+// task, a contact request, a group session) and returns a function that
+// fills a matrix key's path with their ids.
+func matrixRecords(t *testing.T, api *testutil.API) func(path string) string {
+	t.Helper()
+	me := api.Do(http.MethodGet, "/api/v1/me", nil, api.Bearer(chw)).JSON(t)
+	// A client of chw.gent1 with a visit and a barrier, for the record routes.
+	cl := newClient(t, api, chw, map[string]any{"given_name": "Matrix", "family_name": "Client"})
+	visit := api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/visits", map[string]any{"mode": "home", "duration_minutes": 30,
+		"barriers": []map[string]any{{"category": "financial"}}}, api.Bearer(chw)).JSON(t)
+	prov := api.Do(http.MethodPost, "/api/v1/providers", map[string]any{"name": "Dr. Matrix", "type": "gp"}, api.Bearer(coord)).JSON(t)["id"].(string)
+	ref := api.Do(http.MethodPost, "/api/v1/referrals", map[string]any{"client_id": cl, "provider_id": prov, "reason": "GMD", "send": true}, api.Bearer(chw)).JSON(t)["id"].(string)
+	appt := api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-01-07T10:00"}, api.Bearer(chw)).JSON(t)["id"].(string)
+	api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/consents", map[string]any{"purpose": "sms_reminders"}, api.Bearer(chw))
+	api.Do(http.MethodPatch, "/api/v1/clients/"+cl, map[string]any{"phone": "0470 55 66 77"}, api.Bearer(chw))
+	api.Do(http.MethodPost, "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-02-07T10:00"}, api.Bearer(chw))
+	var reminder model.Reminder
+	if err := api.DB.Gorm.Where("client_id = ?", cl).Take(&reminder).Error; err != nil {
+		t.Fatalf("no reminder queued: %v", err)
+	}
+	task := api.Do(http.MethodPost, "/api/v1/tasks", map[string]any{"client_id": cl, "due_on": "2030-01-08"}, api.Bearer(chw)).JSON(t)["id"].(string)
+	contact := submitContact(t, api, "10.8.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
+	session := newGroupSession(t, api, chw, nil)
+	ids := map[string]string{
+		":contact":       contact,
+		":group_session": session,
+		":id":            cl,
+		":visit_id":      visit["id"].(string),
+		":barrier_id":    visit["barriers"].([]any)[0].(map[string]any)["id"].(string),
+		":purpose":       "research",
+		":provider":      prov,
+		":referral":      ref,
+		":appointment":   appt,
+		":task":          task,
+		":reminder":      reminder.ID,
+		":file":          "not-a-token.ics",
+		":token":         "not-a-token",
+	}
+	return func(path string) string {
+		url := path
+		switch {
+		case strings.HasPrefix(path, "/api/v1/users/"):
+			url = strings.ReplaceAll(path, ":id", me["id"].(string))
+		case strings.HasPrefix(path, "/api/v1/teams/"):
+			url = strings.ReplaceAll(path, ":id", me["team_ids"].([]any)[0].(string))
+		default:
+			for k, v := range ids {
+				url = strings.ReplaceAll(url, k, v)
+			}
+		}
+		return url
+	}
+}
+
+// matrixKey names a router path as the matrix does (/api/v1/referrals/:id
+// -> /api/v1/referrals/:referral, to pick the right id).
+func matrixKey(method, path string) string {
+	return method + " " + namedParam.ReplaceAllStringFunc(path, func(m string) string {
+		if k, ok := paramNames[m]; ok {
+			return k
+		}
+		return m
 	})
 }

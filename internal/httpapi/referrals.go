@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,13 +44,12 @@ func (s *Server) listProviders(c echo.Context) error {
 	var fields apperr.Fields
 	f := store.ProviderFilter{Type: c.QueryParam("type"), Municipality: c.QueryParam("municipality"), Language: strings.ToLower(c.QueryParam("language")),
 		Q: strings.TrimSpace(c.QueryParam("q")), Cursor: c.QueryParam("cursor"), Limit: queryInt(c, "limit", 50, 1, 200, &fields)}
-	if v := c.QueryParam("accepting"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fields.Add("accepting", "type", "Must be true or false.")
-		}
-		f.Accepting = &b
+	// accepting is the older name of accepts_new_patients, the field's own.
+	f.Accepting = queryBool(c, "accepting", &fields)
+	if b := queryBool(c, "accepts_new_patients", &fields); b != nil {
+		f.Accepting = b
 	}
+	f.ThirdPartyPayment = queryBool(c, "third_party_payment", &fields)
 	if err := fields.Err(); err != nil {
 		return err
 	}
@@ -353,28 +351,53 @@ func (s *Server) transitionReferral(c echo.Context) error {
 	return s.writeReferral(c, http.StatusOK, v)
 }
 
+type linkRequest struct {
+	Email bool `json:"email"`
+}
+
+// referralLink makes a new link for the provider (revoking earlier ones)
+// with a ready text in a language the provider speaks; with email, Brug
+// also e-mails it to the provider's directory address.
 func (s *Server) referralLink(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	token, expires, err := s.svc.ReferralLink(c.Request().Context(), principal(c), id)
+	var req linkRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+
+	l, err := s.svc.ReferralLink(c.Request().Context(), p, id, req.Email)
 	if err != nil {
 		return err
 	}
-	url := s.cfg.BaseURL.String() + "/provider/" + token
-	p := principal(c)
+
+	url := s.cfg.BaseURL.String() + "/provider/" + l.Token
 	first, _, _ := strings.Cut(p.Name, " ")
-	// A ready text for the CHW to send by SMS or e-mail, in their language.
-	msg, err := reminder.Render(p.Language, reminder.KindReferralLink, reminder.Data{When: expires, CHWName: first, ReplyURL: url})
+	msg, err := reminder.Render(l.Language, reminder.KindReferralLink, reminder.Data{When: l.ExpiresAt, CHWName: first, ReplyURL: url})
 	if err != nil {
 		return err
+	}
+	var email any
+	if l.EmailTo != "" {
+		email = map[string]string{
+			"to":     l.EmailTo,
+			"status": "queued",
+		}
 	}
 	return c.JSON(http.StatusCreated, map[string]any{
 		"url":        url,
-		"token":      token,
-		"expires_at": expires,
-		"message":    map[string]string{"sms": msg.SMS, "subject": msg.Subject, "text": msg.Text},
+		"token":      l.Token,
+		"expires_at": l.ExpiresAt,
+		"message": map[string]string{
+			"language": l.Language,
+			"sms":      msg.SMS,
+			"subject":  msg.Subject,
+			"text":     msg.Text,
+		},
+		"email": email,
 	})
 }
 

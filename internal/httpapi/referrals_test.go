@@ -98,8 +98,8 @@ func TestProviderLink(t *testing.T) {
 			{Name: "bad action", Method: "POST", Path: pub + tok1, Body: map[string]any{"action": "ignore"}, Status: 422, Fields: []string{"action"}},
 			{Name: "skipped Brussels hour", Method: "POST", Path: pub + tok1, Body: map[string]any{"action": "accept", "starts_at_local": "2027-03-28T02:15"}, Status: 422, Fields: []string{"starts_at_local"}},
 			{Name: "accept with a time", Method: "POST", Path: pub + tok1, Body: map[string]any{"action": "accept", "starts_at_local": "2027-01-12T09:15", "location": "Kabinet 2"}, Status: 204},
-			{Name: "used link", Method: "POST", Path: pub + tok1, Body: map[string]any{"action": "decline", "reason": "x"}, Status: 410, Contains: []string{"already used"}},
-			{Name: "used link view", Method: "GET", Path: pub + tok1, Status: 410},
+			{Name: "used link", Method: "POST", Path: pub + tok1, Body: map[string]any{"action": "decline", "reason": "x"}, Status: 410, Contains: []string{`"reason":"answered"`, `"answer":"accept"`}},
+			{Name: "used link view", Method: "GET", Path: pub + tok1, Status: 410, Excludes: []string{"Fatma", "toothache"}},
 			{Name: "the other referral's link still works and only for its own referral", Method: "POST", Path: pub + tok2, Body: map[string]any{"action": "acknowledge"}, Status: 204},
 		})
 		r1 := api.Do("GET", "/api/v1/referrals/"+ref1, nil, api.Bearer(chw)).JSON(t)
@@ -151,7 +151,8 @@ func TestProviderImport(t *testing.T) {
 		fw, _ := mw.CreateFormFile("file", "providers.csv")
 		fw.Write([]byte("name,type,address,municipality,languages,accepts_new_patients,third_party_payment\n" +
 			"Wijkgezondheidscentrum Rabot,community_health_centre,Wondelgemstraat 1,Gent,nl|ar|tr,yes,yes\n" +
-			"\"Tandarts Zuid, Gent\",dentist,,Gent,nl,no,no\n"))
+			"\"Tandarts Zuid, Gent\",dentist,,Gent,nl,no,no\n" +
+			"Apotheek Noord,pharmacy,,Gent,nl,yes,no\n"))
 		mw.Close()
 		req := httptest.NewRequest("POST", "/api/v1/providers/import", &buf)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -160,12 +161,17 @@ func TestProviderImport(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		api.Server.ServeHTTP(rec, req)
-		if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"imported":2`) {
+		if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"imported":3`) {
 			t.Fatalf("multipart import: %d %s", rec.Code, rec.Body)
 		}
 		api.Run(t, []testutil.Scenario{
 			{Name: "search by language", Method: "GET", Path: "/api/v1/providers?language=ar", As: chw, Status: 200, Contains: []string{"Rabot"}, Excludes: []string{"Tandarts"}},
 			{Name: "accepting", Method: "GET", Path: "/api/v1/providers?accepting=false", As: chw, Status: 200, Contains: []string{"Tandarts Zuid, Gent"}, Excludes: []string{"Rabot"}},
+			{Name: "third-party payment", Method: "GET", Path: "/api/v1/providers?third_party_payment=true", As: chw, Status: 200, Contains: []string{"Rabot"}, Excludes: []string{"Tandarts", "Apotheek Noord"}},
+			{Name: "no third-party payment, taking new patients", Method: "GET", Path: "/api/v1/providers?third_party_payment=false&accepts_new_patients=true", As: chw, Status: 200,
+				Contains: []string{"Apotheek Noord"}, Excludes: []string{"Tandarts", "Rabot"}},
+			{Name: "not a yes or no", Method: "GET", Path: "/api/v1/providers?third_party_payment=maybe&accepts_new_patients=2", As: chw, Status: 422, Fields: []string{"third_party_payment", "accepts_new_patients"}},
+			{Name: "a misspelt filter is refused, not ignored", Method: "GET", Path: "/api/v1/providers?thirdparty=true", As: chw, Status: 422, Fields: []string{"thirdparty"}, Contains: []string{"unknown_parameter"}},
 			{Name: "by type and name", Method: "GET", Path: "/api/v1/providers?type=dentist&q=zuid", As: chw, Status: 200, Contains: []string{"Tandarts"}},
 			{Name: "other team sees none", Method: "GET", Path: "/api/v1/providers", As: chwLiege, Status: 200, Excludes: []string{"Rabot"}},
 			{Name: "a provider already in the directory refuses the whole file", Method: "POST", Path: "/api/v1/providers/import", As: coord,

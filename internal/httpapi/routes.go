@@ -130,8 +130,12 @@ func (s *Server) Routes() []Route {
 
 func (s *Server) routes() {
 	for _, r := range s.Routes() {
+		h := r.handler
+		if checksQuery(r.Method, r.Path) {
+			h = knownQuery(QueryParams[r.Path])(h)
+		}
 		if r.Perm == Public {
-			s.E.Add(r.Method, r.Path, r.handler)
+			s.E.Add(r.Method, r.Path, h)
 			continue
 		}
 		mw := []echo.MiddlewareFunc{s.authenticate}
@@ -148,7 +152,7 @@ func (s *Server) routes() {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			mw = append(mw, s.idempotent)
 		}
-		s.E.Add(r.Method, r.Path, r.handler, mw...)
+		s.E.Add(r.Method, r.Path, h, mw...)
 	}
 	s.siteRoutes()
 	// Unknown API paths are a problem response, never the SPA.

@@ -140,12 +140,8 @@ func (s *Server) listUsers(c echo.Context) error {
 	if f.TeamID != "" && uuid.Validate(f.TeamID) != nil {
 		fields.Add("team_id", "uuid", "Must be a UUID.")
 	}
-	if v := c.QueryParam("include_disabled"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fields.Add("include_disabled", "type", "Must be true or false.")
-		}
-		f.IncludeDisabled = b
+	if b := queryBool(c, "include_disabled", &fields); b != nil {
+		f.IncludeDisabled = *b
 	}
 	if len(f.Q) > 200 {
 		fields.Add("q", "max", "Must be at most 200 characters.")
@@ -172,6 +168,20 @@ func pathID(c echo.Context) (string, error) {
 		return "", apperr.NotFound()
 	}
 	return id, nil
+}
+
+// queryBool reads an optional true/false parameter (nil when absent).
+func queryBool(c echo.Context, name string, fields *apperr.Fields) *bool {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		fields.Add(name, "type", "Must be true or false.")
+		return nil
+	}
+	return &b
 }
 
 func queryInt(c echo.Context, name string, def, lo, hi int, fields *apperr.Fields) int {

@@ -314,7 +314,15 @@ type ReferralLink struct {
 	ExpiresAt  time.Time
 	UsedAt     *time.Time
 	UsedAction string
-	CreatedAt  time.Time
+	// RevokedAt ends a link before its expiry: RevokedReason is "replaced"
+	// (a newer link) or the status the referral moved to.
+	RevokedAt     *time.Time
+	RevokedReason string
+	MailStatus    string // none | queued | sending | sent | failed | cancelled
+	MailLanguage  string
+	MailAttempts  int
+	MailNextAt    *time.Time
+	CreatedAt     time.Time
 }
 
 type Appointment struct {

@@ -65,11 +65,17 @@ func (w *Worker) sendContactMail(ctx context.Context, sender Sender, r model.Con
 		w.Metrics.Failed.WithLabelValues("contact_email").Inc()
 		w.Log.Warn("contact confirmation failed", "contact_request_id", r.ID, "attempts", r.MailAttempts)
 	default:
-		backoff := w.BaseBackoff << (r.MailAttempts - 1)
-		if backoff > time.Hour || backoff <= 0 {
-			backoff = time.Hour
-		}
-		w.finishContact(ctx, r, map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(backoff).UTC()})
+		w.finishContact(ctx, r, map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(w.mailBackoff(r.MailAttempts)).UTC()})
 		w.Metrics.Retried.WithLabelValues("contact_email").Inc()
 	}
+}
+
+// mailBackoff is the wait before another attempt of an e-mail carried by its
+// own row (contact confirmations, provider links): doubling, at most an hour.
+func (w *Worker) mailBackoff(attempts int) time.Duration {
+	backoff := w.BaseBackoff << (attempts - 1)
+	if backoff > time.Hour || backoff <= 0 {
+		backoff = time.Hour
+	}
+	return backoff
 }

@@ -113,6 +113,9 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 		if _, err := w.RunContactMail(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Warn("contact mail", "err", err)
 		}
+		if _, err := w.RunProviderMail(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Warn("provider mail", "err", err)
+		}
 		if n < w.Batch {
 			select {
 			case <-ctx.Done():

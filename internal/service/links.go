@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,42 @@ type ProviderLinkView struct {
 
 var errBadLink = apperr.New(apperr.KindNotFound, "This link is not valid. Ask the community health worker for a new one.")
 
+// Why a link no longer works (the "reason" of its 410 problem, which the
+// provider's page words in its own language).
+const (
+	LinkAnswered = "answered"          // a final answer was given through it ("answer": accept, waitlist, decline)
+	LinkReplaced = "replaced"          // a newer link was made for the referral
+	LinkSettled  = "referral_answered" // the referral was answered another way ("referral_status")
+	LinkClosed   = "referral_closed"   // the referral was completed, cancelled or expired ("referral_status")
+	LinkExpired  = "expired"           // its 14 days ran out ("expired_at")
+)
+
+// linkGone tells why a link does not work any more, or nil if it does.
+func linkGone(l model.ReferralLink, r model.Referral, now time.Time) error {
+	gone := func(reason, detail string, extra map[string]any) error {
+		extra["reason"] = reason
+		return &apperr.Error{Kind: apperr.KindGone, Detail: detail, Extra: extra}
+	}
+	status := r.Status
+	if l.RevokedAt != nil && l.RevokedReason != LinkReplaced {
+		status = l.RevokedReason
+	}
+	switch {
+	case l.UsedAt != nil:
+		return gone(LinkAnswered, "This link was used to answer the referral ("+l.UsedAction+"); the community health worker has that answer.",
+			map[string]any{"answer": l.UsedAction})
+	case l.RevokedAt != nil && l.RevokedReason == LinkReplaced:
+		return gone(LinkReplaced, "A newer link was made for this referral; only the newest one works.", map[string]any{})
+	case slices.Contains([]string{"completed", "cancelled", "expired"}, status):
+		return gone(LinkClosed, "This referral is closed ("+status+").", map[string]any{"referral_status": status})
+	case l.RevokedAt != nil || !slices.Contains(linkableStatuses, status):
+		return gone(LinkSettled, "This referral was already answered ("+status+").", map[string]any{"referral_status": status})
+	case !now.Before(l.ExpiresAt):
+		return gone(LinkExpired, "This link has expired. Ask the community health worker for a new one.", map[string]any{"expired_at": l.ExpiresAt})
+	}
+	return nil
+}
+
 func (s *Service) openLink(ctx context.Context, token string) (model.ReferralLink, model.Referral, error) {
 	if token == "" || len(token) > 100 {
 		return model.ReferralLink{}, model.Referral{}, errBadLink
@@ -38,14 +75,11 @@ func (s *Service) openLink(ctx context.Context, token string) (model.ReferralLin
 	if err != nil {
 		return l, model.Referral{}, err
 	}
-	if l.UsedAt != nil {
-		return l, model.Referral{}, apperr.New(apperr.KindGone, "This link was already used. Thank you — the answer reached the community health worker.")
-	}
-	if !s.Store.Now().Before(l.ExpiresAt) {
-		return l, model.Referral{}, apperr.New(apperr.KindGone, "This link has expired. Ask the community health worker for a new one.")
-	}
 	r, err := s.Store.ReferralByIDUnscoped(ctx, l.ReferralID)
-	return l, r, storeErr(err)
+	if err != nil {
+		return l, r, storeErr(err)
+	}
+	return l, r, linkGone(l, r, s.Store.Now())
 }
 
 // ProviderLink shows a referral to a provider through a link (audited).
@@ -88,7 +122,9 @@ type ProviderAnswer struct {
 
 var linkActions = map[string]string{"acknowledge": "acknowledged", "accept": "accepted", "waitlist": "waitlisted", "decline": "declined"}
 
-// AnswerProviderLink applies a provider's answer; the link works once.
+// AnswerProviderLink applies a provider's answer. acknowledge is a step:
+// the link keeps working for the answer that follows; accept, waitlist and
+// decline are final and spend it.
 func (s *Service) AnswerProviderLink(ctx context.Context, token string, a ProviderAnswer) error {
 	l, r, err := s.openLink(ctx, token)
 	if err != nil {
@@ -115,11 +151,16 @@ func (s *Service) AnswerProviderLink(ctx context.Context, token string, a Provid
 	if err := f.Err(); err != nil {
 		return err
 	}
+	if to == r.Status && to == "acknowledged" {
+		// Acknowledged already (a second click, or the page reloaded).
+		return nil
+	}
 	if _, err := checkTransition(r.Status, TransitionInput{To: to, Reason: a.Reason}); err != nil {
-		return apperr.Newf(apperr.KindConflict, "This referral is %s; it cannot be answered any more.", r.Status)
+		return apperr.Newf(apperr.KindConflict, "This referral is %s; it cannot be %s.", r.Status, to)
 	}
 	label := "provider (link)"
-	err = s.Store.UseReferralLink(ctx, l.ID, a.Action, func(tx *store.Store) error {
+	final := a.Action != "acknowledge"
+	err = s.Store.UseReferralLink(ctx, l.ID, a.Action, final, func(tx *store.Store) error {
 		set := map[string]any{}
 		if to == "declined" {
 			set["decline_reason"] = strings.TrimSpace(a.Reason)
@@ -140,10 +181,12 @@ func (s *Service) AnswerProviderLink(ctx context.Context, token string, a Provid
 		})
 	})
 	switch {
-	case errors.Is(err, store.ErrUsed):
-		return apperr.New(apperr.KindGone, "This link was already used.")
-	case errors.Is(err, store.ErrConflict):
-		return apperr.New(apperr.KindConflict, "This referral changed meanwhile; it cannot be answered any more.")
+	case errors.Is(err, store.ErrUsed), errors.Is(err, store.ErrConflict):
+		// Something happened meanwhile: say what.
+		if _, _, gone := s.openLink(ctx, token); gone != nil {
+			return gone
+		}
+		return apperr.New(apperr.KindConflict, "This referral changed meanwhile; reload the page.")
 	case err != nil:
 		return err
 	}

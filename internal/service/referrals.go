@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +10,6 @@ import (
 	"time"
 
 	"github.com/brug-chw/brug/internal/apperr"
-	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -288,36 +285,4 @@ func (s *Service) TransitionReferral(ctx context.Context, p *Principal, id strin
 	}
 	s.auditClient(ctx, p, "referral.transition", r.ClientID, fmt.Sprintf("referral=%s %s->%s", id, r.Status, in.To))
 	return s.Referral(ctx, p, id)
-}
-
-// ReferralLink creates a single-use link for the provider and returns the token.
-func (s *Service) ReferralLink(ctx context.Context, p *Principal, id string) (string, time.Time, error) {
-	r, err := s.Store.ReferralByID(ctx, p.Scope, id)
-	if err != nil {
-		return "", time.Time{}, storeErr(err)
-	}
-	if !s.canWriteClients(p) {
-		return "", time.Time{}, apperr.NotFound()
-	}
-	if !slices.Contains([]string{"draft", "sent", "acknowledged", "waitlisted"}, r.Status) {
-		return "", time.Time{}, apperr.Newf(apperr.KindConflict, "A %s referral needs no answer from the provider.", r.Status)
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", time.Time{}, err
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	expires := s.Store.Now().Add(ReferralLinkTTL)
-	l := model.ReferralLink{ReferralID: id, TokenHash: auth.HashRefreshToken(token), CreatedBy: p.UserID, ExpiresAt: expires}
-	if err := s.Store.CreateReferralLink(ctx, &l); err != nil {
-		return "", time.Time{}, err
-	}
-	if r.Status == "draft" {
-		actor := p.UserID
-		if err := s.Store.TransitionReferral(ctx, id, "draft", "sent", nil, &actor, "", "link for the provider"); err != nil && !errors.Is(err, store.ErrConflict) {
-			return "", time.Time{}, err
-		}
-	}
-	s.auditClient(ctx, p, "referral.link", r.ClientID, "referral="+id)
-	return token, expires, nil
 }

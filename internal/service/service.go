@@ -84,11 +84,16 @@ func (s *Service) auditRecord(ctx context.Context, actor *Principal, action, ent
 	if clientID != "" {
 		e.ClientID = &clientID
 	}
-	if actor != nil {
+	switch {
+	case actor != nil && actor.UserID != "":
 		id := actor.UserID
 		e.ActorID = &id
 		e.ActorRole = actor.Role
-	} else {
+	case actor != nil:
+		// The command line (brug user create) acts as no account: there is
+		// no user id to record, and "" is not a uuid on PostgreSQL.
+		e.ActorRole = "system"
+	default:
 		e.ActorRole = "anonymous"
 	}
 	if err := s.Store.RecordAudit(context.WithoutCancel(ctx), e); err != nil {

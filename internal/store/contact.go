@@ -111,26 +111,47 @@ func (s *Store) ContactCounts(ctx context.Context, sc *Scope, overdueBefore time
 
 // ClaimContactMail leases up to limit queued confirmation e-mails.
 func (s *Store) ClaimContactMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.ContactRequest, error) {
+	var out []model.ContactRequest
+	return out, s.claimMail(ctx, "contact_requests", true, now, limit, lease, &out)
+}
+
+// FinishContactMail records a send's outcome if the caller still holds the lease.
+func (s *Store) FinishContactMail(ctx context.Context, id string, attempt int, set map[string]any) error {
+	return s.finishMail(ctx, &model.ContactRequest{}, true, id, attempt, set)
+}
+
+// claimMail leases up to limit queued e-mails of a table whose rows carry
+// their own outbox columns (mail_status, mail_attempts, mail_next_at): a
+// row in "sending" whose lease ran out is claimed again. stamp: the table
+// has updated_at.
+func (s *Store) claimMail(ctx context.Context, table string, stamp bool, now time.Time, limit int, lease time.Duration, dst any) error {
 	now = now.UTC()
-	pick := `SELECT id FROM contact_requests
+	pick := `SELECT id FROM ` + table + `
 	         WHERE (mail_status = 'queued' AND (mail_next_at IS NULL OR mail_next_at <= ?))
 	            OR (mail_status = 'sending' AND mail_next_at < ?)
 	         ORDER BY created_at, id LIMIT ?`
 	if s.db.Dialector.Name() == "postgres" {
 		pick += " FOR UPDATE SKIP LOCKED"
 	}
-	var out []model.ContactRequest
-	err := s.q(ctx).Raw(`UPDATE contact_requests SET mail_status = 'sending', mail_attempts = mail_attempts + 1, mail_next_at = ?, updated_at = ?
-	                      WHERE id IN (`+pick+`) RETURNING *`, now.Add(lease), now, now, now, limit).Scan(&out).Error
-	return out, mapErr(err, "claim contact mail")
+	set := "mail_status = 'sending', mail_attempts = mail_attempts + 1, mail_next_at = ?"
+	args := []any{now.Add(lease)}
+	if stamp {
+		set += ", updated_at = ?"
+		args = append(args, now)
+	}
+	args = append(args, now, now, limit)
+	err := s.q(ctx).Raw(`UPDATE `+table+` SET `+set+` WHERE id IN (`+pick+`) RETURNING *`, args...).Scan(dst).Error
+	return mapErr(err, "claim "+table+" mail")
 }
 
-// FinishContactMail records a send's outcome if the caller still holds the lease.
-func (s *Store) FinishContactMail(ctx context.Context, id string, attempt int, set map[string]any) error {
-	set["updated_at"] = s.Now()
-	res := s.q(ctx).Model(&model.ContactRequest{}).Where("id = ? AND mail_status = 'sending' AND mail_attempts = ?", id, attempt).Updates(set)
+// finishMail records a send's outcome if the caller still holds the lease.
+func (s *Store) finishMail(ctx context.Context, row any, stamp bool, id string, attempt int, set map[string]any) error {
+	if stamp {
+		set["updated_at"] = s.Now()
+	}
+	res := s.q(ctx).Model(row).Where("id = ? AND mail_status = 'sending' AND mail_attempts = ?", id, attempt).Updates(set)
 	if res.Error != nil {
-		return mapErr(res.Error, "finish contact mail")
+		return mapErr(res.Error, "finish mail")
 	}
 	if res.RowsAffected == 0 {
 		return ErrConflict

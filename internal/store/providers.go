@@ -14,9 +14,12 @@ type ProviderFilter struct {
 	Municipality string
 	Language     string
 	Accepting    *bool
-	Q            string
-	Limit        int
-	Cursor       string
+	// ThirdPartyPayment: only providers that do (or do not) apply the
+	// third-party payment scheme (the client pays only their share).
+	ThirdPartyPayment *bool
+	Q                 string
+	Limit             int
+	Cursor            string
 }
 
 // Providers searches the directory of the caller's teams, by name.
@@ -36,6 +39,9 @@ func (s *Store) Providers(ctx context.Context, f ProviderFilter) (Page[model.Pro
 	}
 	if f.Accepting != nil {
 		q = q.Where("accepts_new = ?", *f.Accepting)
+	}
+	if f.ThirdPartyPayment != nil {
+		q = q.Where("third_party_payment = ?", *f.ThirdPartyPayment)
 	}
 	if f.Q != "" {
 		q = q.Where("search_text LIKE ? ESCAPE '\\'", likePattern(f.Q))

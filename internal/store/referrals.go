@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -104,6 +105,13 @@ func (s *Store) transitionReferral(ctx context.Context, id, from, to string, set
 	if err := s.q(ctx).Create(&e).Error; err != nil {
 		return mapErr(err, "referral event")
 	}
+	if slices.Contains(linkEndingStatuses, to) {
+		// Every path an answer or a closing takes (the CHW, a provider's
+		// link, the expiry rule) passes here: no old link outlives it.
+		if err := s.revokeReferralLinks(ctx, id, to); err != nil {
+			return err
+		}
+	}
 	var clientID string
 	if err := s.q(ctx).Model(&model.Referral{}).Where("id = ?", id).Pluck("client_id", &clientID).Error; err != nil {
 		return mapErr(err, "referral client")
@@ -121,10 +129,35 @@ func (s *Store) ReferralEvents(ctx context.Context, referralIDs []string) ([]mod
 	return out, mapErr(err, "referral events")
 }
 
-// CreateReferralLink stores a provider link's hash.
+// CreateReferralLink stores a provider link's hash (and its queued e-mail,
+// when l.MailStatus is "queued") and revokes the referral's earlier links:
+// only the newest link works.
 func (s *Store) CreateReferralLink(ctx context.Context, l *model.ReferralLink) error {
-	l.ID, l.CreatedAt = NewID(), s.Now()
-	return mapErr(s.q(ctx).Create(l).Error, "create referral link")
+	if l.ID == "" {
+		l.ID = NewID()
+	}
+	l.CreatedAt = s.Now()
+	if l.MailStatus == "" {
+		l.MailStatus = "none"
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.revokeReferralLinks(ctx, l.ReferralID, "replaced"); err != nil {
+			return err
+		}
+		return mapErr(tx.q(ctx).Create(l).Error, "create referral link")
+	})
+}
+
+// linkEndingStatuses are the referral statuses that end every link: an
+// answer (by whatever path) or a closing. sent and acknowledged keep them.
+var linkEndingStatuses = []string{"accepted", "declined", "waitlisted", "appointment_set", "completed", "cancelled", "expired"}
+
+func (s *Store) revokeReferralLinks(ctx context.Context, referralID, reason string) error {
+	now := s.Now()
+	err := s.q(ctx).Model(&model.ReferralLink{}).
+		Where("referral_id = ? AND used_at IS NULL AND revoked_at IS NULL", referralID).
+		Updates(map[string]any{"revoked_at": now, "revoked_reason": reason}).Error
+	return mapErr(err, "revoke referral links")
 }
 
 // ReferralLinkByHash finds a link by its token's hash.
@@ -134,21 +167,48 @@ func (s *Store) ReferralLinkByHash(ctx context.Context, hash string) (model.Refe
 	return l, mapErr(err, "referral link")
 }
 
-// UseReferralLink marks a link used and applies the provider's answer in
-// one transaction; a second use finds used_at set and gets ErrUsed.
-func (s *Store) UseReferralLink(ctx context.Context, linkID, action string, apply func(tx *Store) error) error {
+// ReferralLinkByID finds a link by id.
+func (s *Store) ReferralLinkByID(ctx context.Context, id string) (model.ReferralLink, error) {
+	var l model.ReferralLink
+	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
+	return l, mapErr(err, "referral link")
+}
+
+// UseReferralLink applies a provider's answer through a link in one
+// transaction, if the link still works (not used, revoked or expired; else
+// ErrUsed). A final answer spends the link; a step (acknowledge) does not.
+func (s *Store) UseReferralLink(ctx context.Context, linkID, action string, final bool, apply func(tx *Store) error) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		now := tx.Now()
-		res := tx.q(ctx).Model(&model.ReferralLink{}).Where("id = ? AND used_at IS NULL", linkID).
-			Updates(map[string]any{"used_at": now, "used_action": action})
-		if res.Error != nil {
-			return mapErr(res.Error, "use link")
+		live := tx.q(ctx).Model(&model.ReferralLink{}).
+			Where("id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?", linkID, now)
+		var n int64
+		var err error
+		if final {
+			res := live.Updates(map[string]any{"used_at": now, "used_action": action})
+			n, err = res.RowsAffected, res.Error
+		} else {
+			err = live.Count(&n).Error
 		}
-		if res.RowsAffected == 0 {
+		if err != nil {
+			return mapErr(err, "use link")
+		}
+		if n == 0 {
 			return ErrUsed
 		}
 		return apply(tx)
 	})
+}
+
+// ClaimReferralLinkMail leases up to limit queued provider e-mails.
+func (s *Store) ClaimReferralLinkMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.ReferralLink, error) {
+	var out []model.ReferralLink
+	return out, s.claimMail(ctx, "referral_links", false, now, limit, lease, &out)
+}
+
+// FinishReferralLinkMail records a send's outcome if the caller still holds the lease.
+func (s *Store) FinishReferralLinkMail(ctx context.Context, id string, attempt int, set map[string]any) error {
+	return s.finishMail(ctx, &model.ReferralLink{}, false, id, attempt, set)
 }
 
 // TransitionReferralTx is TransitionReferral inside a caller's transaction.

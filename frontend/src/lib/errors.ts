@@ -15,6 +15,8 @@ const fieldCodes: Record<string, MessageKey> = {
   future: 'field.future',
   sum: 'field.sum',
   team: 'field.team',
+  no_address: 'field.no_address',
+  consent: 'field.consent',
 };
 
 /** The catalogue key for a field error code (the server's English message is the fallback). */
