@@ -300,11 +300,18 @@ func (s *Service) areas(ctx context.Context) (*areaIndex, error) {
 	if err != nil {
 		return nil, err
 	}
+	sortByRegion(tree)
 	idx := &areaIndex{tree: tree}
 	for _, t := range tree {
 		for _, m := range t.Municipalities {
 			base := AreaMatch{TeamID: t.Team.ID, TeamName: t.Team.Name, MunicipalityID: m.Municipality.ID, MunicipalityName: m.Municipality.Name}
 			idx.entries = append(idx.entries, areaEntry{FoldKey(m.Municipality.Name), base})
+			// The municipality's names in the other languages and its
+			// postcodes find it too ("Gand", "Lüttich", "9000").
+			other := reference.OtherNames(m.Municipality.Name)
+			for _, name := range append(slices.Clone(other.Names), other.Postcodes...) {
+				idx.entries = append(idx.entries, areaEntry{FoldKey(name), base})
+			}
 			for _, n := range m.Neighbourhoods {
 				nb := base
 				nb.NeighbourhoodID, nb.NeighbourhoodName = n.ID, n.Name
@@ -316,6 +323,29 @@ func (s *Service) areas(ctx context.Context) (*areaIndex, error) {
 		s.Areas.idx = idx
 	}
 	return idx, nil
+}
+
+// sortByRegion puts the teams (listed by name) region by region, in the
+// order of areas.json, so that a page shows each region once.
+func sortByRegion(tree []store.TeamTree) {
+	order := map[string]int{}
+	if d, err := reference.Load(); err == nil {
+		for i, r := range d.Areas.Regions {
+			order[r.Code] = i
+		}
+	}
+	rank := func(code string) int {
+		if i, ok := order[code]; ok {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(tree, func(a, b store.TeamTree) int {
+		if c := rank(a.Region.Code) - rank(b.Region.Code); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Region.Code, b.Region.Code)
+	})
 }
 
 // AreaTree returns the teams with their areas (reference data, cached).
@@ -349,9 +379,14 @@ func (s *Service) SearchAreas(ctx context.Context, q string, limit int) ([]AreaM
 			inside = append(inside, e.match)
 		}
 	}
-	out := append(append(exact, prefix...), inside...)
-	if len(out) > limit {
-		out = out[:limit]
+	// A place found under several of its names is listed once.
+	seen := map[AreaMatch]bool{}
+	var out []AreaMatch
+	for _, m := range append(append(exact, prefix...), inside...) {
+		if !seen[m] && len(out) < limit {
+			seen[m] = true
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }
