@@ -96,3 +96,79 @@ func TestWhereWeWorkRegionsAndTexts(t *testing.T) {
 		}
 	})
 }
+
+// A request no team covers goes to the programme intake: only coordinators
+// holding the intake duty see it (list, read, summary, triage); others get
+// 404 as for a request that does not exist. Only an admin sets the duty,
+// only on a coordinator, and a role change ends it.
+func TestProgrammeIntakeDuty(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		gentCoord, liegeCoord := "coordinator.gent@example.org", "coordinator.liege@example.org"
+		unmatched := submitContact(t, api, "10.21.0.1", contactBody(map[string]any{"municipality": "Namur", "neighbourhood": nil}))["id"].(string)
+		inLiege := submitContact(t, api, "10.21.0.1", contactBody(nil))["id"].(string)
+		sees := func(who string) bool {
+			in := false
+			for _, it := range api.Do(http.MethodGet, "/api/v1/contact-requests", nil, api.Bearer(who)).JSON(t)["items"].([]any) {
+				in = in || it.(map[string]any)["id"] == unmatched
+			}
+			read := api.Do(http.MethodGet, "/api/v1/contact-requests/"+unmatched, nil, api.Bearer(who)).Status
+			if in != (read == http.StatusOK) || (!in && read != http.StatusNotFound) {
+				t.Errorf("%s: listed %v but reading it answers %d", who, in, read)
+			}
+			return in
+		}
+		open := func(who string) float64 {
+			return api.Do(http.MethodGet, "/api/v1/contact-requests/summary", nil, api.Bearer(who)).JSON(t)["open"].(float64)
+		}
+		// The demo gives Gent's coordinator the duty, and nobody else.
+		if !sees(gentCoord) || sees(liegeCoord) || open(liegeCoord) != 1 || open(gentCoord) != 1 {
+			t.Errorf("before: Gent sees %v, Liège sees %v (open %v)", sees(gentCoord), sees(liegeCoord), open(liegeCoord))
+		}
+		if r := api.Do(http.MethodPost, "/api/v1/contact-requests/"+unmatched+"/close", map[string]any{"reason": "out_of_area"}, api.Bearer(liegeCoord)); r.Status != http.StatusNotFound {
+			t.Errorf("closing the programme intake without the duty: %d", r.Status)
+		}
+
+		gent, liege := chwID(t, api, gentCoord), chwID(t, api, liegeCoord)
+		scenarios := []struct {
+			who, user string
+			body      any
+			status    int
+			field     string
+		}{
+			{gentCoord, liege, map[string]any{"intake_duty": true}, http.StatusForbidden, ""},
+			{"admin@example.org", liege, map[string]any{}, http.StatusUnprocessableEntity, "intake_duty"},
+			{"admin@example.org", liege, map[string]any{"intake_duty": "yes"}, http.StatusUnprocessableEntity, "intake_duty"},
+			{"admin@example.org", chwID(t, api, "chw.gent1@example.org"), map[string]any{"intake_duty": true}, http.StatusUnprocessableEntity, "intake_duty"},
+			{"admin@example.org", "0190a0a0-0000-7000-8000-000000000000", map[string]any{"intake_duty": true}, http.StatusNotFound, ""},
+			{"admin@example.org", gent, map[string]any{"intake_duty": false}, http.StatusOK, ""},
+			{"admin@example.org", liege, map[string]any{"intake_duty": true}, http.StatusOK, ""},
+		}
+		for _, sc := range scenarios {
+			r := api.Do(http.MethodPut, "/api/v1/users/"+sc.user+"/intake-duty", sc.body, api.Bearer(sc.who))
+			if r.Status != sc.status || (sc.field != "" && !strings.Contains(string(r.Body), `"field":"`+sc.field+`"`)) {
+				t.Errorf("PUT intake-duty %v as %s: %d %s", sc.body, sc.who, r.Status, r.Body)
+			}
+			if sc.status == http.StatusOK && r.JSON(t)["intake_duty"] != sc.body.(map[string]any)["intake_duty"] {
+				t.Errorf("user after PUT: %s", r.Body)
+			}
+		}
+		var audits int64
+		api.DB.Gorm.Table("audit_events").Where("action = 'user.intake_duty' AND entity_id IN ?", []string{gent, liege}).Count(&audits)
+		if audits != 2 {
+			t.Errorf("%d audit events for the intake duty, want 2", audits)
+		}
+		if sees(gentCoord) || !sees(liegeCoord) || open(liegeCoord) != 2 {
+			t.Errorf("after: Gent sees %v, Liège sees %v", sees(gentCoord), sees(liegeCoord))
+		}
+		if r := api.Do(http.MethodGet, "/api/v1/contact-requests/"+inLiege, nil, api.Bearer(gentCoord)); r.Status != http.StatusNotFound {
+			t.Errorf("Gent reads Liège's request: %d", r.Status)
+		}
+
+		// A coordinator who becomes a CHW loses the duty.
+		r := api.Do(http.MethodPatch, "/api/v1/users/"+liege, map[string]any{"role": "chw"}, api.Bearer("admin@example.org"))
+		if r.Status != http.StatusOK || r.JSON(t)["intake_duty"] != false {
+			t.Errorf("role change kept the intake duty: %d %s", r.Status, r.Body)
+		}
+	})
+}
