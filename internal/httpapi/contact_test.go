@@ -308,7 +308,7 @@ func TestContactWithdrawal(t *testing.T) {
 			t.Errorf("open queue after withdrawal has %d items", n)
 		}
 
-		// A converted request keeps its client; the CHW gets a task.
+		// A converted request keeps its client, loses its own data; the CHW gets a task.
 		rec2 := submitContact(t, api, "10.3.0.1", contactBody(map[string]any{"name": "Other Person", "phone": "0470 99 88 77", "email": nil}))
 		chw := chwID(t, api, "chw.liege1@example.org")
 		conv := api.Do(http.MethodPost, "/api/v1/contact-requests/"+rec2["id"].(string)+"/convert", map[string]any{"chw_id": chw}, api.Bearer("coordinator.liege@example.org"))
@@ -316,7 +316,7 @@ func TestContactWithdrawal(t *testing.T) {
 			t.Fatalf("convert: %d %s", conv.Status, conv.Body)
 		}
 		w := api.Do(http.MethodPost, "/api/v1/public/contact-withdrawals/"+withdrawToken(rec2), map[string]any{}, nil).JSON(t)
-		if w["converted"] != true || w["data_deleted"] != false {
+		if w["converted"] != true || w["data_deleted"] != true {
 			t.Fatalf("withdraw converted: %v", w)
 		}
 		var tasks []model.Task
@@ -400,7 +400,7 @@ func TestContactTriage(t *testing.T) {
 			t.Fatalf("client from request: %v", client)
 		}
 		var task model.Task
-		if err := api.DB.Gorm.Where("client_id = ? AND kind = ?", client["id"], service.TaskFirstContact).Take(&task).Error; err != nil || !strings.Contains(task.Note, "besoin") {
+		if err := api.DB.Gorm.Where("client_id = ? AND kind = ?", client["id"], service.TaskFirstContact).Take(&task).Error; err != nil || !strings.Contains(task.Params, "besoin") {
 			t.Fatalf("first-contact task: %v %+v", err, task)
 		}
 		if r := api.Do(http.MethodPost, "/api/v1/contact-requests/"+inGent+"/convert", map[string]any{"chw_id": chw}, api.Bearer(gentCoord)); r.Status != http.StatusConflict {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brug-chw/brug/internal/testutil"
 )
@@ -169,6 +170,92 @@ func TestProgrammeIntakeDuty(t *testing.T) {
 		r := api.Do(http.MethodPatch, "/api/v1/users/"+liege, map[string]any{"role": "chw"}, api.Bearer("admin@example.org"))
 		if r.Status != http.StatusOK || r.JSON(t)["intake_duty"] != false {
 			t.Errorf("role change kept the intake duty: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// A request that becomes a client carries the consent ticked on the form as
+// the client's care-coordination consent (text version and time); the
+// CHW's first-contact task is a kind and parameters shown in the reader's
+// language; withdrawing later says what happens and does it: the request's
+// data is erased, the client record stays with its own consents, and the
+// CHW is asked to contact the person.
+func TestConvertedRequestConsentAndWithdrawal(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		coord, chwMail := "coordinator.gent@example.org", "chw.gent2@example.org" // both read Dutch
+		rec := submitContact(t, api, "10.22.0.1", contactBody(map[string]any{"municipality": "Rabot, Gand", "neighbourhood": nil,
+			"phone": "0470 31 41 59", "email": nil, "message": "Ik zoek een tandarts."}))
+		if rec["team"] != "Gent" {
+			t.Fatalf("Rabot, Gand went to %v", rec["team"])
+		}
+		row := contactRow(t, api, rec["id"].(string))
+		conv := api.Do(http.MethodPost, "/api/v1/contact-requests/"+rec["id"].(string)+"/convert", map[string]any{"chw_id": chwID(t, api, chwMail)}, api.Bearer(coord))
+		if conv.Status != http.StatusCreated {
+			t.Fatalf("convert: %d %s", conv.Status, conv.Body)
+		}
+		client := conv.JSON(t)["id"].(string)
+
+		consents := api.Do(http.MethodGet, "/api/v1/clients/"+client+"/consents", nil, api.Bearer(chwMail)).JSON(t)
+		var care map[string]any
+		for _, it := range consents["items"].([]any) {
+			if it.(map[string]any)["purpose"] == "care_coordination" {
+				care = it.(map[string]any)
+			}
+		}
+		if care == nil || care["given"] != true || care["text_version"] != row.ConsentVersion {
+			t.Fatalf("care coordination consent: %v", care)
+		}
+		if at, err := time.Parse(time.RFC3339Nano, care["given_at"].(string)); err != nil || !at.Equal(row.ConsentAt) {
+			t.Errorf("consent given_at %v, want the form's %v", care["given_at"], row.ConsentAt)
+		}
+		if hist := consents["history"].([]any); len(hist) != 1 || hist[0].(map[string]any)["text_version"] != row.ConsentVersion {
+			t.Errorf("consent history: %v", hist)
+		}
+
+		taskOf := func(who, kind string) map[string]any {
+			for _, it := range api.Do(http.MethodGet, "/api/v1/tasks?client_id="+client, nil, api.Bearer(who)).JSON(t)["items"].([]any) {
+				if it.(map[string]any)["kind"] == kind {
+					return it.(map[string]any)
+				}
+			}
+			t.Fatalf("%s has no %s task for the client", who, kind)
+			return nil
+		}
+		first := taskOf(chwMail, "first_contact")
+		if first["params"].(map[string]any)["message"] != "Ik zoek een tandarts." || first["note"] != "" ||
+			first["text"] != "Via het contactformulier: Ik zoek een tandarts." {
+			t.Errorf("first-contact task: %v", first)
+		}
+
+		// The withdrawal page says what happens to a converted request, before and after.
+		token := withdrawToken(rec)
+		page := string(api.Do(http.MethodGet, "/nl/withdraw/"+token, nil, nil).Body)
+		if !strings.Contains(page, "Een CHW helpt je al") || strings.Contains(page, "wissen we de gegevens die je ons stuurde") {
+			t.Errorf("withdraw page of a converted request promises the wrong thing:\n%s", page)
+		}
+		done := string(api.Do(http.MethodPost, "/nl/withdraw/"+token, "", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}).Body)
+		if !strings.Contains(done, "de gegevens van je aanvraag zijn gewist") || !strings.Contains(done, "volgt de toestemmingen") {
+			t.Errorf("withdrawal of a converted request:\n%s", done)
+		}
+		after := contactRow(t, api, rec["id"].(string))
+		if after.WithdrawnAt == nil || after.Name != "" || after.Phone != nil || after.Message != "" || after.AreaText != "" ||
+			after.ClientID == nil || *after.ClientID != client || after.Status != "converted" {
+			t.Errorf("request after withdrawal: %+v", after)
+		}
+		if r := api.Do(http.MethodGet, "/api/v1/clients/"+client, nil, api.Bearer(chwMail)); r.Status != http.StatusOK {
+			t.Errorf("client record after withdrawal: %d", r.Status)
+		}
+		gone := taskOf(chwMail, "consent_withdrawn")
+		if !strings.HasPrefix(gone["text"].(string), "De toestemming van het contactformulier is ingetrokken") || len(gone["params"].(map[string]any)) != 0 {
+			t.Errorf("consent task: %v", gone)
+		}
+		// The text follows the reader's language.
+		if r := api.Do(http.MethodPatch, "/api/v1/me", map[string]any{"language": "fr"}, api.Bearer(chwMail)); r.Status != http.StatusOK {
+			t.Fatalf("language: %d", r.Status)
+		}
+		if first := taskOf(chwMail, "first_contact"); first["text"] != "Via le formulaire de contact : Ik zoek een tandarts." {
+			t.Errorf("first-contact task in French: %v", first["text"])
 		}
 	})
 }

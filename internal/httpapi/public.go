@@ -417,6 +417,10 @@ func (s *Server) withdrawPage(c echo.Context, lang string, post bool) error {
 		data["Already"] = w.Request.WithdrawnAt.In(service.Brussels).Format("02/01/2006")
 	case post:
 		data["Done"], data["Converted"] = true, w.Converted
+	default:
+		// Before confirming, a request that became a client says what
+		// withdrawing does to the client record: nothing by itself.
+		data["Converted"] = w.Converted
 	}
 	p.Data = data
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -211,9 +211,10 @@ func (s *Service) ContactWithdrawalStatus(ctx context.Context, token string) (Co
 	return ContactWithdrawal{Request: r, Withdrawn: r.WithdrawnAt != nil, Converted: r.ClientID != nil}, err
 }
 
-// WithdrawContact records a withdrawal of consent. The personal data of a
-// request that did not become a client is deleted at once; a converted
-// request keeps the link to its client and the follow-up CHW gets a task.
+// WithdrawContact records a withdrawal of consent and deletes the
+// request's personal data at once. A converted request keeps its link to
+// the client: the client record follows the client's own consents, and the
+// CHW following the client gets a task to contact the person.
 func (s *Service) WithdrawContact(ctx context.Context, token string) (ContactWithdrawal, error) {
 	r, err := s.contactByToken(ctx, token)
 	if err != nil {
@@ -223,17 +224,13 @@ func (s *Service) WithdrawContact(ctx context.Context, token string) (ContactWit
 		return ContactWithdrawal{Request: r, Withdrawn: true, Converted: r.ClientID != nil}, nil
 	}
 	now := s.Store.Now()
-	set := map[string]any{"withdrawn_at": now}
-	if r.ClientID == nil {
-		for k, v := range model.ContactErasure() {
-			set[k] = v
-		}
-		if r.MailStatus == "queued" || r.MailStatus == "sending" {
-			set["mail_status"] = "cancelled"
-		}
-		if r.Status == "new" {
-			set["status"] = "withdrawn"
-		}
+	set := model.ContactErasure()
+	set["withdrawn_at"] = now
+	if r.MailStatus == "queued" || r.MailStatus == "sending" {
+		set["mail_status"] = "cancelled"
+	}
+	if r.Status == "new" {
+		set["status"] = "withdrawn"
 	}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateContactRequest(ctx, r.ID, r.Status, set); err != nil {
@@ -248,7 +245,7 @@ func (s *Service) WithdrawContact(ctx context.Context, token string) (ContactWit
 		}
 		key := "contact-withdrawn:" + r.ID
 		_, err = tx.CreateTask(ctx, &model.Task{ClientID: c.ID, AssigneeID: c.AssignedCHWID, Kind: TaskConsentGone,
-			DueOn: BrusselsDate(now), Note: "Consent given on the contact form was withdrawn: talk it through with the client.", DedupeKey: &key})
+			DueOn: BrusselsDate(now), Params: TaskParams(nil), DedupeKey: &key})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {

@@ -497,6 +497,8 @@ export const de: Record<MessageKey, string> = {
   'closeReason.other': "Anderes",
   'taskKind.first_contact': "Erstkontakt (Kontaktformular)",
   'taskKind.consent_withdrawn': "Einwilligung über das Kontaktformular widerrufen",
+  'taskNote.first_contact': "Über das Kontaktformular: {message}",
+  'taskNote.consent_withdrawn': "Die Einwilligung aus dem Kontaktformular wurde widerrufen und die Angaben der Anfrage wurden gelöscht. Nehmen Sie Kontakt mit der Klientin oder dem Klienten auf und klären Sie, welche Einwilligungen weiter gelten.",
   'intake.badge': "{n} offene Anfragen, {overdue} davon warten seit 3 Werktagen oder länger",
   "nav.groups": "Gruppensitzungen",
   "groups.new": "Sitzung erfassen",

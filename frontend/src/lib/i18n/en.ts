@@ -496,6 +496,8 @@ export const en = {
   'closeReason.other': "Other",
   'taskKind.first_contact': "First contact (contact form)",
   'taskKind.consent_withdrawn': "Consent withdrawn on the contact form",
+  'taskNote.first_contact': "From the contact form: {message}",
+  'taskNote.consent_withdrawn': "The consent given on the contact form was withdrawn and the request's details were erased. Contact the client and go through which consents still stand.",
   'intake.badge': "{n} open requests, {overdue} waiting 3 working days or more",
   "nav.groups": "Group sessions",
   "groups.new": "Record a session",

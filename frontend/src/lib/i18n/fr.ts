@@ -497,6 +497,8 @@ export const fr: Record<MessageKey, string> = {
   'closeReason.other': "Autre",
   'taskKind.first_contact': "Premier contact (formulaire de contact)",
   'taskKind.consent_withdrawn': "Consentement retiré via le formulaire de contact",
+  'taskNote.first_contact': "Via le formulaire de contact : {message}",
+  'taskNote.consent_withdrawn': "Le consentement du formulaire de contact a été retiré et les données de la demande ont été effacées. Contactez le client et voyez avec lui quels consentements restent valables.",
   'intake.badge': "{n} demandes ouvertes, dont {overdue} en attente depuis 3 jours ouvrables ou plus",
   "nav.groups": "Séances collectives",
   "groups.new": "Enregistrer une séance",

@@ -497,6 +497,8 @@ export const nl: Record<MessageKey, string> = {
   'closeReason.other': "Andere",
   'taskKind.first_contact': "Eerste contact (contactformulier)",
   'taskKind.consent_withdrawn': "Toestemming ingetrokken via het contactformulier",
+  'taskNote.first_contact': "Via het contactformulier: {message}",
+  'taskNote.consent_withdrawn': "De toestemming van het contactformulier is ingetrokken en de gegevens van de aanvraag zijn gewist. Neem contact op met de cliënt en bespreek welke toestemmingen blijven gelden.",
   'intake.badge': "{n} open aanvragen, {overdue} wachten al 3 werkdagen of langer",
   "nav.groups": "Groepssessies",
   "groups.new": "Sessie registreren",
