@@ -20,13 +20,14 @@ const Password = "demo-brug-2026"
 type Account struct {
 	Email, Name, Role, Team, Fund, Language string
 	AllReports                              bool
+	IntakeDuty                              bool // triages the programme intake
 }
 
 // Accounts lists the demo accounts of DESIGN.md.
 var Accounts = []Account{
 	{Email: "admin@example.org", Name: "Ada Admin", Role: model.RoleAdmin, Language: "en"},
 	{Email: "manager@example.org", Name: "Marc Manager", Role: model.RoleManager, Fund: "cm", AllReports: true, Language: "nl"},
-	{Email: "coordinator.gent@example.org", Name: "Griet Coördinator", Role: model.RoleCoordinator, Team: "gent", Language: "nl"},
+	{Email: "coordinator.gent@example.org", Name: "Griet Coördinator", Role: model.RoleCoordinator, Team: "gent", Language: "nl", IntakeDuty: true},
 	{Email: "chw.gent1@example.org", Name: "Hanne Peeters", Role: model.RoleCHW, Team: "gent", Language: "nl"},
 	{Email: "chw.gent2@example.org", Name: "Youssef El Amrani", Role: model.RoleCHW, Team: "gent", Language: "nl"},
 	{Email: "coordinator.liege@example.org", Name: "Louise Coordinatrice", Role: model.RoleCoordinator, Team: "liege", Language: "fr"},
@@ -50,7 +51,7 @@ func Seed(ctx context.Context, st *store.Store, h *auth.Hasher) (int, error) {
 				return created, fmt.Errorf("hash demo password: %w", err)
 			}
 		}
-		u := model.User{Email: a.Email, Name: a.Name, Role: a.Role, Language: a.Language, AllReports: a.AllReports, PasswordHash: hash}
+		u := model.User{Email: a.Email, Name: a.Name, Role: a.Role, Language: a.Language, AllReports: a.AllReports, IntakeDuty: a.IntakeDuty, PasswordHash: hash}
 		if a.Fund != "" {
 			f, err := st.FundByCode(ctx, a.Fund)
 			if err != nil {

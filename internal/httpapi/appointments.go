@@ -218,7 +218,11 @@ type taskDTO struct {
 	DueOn      string     `json:"due_on"`
 	DoneAt     *time.Time `json:"done_at"`
 	Note       string     `json:"note"`
-	CreatedAt  time.Time  `json:"created_at"`
+	// Params is what a rule's task says, as parameters of its kind; Text
+	// is the whole task in the reader's language (the readable fallback).
+	Params    map[string]string `json:"params"`
+	Text      string            `json:"text"`
+	CreatedAt time.Time         `json:"created_at"`
 }
 
 func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error) {
@@ -230,10 +234,12 @@ func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error)
 	if err != nil {
 		return nil, err
 	}
+	lang := principal(c).Language
 	out := make([]taskDTO, len(tasks))
 	for i, t := range tasks {
 		out[i] = taskDTO{ID: t.ID, ClientID: t.ClientID, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, Kind: t.Kind,
-			DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, CreatedAt: t.CreatedAt}
+			DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, Params: service.DecodeTaskParams(t.Params),
+			Text: service.TaskText(t, lang), CreatedAt: t.CreatedAt}
 	}
 	return out, nil
 }

@@ -201,6 +201,7 @@ type consentDTO struct {
 	Given       bool       `json:"given"`
 	GivenAt     *time.Time `json:"given_at"`
 	GivenBy     *string    `json:"given_by"`
+	TextVersion string     `json:"text_version"`
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
 	Warning     string     `json:"warning,omitempty"`
 }
@@ -209,6 +210,7 @@ type consentHistoryDTO struct {
 	Purpose     string     `json:"purpose"`
 	GivenAt     time.Time  `json:"given_at"`
 	GivenBy     string     `json:"given_by"`
+	TextVersion string     `json:"text_version"`
 	WithdrawnAt *time.Time `json:"withdrawn_at"`
 	WithdrawnBy *string    `json:"withdrawn_by"`
 }
@@ -221,10 +223,10 @@ type consentsResponse struct {
 func consentsBody(states []service.ConsentState, history []model.Consent) consentsResponse {
 	out := consentsResponse{Items: []consentDTO{}, History: []consentHistoryDTO{}}
 	for _, st := range states {
-		out.Items = append(out.Items, consentDTO{st.Purpose, st.Given, st.GivenAt, st.GivenBy, st.WithdrawnAt, st.Warning})
+		out.Items = append(out.Items, consentDTO{st.Purpose, st.Given, st.GivenAt, st.GivenBy, st.TextVersion, st.WithdrawnAt, st.Warning})
 	}
 	for _, h := range history {
-		out.History = append(out.History, consentHistoryDTO{h.Purpose, h.GivenAt, h.GivenBy, h.WithdrawnAt, h.WithdrawnBy})
+		out.History = append(out.History, consentHistoryDTO{h.Purpose, h.GivenAt, h.GivenBy, h.TextVersion, h.WithdrawnAt, h.WithdrawnBy})
 	}
 	return out
 }

@@ -87,7 +87,7 @@ type withdrawalDTO struct {
 
 func toWithdrawalDTO(w service.ContactWithdrawal) withdrawalDTO {
 	return withdrawalDTO{Withdrawn: w.Request.WithdrawnAt != nil, WithdrawnAt: w.Request.WithdrawnAt, Converted: w.Converted,
-		DataDeleted: w.Request.WithdrawnAt != nil && !w.Converted}
+		DataDeleted: w.Request.WithdrawnAt != nil}
 }
 
 func (s *Server) contactWithdrawal(c echo.Context) error {

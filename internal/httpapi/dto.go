@@ -28,6 +28,7 @@ type userDTO struct {
 	Fund        *fundDTO   `json:"fund"`
 	Language    string     `json:"language"`
 	AllReports  bool       `json:"all_reports"`
+	IntakeDuty  bool       `json:"intake_duty"`
 	DisabledAt  *time.Time `json:"disabled_at"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
@@ -37,7 +38,7 @@ type userDTO struct {
 func toUserDTO(v service.UserView) userDTO {
 	d := userDTO{
 		ID: v.ID, Email: v.Email, Name: v.Name, Role: v.Role, FundID: v.FundID, Language: v.Language,
-		AllReports: v.AllReports, DisabledAt: v.DisabledAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		AllReports: v.AllReports, IntakeDuty: v.IntakeDuty, DisabledAt: v.DisabledAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		TeamIDs: []string{}, Teams: []teamRef{},
 	}
 	for _, t := range v.Teams {

@@ -175,16 +175,19 @@ func (s *Server) whereData(c echo.Context, lang string) (site.Page, error) {
 	}
 	var regions []whereRegion
 	for _, t := range tree {
-		if len(regions) == 0 || regions[len(regions)-1].Code != t.Region.Code {
+		// The page's ids are the codes in lower case: compare those.
+		if len(regions) == 0 || regions[len(regions)-1].Code != strings.ToLower(t.Region.Code) {
 			name := reference.Labels{NL: t.Region.NameNL, FR: t.Region.NameFR, DE: t.Region.NameDE, EN: t.Region.NameEN}.Get(lang)
 			regions = append(regions, whereRegion{Code: strings.ToLower(t.Region.Code), Name: name})
 		}
 		wt := whereTeam{Name: t.Team.Name, Keys: foldKeys(t.Team.Name)}
 		if t.Team.Outreach != nil {
-			wt.Outreach = *t.Team.Outreach
+			wt.Outreach = reference.Outreach(t.Team.Name, *t.Team.Outreach, lang)
 		}
 		for _, m := range t.Municipalities {
-			names := []string{m.Municipality.Name}
+			// The live filter finds a municipality by its other names too.
+			other := reference.OtherNames(m.Municipality.Name)
+			names := append(append([]string{m.Municipality.Name}, other.Names...), other.Postcodes...)
 			var nbs []string
 			for _, n := range m.Neighbourhoods {
 				nbs = append(nbs, n.Name)
@@ -414,6 +417,10 @@ func (s *Server) withdrawPage(c echo.Context, lang string, post bool) error {
 		data["Already"] = w.Request.WithdrawnAt.In(service.Brussels).Format("02/01/2006")
 	case post:
 		data["Done"], data["Converted"] = true, w.Converted
+	default:
+		// Before confirming, a request that became a client says what
+		// withdrawing does to the client record: nothing by itself.
+		data["Converted"] = w.Converted
 	}
 	p.Data = data
 	c.Response().Header().Set("Cache-Control", "no-store")

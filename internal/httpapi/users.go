@@ -113,6 +113,30 @@ func (s *Server) patchUser(c echo.Context) error {
 	return c.JSON(http.StatusOK, toUserDTO(v))
 }
 
+type intakeDutyRequest struct {
+	IntakeDuty *bool `json:"intake_duty"`
+}
+
+// putIntakeDuty gives a coordinator the programme intake (the contact
+// requests no team covers) or takes it away.
+func (s *Server) putIntakeDuty(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+
+	var req intakeDutyRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+
+	v, err := s.svc.SetIntakeDuty(c.Request().Context(), principal(c), id, req.IntakeDuty)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toUserDTO(v))
+}
+
 func (s *Server) getUser(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {

@@ -85,6 +85,7 @@ type User struct {
 	FundID       *string
 	Language     string
 	AllReports   bool
+	IntakeDuty   bool // a coordinator who triages the programme intake (requests no team covers)
 	PasswordHash string
 	DisabledAt   *time.Time
 	CreatedAt    time.Time
@@ -178,6 +179,7 @@ type Consent struct {
 	Purpose     string
 	GivenAt     time.Time
 	GivenBy     string
+	TextVersion string // the privacy text's version when given on the contact form
 	WithdrawnAt *time.Time
 	WithdrawnBy *string
 	CreatedAt   time.Time
@@ -377,6 +379,7 @@ type Task struct {
 	DueOn      string // YYYY-MM-DD in Europe/Brussels
 	DoneAt     *time.Time
 	Note       string
+	Params     string // JSON object: what a rule's note says, rendered in the reader's language
 	DedupeKey  *string
 	CreatedBy  *string
 	CreatedAt  time.Time

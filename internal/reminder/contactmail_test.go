@@ -107,3 +107,19 @@ func TestContactMailSkipsWithdrawn(t *testing.T) {
 		t.Fatalf("after withdrawal: status %s, email %v", row.MailStatus, row.Email)
 	}
 }
+
+// The confirmation e-mail does not promise that withdrawing erases what a
+// CHW already keeps: it says what happens when the request became a client.
+func TestContactMessageSaysWhatWithdrawalDoes(t *testing.T) {
+	for lang, want := range map[string]string{
+		"nl": "Helpt een CHW je al, dan vragen we die om contact met je op te nemen",
+		"fr": "Si un CHW vous aide déjà, nous lui demandons de vous contacter",
+		"de": "Hilft Ihnen bereits ein CHW, bitten wir ihn, sich bei Ihnen zu melden",
+		"en": "If a CHW is already helping you, we ask them to contact you",
+	} {
+		m := reminder.ContactMessage(lang, "https://brug.example/x")
+		if !strings.Contains(m.Text, want) || !strings.Contains(m.Text, "https://brug.example/x") {
+			t.Errorf("%s confirmation e-mail:\n%s", lang, m.Text)
+		}
+	}
+}

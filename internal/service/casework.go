@@ -356,6 +356,7 @@ type ConsentState struct {
 	Given       bool
 	GivenAt     *time.Time
 	GivenBy     *string
+	TextVersion string // the privacy text's version, for a consent given on the contact form
 	WithdrawnAt *time.Time
 	// Warning says why a given consent cannot work: no_phone for SMS
 	// reminders without a phone number, no_email for e-mail ones.
@@ -384,7 +385,7 @@ func consentStates(client model.Client, history []model.Consent) []ConsentState 
 			if c.Purpose == purpose {
 				c := c
 				st.Given = c.WithdrawnAt == nil
-				st.GivenAt, st.GivenBy, st.WithdrawnAt = &c.GivenAt, &c.GivenBy, c.WithdrawnAt
+				st.GivenAt, st.GivenBy, st.WithdrawnAt, st.TextVersion = &c.GivenAt, &c.GivenBy, c.WithdrawnAt, c.TextVersion
 			}
 		}
 		switch {

@@ -211,9 +211,10 @@ func (s *Service) ContactWithdrawalStatus(ctx context.Context, token string) (Co
 	return ContactWithdrawal{Request: r, Withdrawn: r.WithdrawnAt != nil, Converted: r.ClientID != nil}, err
 }
 
-// WithdrawContact records a withdrawal of consent. The personal data of a
-// request that did not become a client is deleted at once; a converted
-// request keeps the link to its client and the follow-up CHW gets a task.
+// WithdrawContact records a withdrawal of consent and deletes the
+// request's personal data at once. A converted request keeps its link to
+// the client: the client record follows the client's own consents, and the
+// CHW following the client gets a task to contact the person.
 func (s *Service) WithdrawContact(ctx context.Context, token string) (ContactWithdrawal, error) {
 	r, err := s.contactByToken(ctx, token)
 	if err != nil {
@@ -223,17 +224,13 @@ func (s *Service) WithdrawContact(ctx context.Context, token string) (ContactWit
 		return ContactWithdrawal{Request: r, Withdrawn: true, Converted: r.ClientID != nil}, nil
 	}
 	now := s.Store.Now()
-	set := map[string]any{"withdrawn_at": now}
-	if r.ClientID == nil {
-		for k, v := range model.ContactErasure() {
-			set[k] = v
-		}
-		if r.MailStatus == "queued" || r.MailStatus == "sending" {
-			set["mail_status"] = "cancelled"
-		}
-		if r.Status == "new" {
-			set["status"] = "withdrawn"
-		}
+	set := model.ContactErasure()
+	set["withdrawn_at"] = now
+	if r.MailStatus == "queued" || r.MailStatus == "sending" {
+		set["mail_status"] = "cancelled"
+	}
+	if r.Status == "new" {
+		set["status"] = "withdrawn"
 	}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateContactRequest(ctx, r.ID, r.Status, set); err != nil {
@@ -248,7 +245,7 @@ func (s *Service) WithdrawContact(ctx context.Context, token string) (ContactWit
 		}
 		key := "contact-withdrawn:" + r.ID
 		_, err = tx.CreateTask(ctx, &model.Task{ClientID: c.ID, AssigneeID: c.AssignedCHWID, Kind: TaskConsentGone,
-			DueOn: BrusselsDate(now), Note: "Consent given on the contact form was withdrawn: talk it through with the client.", DedupeKey: &key})
+			DueOn: BrusselsDate(now), Params: TaskParams(nil), DedupeKey: &key})
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) {
@@ -300,11 +297,18 @@ func (s *Service) areas(ctx context.Context) (*areaIndex, error) {
 	if err != nil {
 		return nil, err
 	}
+	sortByRegion(tree)
 	idx := &areaIndex{tree: tree}
 	for _, t := range tree {
 		for _, m := range t.Municipalities {
 			base := AreaMatch{TeamID: t.Team.ID, TeamName: t.Team.Name, MunicipalityID: m.Municipality.ID, MunicipalityName: m.Municipality.Name}
 			idx.entries = append(idx.entries, areaEntry{FoldKey(m.Municipality.Name), base})
+			// The municipality's names in the other languages and its
+			// postcodes find it too ("Gand", "Lüttich", "9000").
+			other := reference.OtherNames(m.Municipality.Name)
+			for _, name := range append(slices.Clone(other.Names), other.Postcodes...) {
+				idx.entries = append(idx.entries, areaEntry{FoldKey(name), base})
+			}
 			for _, n := range m.Neighbourhoods {
 				nb := base
 				nb.NeighbourhoodID, nb.NeighbourhoodName = n.ID, n.Name
@@ -316,6 +320,29 @@ func (s *Service) areas(ctx context.Context) (*areaIndex, error) {
 		s.Areas.idx = idx
 	}
 	return idx, nil
+}
+
+// sortByRegion puts the teams (listed by name) region by region, in the
+// order of areas.json, so that a page shows each region once.
+func sortByRegion(tree []store.TeamTree) {
+	order := map[string]int{}
+	if d, err := reference.Load(); err == nil {
+		for i, r := range d.Areas.Regions {
+			order[r.Code] = i
+		}
+	}
+	rank := func(code string) int {
+		if i, ok := order[code]; ok {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(tree, func(a, b store.TeamTree) int {
+		if c := rank(a.Region.Code) - rank(b.Region.Code); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Region.Code, b.Region.Code)
+	})
 }
 
 // AreaTree returns the teams with their areas (reference data, cached).
@@ -349,9 +376,14 @@ func (s *Service) SearchAreas(ctx context.Context, q string, limit int) ([]AreaM
 			inside = append(inside, e.match)
 		}
 	}
-	out := append(append(exact, prefix...), inside...)
-	if len(out) > limit {
-		out = out[:limit]
+	// A place found under several of its names is listed once.
+	seen := map[AreaMatch]bool{}
+	var out []AreaMatch
+	for _, m := range append(append(exact, prefix...), inside...) {
+		if !seen[m] && len(out) < limit {
+			seen[m] = true
+			out = append(out, m)
+		}
 	}
 	return out, nil
 }

@@ -188,13 +188,16 @@ func (s *Service) ConvertContact(ctx context.Context, p *Principal, id, chwID, t
 		if err := tx.Store.UpdateContactRequest(ctx, r.ID, "converted", map[string]any{"client_id": c.ID}); err != nil {
 			return err
 		}
-		key := "contact-first:" + r.ID
-		note := "From the contact form: " + r.Message
-		if len([]rune(note)) > 2000 {
-			note = string([]rune(note)[:2000])
+		// The consent ticked on the form is the client's consent to care
+		// coordination, with the privacy text's version and its time.
+		if _, err := tx.Store.AddConsent(ctx, model.Consent{ClientID: c.ID, Purpose: "care_coordination", GivenAt: r.ConsentAt,
+			GivenBy: p.UserID, TextVersion: r.ConsentVersion}); err != nil {
+			return err
 		}
+		key := "contact-first:" + r.ID
+		// The note is a kind and parameters, rendered in the reader's language.
 		_, err = tx.Store.CreateTask(ctx, &model.Task{ClientID: c.ID, AssigneeID: c.AssignedCHWID, Kind: TaskFirstContact,
-			DueOn: BrusselsDate(tx.Store.Now()), Note: note, DedupeKey: &key, CreatedBy: &p.UserID})
+			DueOn: BrusselsDate(tx.Store.Now()), Params: TaskParams(map[string]string{"message": r.Message}), DedupeKey: &key, CreatedBy: &p.UserID})
 		return err
 	})
 	if err != nil {

@@ -179,7 +179,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		fund = *u.FundID
 	}
 	return &Principal{
-		Scope:     store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports},
+		Scope:     store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports, IntakeDuty: u.IntakeDuty},
 		Email:     u.Email,
 		Name:      u.Name,
 		Language:  u.Language,

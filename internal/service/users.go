@@ -103,6 +103,11 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, id string, in Us
 	if next.AllReports != cur.AllReports {
 		ch.AllReports = &next.AllReports
 	}
+	if cur.IntakeDuty && next.Role != model.RoleCoordinator {
+		// The programme intake is a coordinator's duty: it goes with the role.
+		off := false
+		ch.IntakeDuty = &off
+	}
 	if in.TeamIDs != nil || (in.Role != nil && !slices.Equal(teams, cur.TeamIDs)) {
 		ch.TeamIDs = &teams
 	}
@@ -117,6 +122,29 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, id string, in Us
 		return UserView{}, storeErr(err)
 	}
 	s.audit(ctx, p, "user.update", "user", id, strings.Join(changedFields(in), ","))
+	return s.User(ctx, p, id)
+}
+
+// SetIntakeDuty gives a coordinator the programme intake duty, or takes it
+// away (admin): they then see the contact requests whose place matches no
+// team. Only coordinators triage, so only they can hold it.
+func (s *Service) SetIntakeDuty(ctx context.Context, p *Principal, id string, on *bool) (UserView, error) {
+	if on == nil {
+		return UserView{}, apperr.Validation("intake_duty", "required", "Say whether the coordinator holds the intake duty (true or false).")
+	}
+	cur, err := s.Store.UserByID(ctx, id)
+	if err != nil {
+		return UserView{}, storeErr(err)
+	}
+	if *on && cur.Role != model.RoleCoordinator {
+		return UserView{}, apperr.Validation("intake_duty", "role", "Only coordinators can hold the intake duty.")
+	}
+	if cur.IntakeDuty != *on {
+		if _, err := s.Store.UpdateUser(ctx, id, store.UserChanges{IntakeDuty: on}); err != nil {
+			return UserView{}, storeErr(err)
+		}
+		s.audit(ctx, p, "user.intake_duty", "user", id, map[bool]string{true: "on", false: "off"}[*on])
+	}
 	return s.User(ctx, p, id)
 }
 

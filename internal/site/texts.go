@@ -174,10 +174,16 @@ var texts = map[string]tr{
 	"withdraw.button": {"Mijn toestemming intrekken", "Retirer mon consentement", "Meine Einwilligung widerrufen", "Withdraw my consent"},
 	"withdraw.done":   {"Je toestemming is ingetrokken en je gegevens zijn gewist.", "Votre consentement a été retiré et vos données ont été effacées.", "Ihre Einwilligung wurde widerrufen und Ihre Angaben wurden gelöscht.", "Your consent has been withdrawn and your details have been deleted."},
 	"withdraw.converted": {
-		"Je toestemming is ingetrokken. Een CHW was al met je aan de slag; die neemt contact op om te bespreken wat er met je gegevens gebeurt.",
-		"Votre consentement a été retiré. Un CHW avait déjà commencé à vous aider ; il vous contactera pour parler de ce qu'il advient de vos données.",
-		"Ihre Einwilligung wurde widerrufen. Ein CHW hat bereits begonnen, Ihnen zu helfen; er meldet sich, um zu besprechen, was mit Ihren Angaben geschieht.",
-		"Your consent has been withdrawn. A CHW had already started helping you; they will contact you to talk about what happens with your details.",
+		"Je toestemming is ingetrokken en de gegevens van je aanvraag zijn gewist. We vragen je CHW om contact met je op te nemen. Je dossier bij de CHW volgt de toestemmingen die je daar gaf; die kan je met je CHW wijzigen.",
+		"Votre consentement a été retiré et les données de votre demande ont été effacées. Nous demandons à votre CHW de vous contacter. Votre dossier chez le CHW suit les consentements que vous lui avez donnés ; vous pouvez les modifier avec lui.",
+		"Ihre Einwilligung wurde widerrufen und die Angaben Ihrer Anfrage wurden gelöscht. Wir bitten Ihren CHW, sich bei Ihnen zu melden. Ihre Akte beim CHW folgt den Einwilligungen, die Sie dort gegeben haben; Sie können sie mit Ihrem CHW ändern.",
+		"Your consent has been withdrawn and the details of your request have been deleted. We are asking your CHW to contact you. Your file with the CHW follows the consents you gave them; you can change those with your CHW.",
+	},
+	"withdraw.p.converted": {
+		"Een CHW helpt je al met deze aanvraag. Als je je toestemming intrekt, wissen we de gegevens van je aanvraag en vragen we je CHW om contact met je op te nemen. Je dossier bij de CHW blijft bestaan en volgt de toestemmingen die je daar gaf. Wat we eerder deden, blijft rechtmatig.",
+		"Un CHW vous aide déjà pour cette demande. Si vous retirez votre consentement, nous effaçons les données de votre demande et demandons à votre CHW de vous contacter. Votre dossier chez le CHW reste et suit les consentements que vous lui avez donnés. Ce que nous avons fait auparavant reste licite.",
+		"Ein CHW hilft Ihnen bereits bei dieser Anfrage. Wenn Sie Ihre Einwilligung widerrufen, löschen wir die Angaben Ihrer Anfrage und bitten Ihren CHW, sich bei Ihnen zu melden. Ihre Akte beim CHW bleibt bestehen und folgt den Einwilligungen, die Sie dort gegeben haben. Was zuvor geschah, bleibt rechtmäßig.",
+		"A CHW is already helping you with this request. If you withdraw your consent, we delete the details of your request and ask your CHW to contact you. Your file with the CHW stays and follows the consents you gave them. What we did before stays lawful.",
 	},
 	"withdraw.already": {"Je hebt je toestemming al ingetrokken op %s.", "Vous avez déjà retiré votre consentement le %s.", "Sie haben Ihre Einwilligung bereits am %s widerrufen.", "You already withdrew your consent on %s."},
 	"withdraw.invalid": {"Deze link is niet geldig. Controleer of je de volledige link hebt gekopieerd.", "Ce lien n'est pas valide. Vérifiez que vous avez copié le lien complet.", "Dieser Link ist ungültig. Prüfen Sie, ob Sie den ganzen Link kopiert haben.", "This link is not valid. Check that you copied the whole link."},
@@ -197,10 +203,10 @@ var texts = map[string]tr{
 
 	"mail.subject": {"Je vraag aan Brug", "Votre demande à Brug", "Ihre Anfrage an Brug", "Your request to Brug"},
 	"mail.body": {
-		"Goeiedag,\n\nWe hebben je vraag goed ontvangen. Een coördinator neemt binnen 3 werkdagen contact met je op.\n\nVan gedachten veranderd? Met deze link trek je je toestemming in en wissen we je gegevens:\n%s\n\nMet vriendelijke groeten,\nhet team van Brug",
-		"Bonjour,\n\nNous avons bien reçu votre demande. Un coordinateur vous contactera dans les 3 jours ouvrables.\n\nVous avez changé d'avis ? Avec ce lien, vous retirez votre consentement et nous effaçons vos données :\n%s\n\nBien cordialement,\nl'équipe Brug",
-		"Guten Tag,\n\nwir haben Ihre Anfrage erhalten. Eine Koordinatorin oder ein Koordinator meldet sich innerhalb von 3 Werktagen.\n\nMeinung geändert? Mit diesem Link widerrufen Sie Ihre Einwilligung und wir löschen Ihre Angaben:\n%s\n\nMit freundlichen Grüßen\nIhr Brug-Team",
-		"Hello,\n\nWe have received your request. A coordinator will contact you within 3 working days.\n\nChanged your mind? With this link you withdraw your consent and we delete your details:\n%s\n\nKind regards,\nthe Brug team",
+		"Goeiedag,\n\nWe hebben je vraag goed ontvangen. Een coördinator neemt binnen 3 werkdagen contact met je op.\n\nVan gedachten veranderd? Met deze link trek je je toestemming in:\n%s\nDan wissen we de gegevens van je aanvraag. Helpt een CHW je al, dan vragen we die om contact met je op te nemen; je dossier bij de CHW volgt de toestemmingen die je daar geeft.\n\nMet vriendelijke groeten,\nhet team van Brug",
+		"Bonjour,\n\nNous avons bien reçu votre demande. Un coordinateur vous contactera dans les 3 jours ouvrables.\n\nVous avez changé d'avis ? Avec ce lien, vous retirez votre consentement :\n%s\nNous effaçons alors les données de votre demande. Si un CHW vous aide déjà, nous lui demandons de vous contacter ; votre dossier chez le CHW suit les consentements que vous lui donnez.\n\nBien cordialement,\nl'équipe Brug",
+		"Guten Tag,\n\nwir haben Ihre Anfrage erhalten. Eine Koordinatorin oder ein Koordinator meldet sich innerhalb von 3 Werktagen.\n\nMeinung geändert? Mit diesem Link widerrufen Sie Ihre Einwilligung:\n%s\nDann löschen wir die Angaben Ihrer Anfrage. Hilft Ihnen bereits ein CHW, bitten wir ihn, sich bei Ihnen zu melden; Ihre Akte beim CHW folgt den Einwilligungen, die Sie dort geben.\n\nMit freundlichen Grüßen\nIhr Brug-Team",
+		"Hello,\n\nWe have received your request. A coordinator will contact you within 3 working days.\n\nChanged your mind? With this link you withdraw your consent:\n%s\nWe then delete the details of your request. If a CHW is already helping you, we ask them to contact you; your file with the CHW follows the consents you give them there.\n\nKind regards,\nthe Brug team",
 	},
 }
 

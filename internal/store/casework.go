@@ -153,10 +153,16 @@ func (s *Store) Consents(ctx context.Context, clientID string) ([]model.Consent,
 // GiveConsent records a consent unless one for the purpose is live; it
 // reports whether a row was added.
 func (s *Store) GiveConsent(ctx context.Context, clientID, purpose, by string) (bool, error) {
+	return s.AddConsent(ctx, model.Consent{ClientID: clientID, Purpose: purpose, GivenBy: by})
+}
+
+// AddConsent records c unless a consent for its purpose is live; a zero
+// GivenAt is now. It reports whether a row was added.
+func (s *Store) AddConsent(ctx context.Context, c model.Consent) (bool, error) {
 	added := false
 	err := s.Tx(ctx, func(tx *Store) error {
 		var n int64
-		if err := tx.q(ctx).Model(&model.Consent{}).Where("client_id = ? AND purpose = ? AND withdrawn_at IS NULL", clientID, purpose).
+		if err := tx.q(ctx).Model(&model.Consent{}).Where("client_id = ? AND purpose = ? AND withdrawn_at IS NULL", c.ClientID, c.Purpose).
 			Count(&n).Error; err != nil {
 			return mapErr(err, "live consent")
 		}
@@ -164,12 +170,16 @@ func (s *Store) GiveConsent(ctx context.Context, clientID, purpose, by string) (
 			return nil
 		}
 		now := tx.Now()
-		c := model.Consent{ID: NewID(), ClientID: clientID, Purpose: purpose, GivenAt: now, GivenBy: by}
+		c.ID, c.CreatedAt, c.UpdatedAt = NewID(), now, now
+		if c.GivenAt.IsZero() {
+			c.GivenAt = now
+		}
+		c.GivenAt = c.GivenAt.UTC()
 		if err := tx.q(ctx).Create(&c).Error; err != nil {
 			return mapErr(err, "give consent")
 		}
 		added = true
-		return tx.TouchClient(ctx, clientID, now)
+		return tx.TouchClient(ctx, c.ClientID, now)
 	})
 	return added, err
 }

@@ -28,15 +28,21 @@ func (s *Store) ContactRequestByTokenHash(ctx context.Context, hash string) (mod
 }
 
 // visibleContacts limits requests to coordinators of the covering team;
-// requests whose area is unknown are visible to every coordinator.
+// requests whose area matches no team (the programme intake) only to
+// coordinators who hold the intake duty, never to every coordinator.
 func visibleContacts(q *gorm.DB, sc Scope) *gorm.DB {
 	if sc.Role != model.RoleCoordinator {
 		return q.Where("1 = 0")
 	}
-	if len(sc.TeamIDs) == 0 {
+	switch {
+	case sc.IntakeDuty && len(sc.TeamIDs) == 0:
 		return q.Where("contact_requests.team_id IS NULL")
+	case sc.IntakeDuty:
+		return q.Where("contact_requests.team_id IS NULL OR contact_requests.team_id IN ?", sc.TeamIDs)
+	case len(sc.TeamIDs) == 0:
+		return q.Where("1 = 0")
 	}
-	return q.Where("contact_requests.team_id IS NULL OR contact_requests.team_id IN ?", sc.TeamIDs)
+	return q.Where("contact_requests.team_id IN ?", sc.TeamIDs)
 }
 
 // ContactFilter narrows the triage queue.

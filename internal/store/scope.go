@@ -9,6 +9,7 @@ type Scope struct {
 	TeamIDs    []string
 	FundID     string
 	AllReports bool
+	IntakeDuty bool // sees the programme intake: contact requests no team covers
 }
 
 // InTeam reports whether the caller belongs to team id.

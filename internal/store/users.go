@@ -49,6 +49,7 @@ type UserChanges struct {
 	FundID       **string
 	Language     *string
 	AllReports   *bool
+	IntakeDuty   *bool
 	PasswordHash *string
 	Disabled     *bool
 	TeamIDs      *[]string
@@ -77,6 +78,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c UserChanges) (UserW
 		}
 		if c.AllReports != nil {
 			set["all_reports"] = *c.AllReports
+		}
+		if c.IntakeDuty != nil {
+			set["intake_duty"] = *c.IntakeDuty
 		}
 		if c.PasswordHash != nil {
 			set["password_hash"] = *c.PasswordHash

@@ -17,6 +17,7 @@ export interface User {
   fund: Fund | null;
   language: string;
   all_reports: boolean;
+  intake_duty: boolean;
   disabled_at: string | null;
   created_at: string;
   updated_at: string;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, brusselsPast, brusselsToday, hasStarted, isOverdue, isStuck, reminderNote, splitLocal } from './care';
+import { nl } from './i18n/nl';
+import { fr } from './i18n/fr';
+import { de } from './i18n/de';
+import { en } from './i18n/en';
+import { addDays, brusselsPast, brusselsToday, hasStarted, isOverdue, isStuck, reminderNote, splitLocal, taskNote } from './care';
 
 describe('care helpers', () => {
   it('gives the Brussels date, not the UTC one', () => {
@@ -50,5 +54,27 @@ describe('reminders and timing', () => {
     const now = new Date('2026-07-01T08:00:00Z');
     expect(hasStarted({ starts_at: '2026-07-01T07:59:00Z' }, now)).toBe(true);
     expect(hasStarted({ starts_at: '2026-07-01T08:30:00Z' }, now)).toBe(false);
+  });
+});
+
+describe('task notes', () => {
+  it('renders a rule task from its kind and parameters, then the note a person wrote', () => {
+    expect(taskNote({ kind: 'first_contact', note: '', params: { message: 'Ik zoek een tandarts.' }, text: 'Via het contactformulier: Ik zoek een tandarts.' }))
+      .toEqual([{ key: 'taskNote.first_contact', params: { message: 'Ik zoek een tandarts.' } }]);
+    expect(taskNote({ kind: 'consent_withdrawn', note: 'Gebeld, geen antwoord', params: {}, text: '…' }))
+      .toEqual([{ key: 'taskNote.consent_withdrawn', params: {} }, { text: 'Gebeld, geen antwoord' }]);
+  });
+  it('keeps a readable fallback', () => {
+    // A kind this app does not know: the server's text in the reader's language.
+    expect(taskNote({ kind: 'new_rule', note: '', params: { x: '1' }, text: 'Nieuwe regel' })).toEqual([{ text: 'Nieuwe regel' }]);
+    // An old task with an English note and no parameters: the note as written.
+    expect(taskNote({ kind: 'other', note: 'Call back', params: {}, text: 'Call back' })).toEqual([{ text: 'Call back' }]);
+    expect(taskNote({ kind: 'follow_up', note: '' })).toEqual([]);
+  });
+  it('has the rule sentences in four languages', () => {
+    for (const catalog of [nl, fr, de, en]) {
+      expect(catalog['taskNote.first_contact']).toContain('{message}');
+      expect(catalog['taskNote.consent_withdrawn'].length).toBeGreaterThan(20);
+    }
   });
 });

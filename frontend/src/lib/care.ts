@@ -82,7 +82,32 @@ export interface Task {
   kind: string;
   due_on: string;
   done_at: string | null;
+  /** What a person wrote; empty for a task made by a rule. */
   note: string;
+  /** What a rule's task says, as parameters of its kind. */
+  params?: Record<string, string>;
+  /** The whole task in the reader's language, from the server: the fallback. */
+  text?: string;
+}
+
+/** The rule sentences the app renders itself, with the parameters each needs. */
+const taskNoteParams: Record<string, string[]> = { first_contact: ['message'], consent_withdrawn: [] };
+
+export type TaskNotePart = { key: string; params: Record<string, string> } | { text: string };
+
+/**
+ * What a task says, part by part: a rule's sentence from the catalogue (kind
+ * plus parameters) in the reader's language, then the note a person wrote.
+ * A kind the app does not know keeps the server's readable text.
+ */
+export function taskNote(task: Pick<Task, 'kind' | 'note' | 'params' | 'text'>): TaskNotePart[] {
+  const params = task.params ?? {};
+  const needs = taskNoteParams[task.kind];
+  if (needs && task.params && needs.every((p) => p in params)) {
+    return [{ key: `taskNote.${task.kind}`, params }, ...(task.note ? [{ text: task.note }] : [])];
+  }
+  if (Object.keys(params).length > 0 && task.text) return [{ text: task.text }];
+  return task.note ? [{ text: task.note }] : [];
 }
 
 export const waitingStatuses = ['sent', 'acknowledged', 'waitlisted'];
