@@ -189,7 +189,8 @@ func (s *Server) inScope(kind string) echo.MiddlewareFunc {
 			if kind == "client" {
 				// A merged record's id (an old link) resolves to the
 				// record it was merged into.
-				if to := s.svc.ResolveClientID(c.Request().Context(), id); to != id {
+				to := s.svc.ResolveClientID(c.Request().Context(), id)
+				if to != id {
 					id = to
 					values := c.ParamValues()
 					for i, name := range c.ParamNames() {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode"
@@ -232,14 +233,15 @@ func (s *Store) DuplicateMatches(ctx context.Context, searchText string, birthYe
 // survived (through a few merges in a row); other ids come back unchanged.
 func (s *Store) ResolveClientID(ctx context.Context, id string) (string, error) {
 	for range 8 {
-		var into []*string
-		if err := s.q(ctx).Model(&model.Client{}).Where("id = ?", id).Pluck("merged_into_id", &into).Error; err != nil {
-			return id, mapErr(err, "resolve client")
-		}
-		if len(into) == 0 || into[0] == nil {
+		var c model.Client
+		err := s.q(ctx).Select("id, merged_into_id").Where("id = ?", id).Take(&c).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.MergedIntoID == nil) {
 			return id, nil
 		}
-		id = *into[0]
+		if err != nil {
+			return id, mapErr(err, "resolve client")
+		}
+		id = *c.MergedIntoID
 	}
 	return id, nil
 }
