@@ -28,7 +28,7 @@ func TestDuplicateCheckAcrossTeamAndProgramme(t *testing.T) {
 			{Name: "a colleague's client, accents, case and spacing folded", Method: "POST", Path: "/api/v1/clients", As: chw2,
 				Body: map[string]any{"given_name": "  Clàire ", "family_name": "DUPONT", "birth_year": 1990}, Status: 409,
 				Contains: []string{`"in_team":true`, `"candidates":[]`, "your coordinator can link or merge"},
-				Check: func(t *testing.T, r testutil.Response) { noID(r) }},
+				Check:    func(t *testing.T, r testutil.Response) { noID(r) }},
 			{Name: "a colleague's client by phone", Method: "POST", Path: "/api/v1/clients", As: chw2,
 				Body: map[string]any{"pseudonym": "K", "phone": "+32 470 123 456"}, Status: 409, Contains: []string{`"in_team":true`},
 				Check: func(t *testing.T, r testutil.Response) { noID(r) }},
