@@ -542,7 +542,7 @@ func (s *Service) Timeline(ctx context.Context, p *Principal, clientID string) (
 	for _, v := range visits {
 		vv := visitView(v, nil)
 		add(TimelineItem{At: v.VisitedAt, Type: "visit", ID: v.ID, ActorID: v.CHWID, Data: map[string]any{
-			"mode": v.Mode, "duration_minutes": v.DurationMinutes, "missions": vv.Missions, "topics": vv.Topics, "note": v.Note}})
+			"mode": v.Mode, "duration_minutes": v.DurationMinutes, "missions": vv.Missions, "topics": vv.Topics, "note": v.Note, "logged_at": v.CreatedAt}})
 	}
 	for _, b := range barriers {
 		data := map[string]any{"category": b.Category, "detail": b.Detail, "status": b.Status}
