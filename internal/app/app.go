@@ -62,6 +62,10 @@ func Prepare(ctx context.Context, cfg *config.Config) (*db.DB, error) {
 		_ = d.Close()
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
+	if err := store.New(d.Gorm, nil).RefoldSearchText(ctx); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("fold client names: %w", err)
+	}
 	return d, nil
 }
 

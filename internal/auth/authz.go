@@ -24,6 +24,7 @@ const (
 	PermClientsReadTeam = "clients:read_team"
 	PermClientsWriteTm  = "clients:write_team"
 	PermClientsAssign   = "clients:assign"
+	PermClientsMerge    = "clients:merge"
 	PermAuditReadTeam   = "audit:read_team"
 	PermProvidersRead   = "providers:read"
 	PermProvidersManage = "providers:manage_team"
@@ -54,7 +55,7 @@ var Policy = map[string][]string{
 		PermClientsReadOwn, PermClientsWriteOwn, PermProvidersRead, PermReportsReadOwn,
 		PermGroupsReadTeam, PermGroupsWriteTeam),
 	"coordinator": append(slices.Clone(common),
-		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign,
+		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign, PermClientsMerge,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
 		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure,
 		PermGroupsReadTeam, PermGroupsWriteTeam),

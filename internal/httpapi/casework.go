@@ -139,6 +139,23 @@ func (s *Server) patchVisit(c echo.Context) error {
 	return c.JSON(http.StatusOK, toVisitDTO(v))
 }
 
+// deleteVisit removes a visit logged by mistake: its CHW within 24 hours,
+// a coordinator later.
+func (s *Server) deleteVisit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	visitID, err := subID(c, "visit_id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteVisit(c.Request().Context(), principal(c), id, visitID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 func (s *Server) createBarrier(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {

@@ -88,6 +88,11 @@ var matrix = map[string]outcome{
 	"GET /api/v1/clients/:id/visits":                 record(200),
 	"POST /api/v1/clients/:id/visits":                record(422),
 	"PATCH /api/v1/clients/:id/visits/:visit_id":     record(200),
+	"DELETE /api/v1/clients/:id/visits/:visit_id":    record(204),
+	"GET /api/v1/clients/:id/duplicates":             only(200, coord),
+	"POST /api/v1/clients/:id/merge":                 only(422, coord),
+	"GET /api/v1/clients/:id/merges":                 only(200, coord),
+	"POST /api/v1/client-merges/:client_merge/undo":  only(404, coord),
 	"GET /api/v1/clients/:id/barriers":               record(200),
 	"POST /api/v1/clients/:id/barriers":              record(422),
 	"PATCH /api/v1/clients/:id/barriers/:barrier_id": record(200),
@@ -164,7 +169,7 @@ func init() {
 	}
 }
 
-var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders|contact-requests|group-sessions)/:id`)
+var namedParam = regexp.MustCompile(`^/api/v1/(providers|referrals|appointments|tasks|reminders|contact-requests|group-sessions|client-merges)/:id`)
 
 var paramNames = map[string]string{
 	"/api/v1/providers/:id":        "/api/v1/providers/:provider",
@@ -174,6 +179,7 @@ var paramNames = map[string]string{
 	"/api/v1/reminders/:id":        "/api/v1/reminders/:reminder",
 	"/api/v1/contact-requests/:id": "/api/v1/contact-requests/:contact",
 	"/api/v1/group-sessions/:id":   "/api/v1/group-sessions/:group_session",
+	"/api/v1/client-merges/:id":    "/api/v1/client-merges/:client_merge",
 }
 
 // catchAll routes serve the SPA and unknown API paths.
@@ -183,6 +189,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		urlOf := matrixRecords(t, api)
+		cl := urlOf(":id") // the matrix client
 		var keys []string
 		for _, r := range api.Server.E.Routes() {
 			key := matrixKey(r.Method, r.Path)
@@ -217,6 +224,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 				h := map[string]string{testutil.RemoteAddrHeader: fmt.Sprintf("10.9.%d.%d:1", requests/250, requests%250)}
 				if who != anon {
 					h = fromIP(fmt.Sprintf("10.9.%d.%d", requests/250, requests%250), api.Bearer(who))
+				}
+				if key == "DELETE /api/v1/clients/:id/visits/:visit_id" {
+					// Each caller gets a visit of their own to delete.
+					v := api.Do(http.MethodPost, "/api/v1/clients/"+cl+"/visits", map[string]any{"mode": "home", "duration_minutes": 5}, api.Bearer(chw)).JSON(t)
+					url = strings.ReplaceAll(path, ":visit_id", v["id"].(string))
+					url = strings.ReplaceAll(url, ":id", cl)
 				}
 				var body any
 				if method != http.MethodGet && method != http.MethodHead {
@@ -263,6 +276,7 @@ func matrixRecords(t *testing.T, api *testutil.API) func(path string) string {
 	ids := map[string]string{
 		":contact":       contact,
 		":group_session": session,
+		":client_merge":  "0190a8c0-0000-7000-8000-000000000000",
 		":id":            cl,
 		":visit_id":      visit["id"].(string),
 		":barrier_id":    visit["barriers"].([]any)[0].(map[string]any)["id"].(string),

@@ -186,6 +186,21 @@ func (s *Server) inScope(kind string) echo.MiddlewareFunc {
 			if err != nil {
 				return err
 			}
+			if kind == "client" {
+				// A merged record's id (an old link) resolves to the
+				// record it was merged into.
+				to := s.svc.ResolveClientID(c.Request().Context(), id)
+				if to != id {
+					id = to
+					values := c.ParamValues()
+					for i, name := range c.ParamNames() {
+						if name == "id" {
+							values[i] = to
+						}
+					}
+					c.SetParamValues(values...)
+				}
+			}
 			if err := s.svc.CheckVisible(c.Request().Context(), principal(c), kind, id); err != nil {
 				return err
 			}

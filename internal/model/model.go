@@ -158,8 +158,26 @@ type Client struct {
 	// the fund of who took them on, for "new clients" figures.
 	OriginTeamID *string
 	OriginFundID *string
+	// MergedIntoID makes the row a tombstone: the client was merged into
+	// that record, which old links and ids resolve to.
+	MergedIntoID *string
+	MergedAt     *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+// ClientMerge is one merge of two client records, kept so it can be undone.
+type ClientMerge struct {
+	ID             string `gorm:"primaryKey"`
+	SurvivorID     string
+	MergedID       string
+	MergedBy       string
+	Moved          string // JSON: table -> ids of the rows that moved, and earlier values
+	SurvivorBefore string // JSON: the survivor's fields the merge overwrote
+	Taken          string // JSON array of fields taken from the merged record
+	UndoneAt       *time.Time
+	UndoneBy       *string
+	CreatedAt      time.Time
 }
 
 type ClientAssignment struct {

@@ -14,9 +14,10 @@ import (
 	"github.com/brug-chw/brug/internal/store"
 )
 
-// VisitEditWindow is how long the CHW may edit a visit; after it, only a
+// VisitEditWindow is how long the CHW who logged a visit may edit or
+// delete it (a wrong field, a second tap on Save); after it, only a
 // coordinator may, so the record of what happened stays trustworthy.
-const VisitEditWindow = 7 * 24 * time.Hour
+const VisitEditWindow = 24 * time.Hour
 
 // BarrierInput is a barrier as submitted.
 type BarrierInput struct {
@@ -228,17 +229,33 @@ func (s *Service) Visits(ctx context.Context, p *Principal, clientID string) ([]
 	return out, nil
 }
 
-// UpdateVisit edits a visit; after VisitEditWindow only a coordinator may.
-func (s *Service) UpdateVisit(ctx context.Context, p *Principal, clientID, visitID string, in VisitInput) (VisitView, error) {
+// editableVisit loads a visit the caller may change: the CHW who logged it
+// within VisitEditWindow, a coordinator of the team at any time.
+func (s *Service) editableVisit(ctx context.Context, p *Principal, clientID, visitID string) (model.Visit, error) {
 	if _, err := s.writableClient(ctx, p, clientID); err != nil {
-		return VisitView{}, err
+		return model.Visit{}, err
 	}
 	v, err := s.Store.VisitOf(ctx, clientID, visitID)
 	if err != nil {
-		return VisitView{}, storeErr(err)
+		return v, storeErr(err)
 	}
-	if s.Store.Now().Sub(v.CreatedAt) > VisitEditWindow && p.Role != model.RoleCoordinator {
-		return VisitView{}, apperr.New(apperr.KindForbidden, "A visit older than 7 days can only be changed by a coordinator.")
+	if p.Role == model.RoleCoordinator {
+		return v, nil
+	}
+	if v.CHWID != p.UserID {
+		return v, apperr.New(apperr.KindForbidden, "Only the CHW who logged a visit, or a coordinator, can change it.")
+	}
+	if s.Store.Now().Sub(v.CreatedAt) > VisitEditWindow {
+		return v, apperr.New(apperr.KindForbidden, "A visit logged more than 24 hours ago can only be changed by a coordinator.")
+	}
+	return v, nil
+}
+
+// UpdateVisit edits a visit (see editableVisit for who may).
+func (s *Service) UpdateVisit(ctx context.Context, p *Principal, clientID, visitID string, in VisitInput) (VisitView, error) {
+	v, err := s.editableVisit(ctx, p, clientID, visitID)
+	if err != nil {
+		return VisitView{}, err
 	}
 	var f apperr.Fields
 	if len(in.Barriers) > 0 {
@@ -251,10 +268,30 @@ func (s *Service) UpdateVisit(ctx context.Context, p *Principal, clientID, visit
 	if err := f.Err(); err != nil {
 		return VisitView{}, err
 	}
+	var changed []string
+	for _, c := range []struct {
+		name string
+		diff bool
+	}{
+		{"visited_at", !next.VisitedAt.Equal(v.VisitedAt)}, {"mode", next.Mode != v.Mode},
+		{"duration_minutes", next.DurationMinutes != v.DurationMinutes}, {"missions", next.Missions != v.Missions},
+		{"topics", next.Topics != v.Topics}, {"note", next.Note != v.Note},
+	} {
+		if c.diff {
+			changed = append(changed, c.name)
+		}
+	}
+	if len(changed) == 0 {
+		byVisit, err := s.Store.BarriersOfVisits(ctx, []string{visitID})
+		if err != nil {
+			return VisitView{}, err
+		}
+		return visitView(v, byVisit[visitID]), nil
+	}
 	updated, err := s.Store.UpdateVisit(ctx, clientID, visitID, map[string]any{
 		"visited_at": next.VisitedAt, "mode": next.Mode, "duration_minutes": next.DurationMinutes,
 		"missions": next.Missions, "topics": next.Topics, "note": next.Note,
-	})
+	}, p.UserID, changed)
 	if err != nil {
 		return VisitView{}, storeErr(err)
 	}
@@ -264,6 +301,22 @@ func (s *Service) UpdateVisit(ctx context.Context, p *Principal, clientID, visit
 		return VisitView{}, err
 	}
 	return visitView(updated, byVisit[visitID]), nil
+}
+
+// DeleteVisit removes a visit and the barriers recorded with it (see
+// editableVisit for who may); the timeline keeps that it was removed.
+func (s *Service) DeleteVisit(ctx context.Context, p *Principal, clientID, visitID string) error {
+	v, err := s.editableVisit(ctx, p, clientID, visitID)
+	if err != nil {
+		return err
+	}
+	detail := map[string]any{"visit_id": v.ID, "visited_at": v.VisitedAt.UTC().Format(time.RFC3339), "mode": v.Mode,
+		"duration_minutes": v.DurationMinutes, "logged_by": v.CHWID}
+	if err := s.Store.DeleteVisit(ctx, clientID, visitID, p.UserID, detail); err != nil {
+		return storeErr(err)
+	}
+	s.auditClient(ctx, p, "visit.delete", clientID, "visit="+visitID)
+	return nil
 }
 
 // AddBarrier records a barrier outside a visit.
@@ -510,7 +563,7 @@ func (s *Service) Timeline(ctx context.Context, p *Principal, clientID string) (
 	for _, v := range visits {
 		vv := visitView(v, nil)
 		add(TimelineItem{At: v.VisitedAt, Type: "visit", ID: v.ID, ActorID: v.CHWID, Data: map[string]any{
-			"mode": v.Mode, "duration_minutes": v.DurationMinutes, "missions": vv.Missions, "topics": vv.Topics, "note": v.Note}})
+			"mode": v.Mode, "duration_minutes": v.DurationMinutes, "missions": vv.Missions, "topics": vv.Topics, "note": v.Note, "logged_at": v.CreatedAt}})
 	}
 	for _, b := range barriers {
 		data := map[string]any{"category": b.Category, "detail": b.Detail, "status": b.Status}

@@ -95,6 +95,38 @@ func NormalisePhone(raw string) (string, bool) {
 	return phonenumbers.Format(n, phonenumbers.E164), true
 }
 
+// PhonePattern turns part of a phone number as a CHW types it into a LIKE
+// pattern on E.164 numbers: "+3247…" and "0032 47…" are the start of one,
+// "0470" a national number without its leading 0 ("%470%"), and other
+// digits ("3456", the last digits) anywhere in it. It needs 3 digits or
+// more and nothing but digits and the usual separators.
+func PhonePattern(q string) (string, bool) {
+	q = strings.TrimSpace(q)
+	var digits strings.Builder
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			digits.WriteRune(r)
+		case r == '+' || r == ' ' || r == '.' || r == '/' || r == '-' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	d := digits.String()
+	if len(d) < 3 {
+		return "", false
+	}
+	switch {
+	case strings.HasPrefix(q, "+"):
+		return "+" + d + "%", true
+	case strings.HasPrefix(d, "00"):
+		return "+" + d[2:] + "%", true
+	case strings.HasPrefix(d, "0"):
+		return "%" + d[1:] + "%", true
+	}
+	return "%" + d + "%", true
+}
+
 func trimmed(p *string, max int, field string, f *apperr.Fields) string {
 	v := strings.TrimSpace(*p)
 	if len([]rune(v)) > max {
@@ -247,11 +279,52 @@ func (s *Service) checkCHWOfTeam(ctx context.Context, userID, teamID, field stri
 	return nil
 }
 
-// DuplicateError carries the candidates the caller may see.
-func duplicateError(ids []string) error {
-	return &apperr.Error{Kind: apperr.KindConflict,
-		Detail: "A client with the same name and birth year, or the same phone number, already exists in the team. Send confirm_duplicate: true to create anyway.",
-		Extra:  map[string]any{"candidates": ids}}
+// Duplicates is what a caller may learn about clients that look like one
+// being written: the ids of those they may open, and whether others exist
+// in the client's team or elsewhere in the programme (never who).
+type Duplicates struct {
+	Candidates []string
+	InTeam     bool
+	Elsewhere  bool
+}
+
+// Any reports whether anything matched.
+func (d Duplicates) Any() bool { return len(d.Candidates) > 0 || d.InTeam || d.Elsewhere }
+
+// findDuplicates looks across the whole programme for a client of teamID
+// like c: same folded name and birth year, or same phone number.
+func (s *Service) findDuplicates(ctx context.Context, p *Principal, teamID string, c model.Client, except ...string) (Duplicates, error) {
+	matches, err := s.Store.DuplicateMatches(ctx, store.SearchText(c.GivenName, c.FamilyName, c.Pseudonym), c.BirthYear, c.Phone, except...)
+	if err != nil {
+		return Duplicates{}, err
+	}
+	var d Duplicates
+	for _, m := range matches {
+		switch {
+		case p.Role == model.RoleCoordinator && p.InTeam(m.TeamID),
+			p.Role == model.RoleCHW && p.InTeam(m.TeamID) && m.AssignedCHWID != nil && *m.AssignedCHWID == p.UserID:
+			d.Candidates = append(d.Candidates, m.ID)
+		case m.TeamID == teamID || p.InTeam(m.TeamID):
+			d.InTeam = true
+		default:
+			d.Elsewhere = true
+		}
+	}
+	return d, nil
+}
+
+// duplicateError tells the caller what they may know of the matches.
+func duplicateError(d Duplicates) error {
+	detail := "A client with the same name and birth year, or the same phone number, is already among the clients you follow."
+	switch {
+	case len(d.Candidates) > 0:
+	case d.InTeam:
+		detail = "A client with these details is already followed in your team; your coordinator can link or merge the records."
+	default:
+		detail = "A client with these details is already followed in another team of the programme; your coordinator can contact that team's coordinator."
+	}
+	return &apperr.Error{Kind: apperr.KindConflict, Detail: detail + " Send confirm_duplicate: true to create anyway.",
+		Extra: map[string]any{"candidates": append([]string{}, d.Candidates...), "in_team": d.InTeam, "elsewhere": d.Elsewhere}}
 }
 
 // CreateClient creates a client in the caller's team. A CHW's client is
@@ -295,12 +368,12 @@ func (s *Service) createClient(ctx context.Context, p *Principal, in ClientInput
 		return ClientView{}, err
 	}
 	if !confirmDuplicate {
-		ids, err := s.Store.DuplicateCandidates(ctx, p.Scope, c.TeamID, store.SearchText(c.GivenName, c.FamilyName, c.Pseudonym), c.BirthYear, c.Phone)
+		d, err := s.findDuplicates(ctx, p, c.TeamID, c)
 		if err != nil {
 			return ClientView{}, err
 		}
-		if len(ids) > 0 {
-			return ClientView{}, duplicateError(ids)
+		if d.Any() {
+			return ClientView{}, duplicateError(d)
 		}
 	}
 	var hooks []func(tx *store.Store) error
@@ -368,6 +441,10 @@ func (s *Service) ListClients(ctx context.Context, p *Principal, f store.ClientF
 	if f.Q != "" {
 		if e164, ok := NormalisePhone(f.Q); ok {
 			f.Phone = e164
+		} else if part, ok := PhonePattern(f.Q); ok {
+			f.PhonePart = part
+		} else {
+			f.Q = store.Fold(f.Q)
 		}
 	}
 	page, err := s.Store.ListClients(ctx, p.Scope, f)

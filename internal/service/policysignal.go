@@ -83,7 +83,7 @@ func (s *Service) PolicySignalReport(ctx context.Context, p *Principal, prm Repo
 	texts := map[key][]string{}
 	for _, r := range rows {
 		k := key{r.RegionID, r.Category}
-		if d := blankNames(r.Detail, r.GivenName, r.FamilyName, r.Pseudonym); d != "" && !slices.Contains(texts[k], d) {
+		if d := blankNames(r.Detail, append([]string{r.GivenName, r.FamilyName, r.Pseudonym}, r.Aliases...)...); d != "" && !slices.Contains(texts[k], d) {
 			texts[k] = append(texts[k], d)
 		}
 	}

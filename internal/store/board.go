@@ -32,7 +32,7 @@ type TeamBoard struct {
 // joining a group session. Referral events, consents and edits are not contact.
 func (s *Store) staleClients(ctx context.Context, teamID string, since time.Time) *gorm.DB {
 	return s.q(ctx).Model(&model.Client{}).
-		Where("clients.team_id = ? AND clients.status = 'active' AND clients.created_at < ?", teamID, since).
+		Where("clients.team_id = ? AND clients.status = 'active' AND clients.created_at < ? AND clients.merged_into_id IS NULL", teamID, since).
 		Where("NOT EXISTS (SELECT 1 FROM visits WHERE visits.client_id = clients.id AND visits.visited_at >= ?)", since).
 		Where("NOT EXISTS (SELECT 1 FROM client_events WHERE client_events.client_id = clients.id AND client_events.kind = 'group_session' AND client_events.created_at >= ?)", since)
 }
@@ -81,7 +81,7 @@ func (s *Store) Board(ctx context.Context, sc Scope, teamID string, since time.T
 	}
 	var loads, stale []count
 	if err := s.q(ctx).Model(&model.Client{}).Select("assigned_chw_id, COUNT(*) AS n").
-		Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NOT NULL", teamID).
+		Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NOT NULL AND merged_into_id IS NULL", teamID).
 		Group("assigned_chw_id").Scan(&loads).Error; err != nil {
 		return b, mapErr(err, "caseloads")
 	}
@@ -99,7 +99,7 @@ func (s *Store) Board(ctx context.Context, sc Scope, teamID string, since time.T
 	for _, u := range chws {
 		b.CHWs = append(b.CHWs, CHWLoad{User: u, Caseload: loadOf[u.ID], Stale: staleOf[u.ID]})
 	}
-	if err := s.q(ctx).Model(&model.Client{}).Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NULL", teamID).
+	if err := s.q(ctx).Model(&model.Client{}).Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NULL AND merged_into_id IS NULL", teamID).
 		Order("last_activity_at DESC, id DESC").Limit(200).Find(&b.Unassigned).Error; err != nil {
 		return b, mapErr(err, "unassigned")
 	}

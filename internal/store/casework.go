@@ -73,13 +73,39 @@ func (s *Store) VisitOf(ctx context.Context, clientID, id string) (model.Visit, 
 	return v, mapErr(err, "visit")
 }
 
-// UpdateVisit changes a visit.
-func (s *Store) UpdateVisit(ctx context.Context, clientID, id string, set map[string]any) (model.Visit, error) {
-	set["updated_at"] = s.Now()
-	if err := s.q(ctx).Model(&model.Visit{}).Where("client_id = ? AND id = ?", clientID, id).Updates(set).Error; err != nil {
-		return model.Visit{}, mapErr(err, "update visit")
+// UpdateVisit changes a visit and notes the change on the client's
+// timeline (which fields changed, by whom), in one transaction.
+func (s *Store) UpdateVisit(ctx context.Context, clientID, id string, set map[string]any, by string, changed []string) (model.Visit, error) {
+	err := s.Tx(ctx, func(tx *Store) error {
+		set["updated_at"] = tx.Now()
+		if err := tx.q(ctx).Model(&model.Visit{}).Where("client_id = ? AND id = ?", clientID, id).Updates(set).Error; err != nil {
+			return mapErr(err, "update visit")
+		}
+		return tx.AddClientEvent(ctx, clientID, by, "visit_updated", map[string]any{"visit_id": id, "fields": changed})
+	})
+	if err != nil {
+		return model.Visit{}, err
 	}
 	return s.VisitOf(ctx, clientID, id)
+}
+
+// DeleteVisit removes a visit logged by mistake (a second tap on Save)
+// with the barriers recorded during it, and notes on the client's
+// timeline what was removed, in one transaction.
+func (s *Store) DeleteVisit(ctx context.Context, clientID, id, by string, detail map[string]any) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Where("client_id = ? AND visit_id = ?", clientID, id).Delete(&model.Barrier{}).Error; err != nil {
+			return mapErr(err, "delete barriers of visit")
+		}
+		res := tx.q(ctx).Where("client_id = ? AND id = ?", clientID, id).Delete(&model.Visit{})
+		if res.Error != nil {
+			return mapErr(res.Error, "delete visit")
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return tx.AddClientEvent(ctx, clientID, by, "visit_deleted", detail)
+	})
 }
 
 // CreateBarrier stores a barrier outside a visit.

@@ -2,9 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
+	"unicode"
 
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 
 	"github.com/brug-chw/brug/internal/model"
@@ -13,11 +18,14 @@ import (
 // visibleClients restricts a query on clients to the caller's scope: a CHW
 // sees the clients assigned to them, a coordinator every client of their
 // teams, every other role nothing.
+// A merged record (a tombstone) is visible to nobody: its id resolves to
+// the survivor (ResolveClientID).
 func visibleClients(q *gorm.DB, s Scope) *gorm.DB {
 	teams := s.TeamIDs
 	if len(teams) == 0 {
 		return q.Where("1 = 0")
 	}
+	q = q.Where("clients.merged_into_id IS NULL")
 	switch s.Role {
 	case model.RoleCHW:
 		return q.Where("clients.assigned_chw_id = ? AND clients.team_id IN ?", s.UserID, teams)
@@ -27,9 +35,43 @@ func visibleClients(q *gorm.DB, s Scope) *gorm.DB {
 	return q.Where("1 = 0")
 }
 
-// SearchText is the lower-cased text a client is found by.
+// SearchText is the text a client is found and matched by: names folded
+// (Fold), so "Clàire  Dupont" and "claire dupont" are the same.
 func SearchText(given, family, pseudonym string) string {
-	return strings.ToLower(strings.Join(strings.Fields(given+" "+family+" "+pseudonym), " "))
+	return Fold(given + " " + family + " " + pseudonym)
+}
+
+// Fold lower-cases text, strips accents and collapses spacing: what the
+// client search and the duplicate check compare.
+func Fold(text string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, text)
+	if err != nil {
+		out = text
+	}
+	return strings.ToLower(strings.Join(strings.Fields(out), " "))
+}
+
+// RefoldSearchText brings the search text of clients written before names
+// were folded up to date (run at start; only rows with non-ASCII letters
+// can differ, so the scan is small).
+func (s *Store) RefoldSearchText(ctx context.Context) error {
+	nonASCII := "search_text GLOB '*[^ -~]*'"
+	if s.isPG() {
+		nonASCII = "search_text ~ '[^ -~]'"
+	}
+	var rows []model.Client
+	if err := s.q(ctx).Select("id, given_name, family_name, pseudonym, search_text").Where(nonASCII).Find(&rows).Error; err != nil {
+		return mapErr(err, "clients to refold")
+	}
+	for _, c := range rows {
+		if t := SearchText(c.GivenName, c.FamilyName, c.Pseudonym); t != c.SearchText {
+			if err := s.q(ctx).Model(&model.Client{}).Where("id = ?", c.ID).Update("search_text", t).Error; err != nil {
+				return mapErr(err, "refold client")
+			}
+		}
+	}
+	return nil
 }
 
 // CreateClient stores a client, its first assignment and a "created" event;
@@ -80,8 +122,11 @@ func (s *Store) ClientByID(ctx context.Context, sc Scope, id string) (model.Clie
 
 // ClientFilter narrows ListClients.
 type ClientFilter struct {
-	Q          string
-	Phone      string // E.164, when q looked like a phone number
+	Q     string
+	Phone string // E.164, when q looked like a whole phone number
+	// PhonePart is a LIKE pattern on the E.164 number when q was part of
+	// one ("0470" -> "%470%", "+3247" -> "+3247%", "3456" -> "%3456%").
+	PhonePart  string
 	Status     string
 	TeamID     string
 	AssignedTo string // a user id, or "none" for unassigned
@@ -107,10 +152,13 @@ func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page
 		q = q.Where("clients.status = ?", f.Status)
 	}
 	if f.Q != "" {
-		if f.Phone != "" {
+		switch {
+		case f.Phone != "":
 			// A phone number is looked up exactly, on the (team_id, phone) index.
 			q = q.Where("clients.phone = ?", f.Phone)
-		} else {
+		case f.PhonePart != "":
+			q = q.Where("clients.phone LIKE ?", f.PhonePart)
+		default:
 			q = q.Where("clients.search_text LIKE ? ESCAPE '\\'", likePattern(f.Q))
 		}
 	}
@@ -138,11 +186,22 @@ func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page
 	return page, nil
 }
 
-// DuplicateCandidates returns ids of visible clients of a team with the
-// same name and birth year, or the same phone number.
-func (s *Store) DuplicateCandidates(ctx context.Context, sc Scope, teamID, searchText string, birthYear *int, phone *string) ([]string, error) {
+// DuplicateMatch is a client that looks like the one being written: same
+// folded name and birth year, or same phone number. It is read across the
+// whole programme; the service tells each caller only what they may know.
+type DuplicateMatch struct {
+	ID            string
+	TeamID        string
+	AssignedCHWID *string `gorm:"column:assigned_chw_id"`
+	ByPhone       bool
+}
+
+// DuplicateMatches lists live (not merged) clients of the programme with the
+// same name and birth year, or the same phone number, other than except.
+func (s *Store) DuplicateMatches(ctx context.Context, searchText string, birthYear *int, phone *string, except ...string) ([]DuplicateMatch, error) {
 	conds := []string{}
 	args := []any{}
+	byPhone := "0"
 	if searchText != "" && birthYear != nil {
 		conds = append(conds, "(clients.search_text = ? AND clients.birth_year = ?)")
 		args = append(args, searchText, *birthYear)
@@ -150,14 +209,41 @@ func (s *Store) DuplicateCandidates(ctx context.Context, sc Scope, teamID, searc
 	if phone != nil && *phone != "" {
 		conds = append(conds, "clients.phone = ?")
 		args = append(args, *phone)
+		byPhone = "CASE WHEN clients.phone = ? THEN 1 ELSE 0 END"
 	}
 	if len(conds) == 0 {
 		return nil, nil
 	}
-	var ids []string
-	err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.team_id = ?", teamID).
-		Where(strings.Join(conds, " OR "), args...).Order("clients.id").Limit(20).Pluck("clients.id", &ids).Error
-	return ids, mapErr(err, "duplicate candidates")
+	selArgs := []any{}
+	if phone != nil && *phone != "" {
+		selArgs = append(selArgs, *phone)
+	}
+	q := s.q(ctx).Model(&model.Client{}).Select("CAST(clients.id AS text) AS id, CAST(clients.team_id AS text) AS team_id, "+
+		"CAST(clients.assigned_chw_id AS text) AS assigned_chw_id, "+byPhone+" AS by_phone", selArgs...).
+		Where("clients.merged_into_id IS NULL").Where(strings.Join(conds, " OR "), args...)
+	if len(except) > 0 {
+		q = q.Where("clients.id NOT IN ?", except)
+	}
+	var out []DuplicateMatch
+	err := q.Order("clients.id").Limit(50).Scan(&out).Error
+	return out, mapErr(err, "duplicate matches")
+}
+
+// ResolveClientID follows a merged record's tombstone to the record that
+// survived (through a few merges in a row); other ids come back unchanged.
+func (s *Store) ResolveClientID(ctx context.Context, id string) (string, error) {
+	for range 8 {
+		var c model.Client
+		err := s.q(ctx).Select("id, merged_into_id").Where("id = ?", id).Take(&c).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.MergedIntoID == nil) {
+			return id, nil
+		}
+		if err != nil {
+			return id, mapErr(err, "resolve client")
+		}
+		id = *c.MergedIntoID
+	}
+	return id, nil
 }
 
 // UpdateClient applies column changes to a visible client and records an event.

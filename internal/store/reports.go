@@ -482,6 +482,10 @@ type SignalledBarrier struct {
 	GivenName  string
 	FamilyName string
 	Pseudonym  string
+	ClientID   string
+	// Aliases are the names of records merged into the client: the
+	// description may use them too.
+	Aliases []string `gorm:"-"`
 }
 
 // SignalledBarriers lists the barriers signalled in [from, to) within scope.
@@ -489,9 +493,29 @@ func (s *Store) SignalledBarriers(ctx context.Context, sc ReportScope, from, to 
 	f := BarrierFact("signalled_at")
 	cond, args := scopeSQL(sc, f)
 	var out []SignalledBarrier
-	err := s.q(ctx).Raw(`SELECT CAST(t.region_id AS text) AS region_id, f.category, f.detail, c.given_name, c.family_name, c.pseudonym
+	err := s.q(ctx).Raw(`SELECT CAST(t.region_id AS text) AS region_id, f.category, f.detail, c.given_name, c.family_name, c.pseudonym,
+	      CAST(c.id AS text) AS client_id
 	      FROM barriers f JOIN teams t ON t.id = f.team_id JOIN clients c ON c.id = f.client_id
 	      WHERE f.signalled_at >= ? AND f.signalled_at < ? AND `+cond+` ORDER BY f.signalled_at, f.id`,
 		append([]any{from.UTC(), to.UTC()}, args...)...).Scan(&out).Error
-	return out, mapErr(err, "signalled barriers")
+	if err != nil || len(out) == 0 {
+		return out, mapErr(err, "signalled barriers")
+	}
+	var ids []string
+	for _, b := range out {
+		ids = append(ids, b.ClientID)
+	}
+	var merged []model.Client
+	if err := s.q(ctx).Select("merged_into_id, given_name, family_name, pseudonym").
+		Where("merged_into_id IN ?", ids).Find(&merged).Error; err != nil {
+		return nil, mapErr(err, "names of merged records")
+	}
+	for i := range out {
+		for _, m := range merged {
+			if m.MergedIntoID != nil && *m.MergedIntoID == out[i].ClientID {
+				out[i].Aliases = append(out[i].Aliases, m.GivenName, m.FamilyName, m.Pseudonym)
+			}
+		}
+	}
+	return out, nil
 }

@@ -86,3 +86,49 @@ export function splitList(s: string): string[] {
     .map((x) => x.trim())
     .filter(Boolean);
 }
+
+// The duplicate check's answer (409): ids the caller may open, and whether
+// a match exists in the team or elsewhere that they may not see.
+export interface DuplicateProblem {
+  candidates?: string[];
+  in_team?: boolean;
+  elsewhere?: boolean;
+}
+
+/** The message key that tells the caller what they may know of a duplicate. */
+export function duplicateKey(p: DuplicateProblem | null | undefined): 'client.duplicate' | 'client.duplicateInTeam' | 'client.duplicateElsewhere' {
+  if (p?.candidates?.length) return 'client.duplicate';
+  if (p?.in_team) return 'client.duplicateInTeam';
+  if (p?.elsewhere) return 'client.duplicateElsewhere';
+  return 'client.duplicate';
+}
+
+export interface ClientMerge {
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  merged_by: string;
+  taken: string[];
+  created_at: string;
+  undo_until: string;
+  undone_at: string | null;
+}
+
+/** The fields a coordinator chooses between when merging two records. */
+export const mergeFields = ['given_name', 'family_name', 'pseudonym', 'birth_year', 'phone', 'email', 'language', 'spoken_languages', 'care_rights', 'source', 'status'] as const;
+export type MergeField = (typeof mergeFields)[number];
+
+/** Fields whose values differ between two records: those to choose. */
+export function mergeConflicts(a: Client, b: Client): MergeField[] {
+  return mergeFields.filter((f) => JSON.stringify(a[f] ?? null) !== JSON.stringify(b[f] ?? null));
+}
+
+/** The window in which the CHW who logged a visit may change it. */
+export const visitEditHours = 24;
+
+/** Whether the caller may edit or delete a visit of the timeline. */
+export function canChangeVisit(role: string, userId: string, actorId: string | undefined, loggedAt: string | undefined, now = Date.now()): boolean {
+  if (role === 'coordinator') return true;
+  if (role !== 'chw' || !actorId || actorId !== userId || !loggedAt) return false;
+  return now - Date.parse(loggedAt) <= visitEditHours * 3600_000;
+}
