@@ -63,6 +63,16 @@ describe('caseload', () => {
       await timeline.getByText('Met at the market.').waitFor();
       await page.locator('section', { hasText: 'Barriers to care' }).getByText('cannot advance the GP fee').waitFor();
 
+      // Working on the barrier, and a changed phone number, are on the timeline too; the
+      // change names the field, not the number.
+      await page.locator('section', { hasText: 'Barriers to care' }).getByRole('button', { name: 'Working on it' }).click();
+      await timeline.getByText(/Barrier being worked on: Cost of care/).waitFor();
+      await page.getByRole('button', { name: 'Edit details' }).click();
+      await page.locator('#cf-phone').fill('0470 99 88 66');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await timeline.getByText('Details changed: phone', { exact: true }).waitFor();
+      assert.equal(await timeline.getByText('0470 99 88 66').count(), 0);
+
       // Consent for SMS reminders.
       await page.getByRole('button', { name: /Record consent: Reminders by SMS/ }).click();
       await page.getByRole('button', { name: /Withdraw: Reminders by SMS/ }).waitFor();

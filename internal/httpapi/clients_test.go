@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -230,6 +231,7 @@ func TestVisitsBarriersTimelineConsentsAudit(t *testing.T) {
 			{Name: "barrier resolved", Method: "PATCH", Path: base + "/barriers/" + barrierID, As: chw, Body: map[string]any{"status": "resolved"}, Status: 200},
 			{Name: "resolved cannot be signalled", Method: "PATCH", Path: base + "/barriers/" + barrierID, As: chw, Body: map[string]any{"status": "signalled"}, Status: 409, Contains: []string{`"allowed":["open"]`}},
 			{Name: "edit own recent visit", Method: "PATCH", Path: base + "/visits/" + visitID, As: chw, Body: map[string]any{"duration_minutes": 50}, Status: 200, Contains: []string{`"duration_minutes":50`}},
+			{Name: "new phone and language", Method: "PATCH", Path: base, As: chw, Body: map[string]any{"phone": "0471 22 33 44", "language": "fr"}, Status: 200},
 		})
 		tl := api.Do("GET", base+"/timeline", nil, api.Bearer(chw)).JSON(t)["items"].([]any)
 		types := map[string]int{}
@@ -243,9 +245,22 @@ func TestVisitsBarriersTimelineConsentsAudit(t *testing.T) {
 			}
 			last = at
 		}
-		for _, want := range []string{"created", "visit", "barrier_detected", "barrier_resolved", "consent_given", "consent_withdrawn", "status_changed"} {
+		for _, want := range []string{"created", "visit", "barrier_detected", "barrier_addressed", "barrier_resolved", "consent_given", "consent_withdrawn", "status_changed", "updated", "visit_updated"} {
 			if types[want] == 0 {
 				t.Errorf("timeline lacks %s: %v", want, types)
+			}
+		}
+		// "updated" names the fields that changed, never their values.
+		for _, it := range tl {
+			m := it.(map[string]any)
+			if m["type"] != "updated" {
+				continue
+			}
+			if got := fmt.Sprint(m["data"].(map[string]any)["fields"]); got != "[language phone]" {
+				t.Errorf("updated lists %s, want [language phone]", got)
+			}
+			if raw, _ := json.Marshal(m); strings.Contains(string(raw), "471") {
+				t.Errorf("the timeline entry carries the new value: %s", raw)
 			}
 		}
 		// After 24 hours only a coordinator may edit the visit.

@@ -205,7 +205,7 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 			f.Add("status", "oneof", "Must be one of: "+strings.Join(model.AppointmentStatuses, ", ")+".")
 		} else if status != a.Status && !slices.Contains(appointmentNext[a.Status], status) {
 			return a, &apperr.Error{Kind: apperr.KindConflict, Detail: fmt.Sprintf("A %s appointment cannot become %s.", a.Status, status),
-				Extra: map[string]any{"allowed": appointmentNext[a.Status]}}
+				Extra: map[string]any{"allowed": append([]string{}, appointmentNext[a.Status]...)}}
 		}
 	}
 	// A wrong tap on an appointment still ahead would cancel its reminders

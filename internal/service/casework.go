@@ -383,7 +383,7 @@ func (s *Service) UpdateBarrier(ctx context.Context, p *Principal, clientID, bar
 		if !slices.Contains(allowed, *status) {
 			return model.Barrier{}, &apperr.Error{Kind: apperr.KindConflict,
 				Detail: fmt.Sprintf("A %s barrier can become: %s.", b.Status, strings.Join(allowed, ", ")),
-				Extra:  map[string]any{"allowed": allowed}}
+				Extra:  map[string]any{"allowed": append([]string{}, allowed...)}}
 		}
 		next := b
 		next.SetStatus(*status, s.Store.Now())
@@ -568,6 +568,9 @@ func (s *Service) Timeline(ctx context.Context, p *Principal, clientID string) (
 	for _, b := range barriers {
 		data := map[string]any{"category": b.Category, "detail": b.Detail, "status": b.Status}
 		add(TimelineItem{At: b.DetectedAt, Type: "barrier_detected", ID: b.ID, ActorID: b.CreatedBy, Data: data})
+		if b.AddressedAt != nil {
+			add(TimelineItem{At: *b.AddressedAt, Type: "barrier_addressed", ID: b.ID, Data: data})
+		}
 		if b.ResolvedAt != nil {
 			add(TimelineItem{At: *b.ResolvedAt, Type: "barrier_resolved", ID: b.ID, Data: data})
 		}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -481,13 +483,9 @@ func (s *Service) UpdateClient(ctx context.Context, p *Principal, id string, in 
 	if err := f.Err(); err != nil {
 		return ClientView{}, err
 	}
-	set := map[string]any{
-		"given_name": next.GivenName, "family_name": next.FamilyName, "pseudonym": next.Pseudonym,
-		"birth_year": next.BirthYear, "phone": next.Phone, "email": next.Email, "language": next.Language,
-		"spoken_languages": next.SpokenLanguages, "care_rights": next.CareRights, "source": next.Source,
-		"status": next.Status, "close_reason": next.CloseReason, "neighbourhood_id": next.NeighbourhoodID,
-	}
-	kind, detail := "updated", map[string]any{}
+	set := editableClientFields(next)
+	// The timeline names the fields that changed, never their values.
+	kind, detail := "updated", map[string]any{"fields": changedColumns(editableClientFields(cur), set)}
 	if next.Status != cur.Status {
 		kind = "status_changed"
 		detail = map[string]any{"from": cur.Status, "to": next.Status, "reason": next.CloseReason}
@@ -584,4 +582,27 @@ func (s *Service) Board(ctx context.Context, p *Principal, teamID string) (store
 
 func samePtr(a, b *string) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// editableClientFields are the columns an update of a client writes.
+func editableClientFields(c model.Client) map[string]any {
+	return map[string]any{
+		"given_name": c.GivenName, "family_name": c.FamilyName, "pseudonym": c.Pseudonym,
+		"birth_year": c.BirthYear, "phone": c.Phone, "email": c.Email, "language": c.Language,
+		"spoken_languages": c.SpokenLanguages, "care_rights": c.CareRights, "source": c.Source,
+		"status": c.Status, "close_reason": c.CloseReason, "neighbourhood_id": c.NeighbourhoodID,
+	}
+}
+
+// changedColumns lists, sorted, the keys whose values differ between two
+// column maps (pointers compared by what they point to).
+func changedColumns(before, after map[string]any) []string {
+	out := []string{}
+	for k, v := range after {
+		if !reflect.DeepEqual(v, before[k]) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

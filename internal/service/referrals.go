@@ -238,7 +238,7 @@ func checkTransition(from string, in TransitionInput) (map[string]any, error) {
 		} else {
 			detail += " It is closed."
 		}
-		return nil, &apperr.Error{Kind: apperr.KindConflict, Detail: detail, Extra: map[string]any{"allowed": allowed}}
+		return nil, &apperr.Error{Kind: apperr.KindConflict, Detail: detail, Extra: map[string]any{"allowed": append([]string{}, allowed...)}}
 	}
 	set := map[string]any{}
 	var f apperr.Fields

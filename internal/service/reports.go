@@ -397,7 +397,7 @@ func (s *Service) activity(ctx context.Context, p *Principal, prm ReportParams) 
 	if err != nil {
 		return ActivityReport{}, err
 	}
-	out := ActivityReport{Params: prm, Threshold: s.ReportThreshold, Exact: run.exact, Tables: make([]report.Table, len(specs))}
+	out := ActivityReport{Params: prm, Threshold: s.ReportThreshold, Exact: run.exact, Tables: make([]report.Table, len(specs)), MedianDays: []MedianRow{}}
 	// The tables are independent statements: on a pooled engine a few run
 	// side by side.
 	g, gctx := errgroup.WithContext(ctx)

@@ -161,9 +161,18 @@ func (a *API) Do(method, path string, body any, headers map[string]string) Respo
 		}
 		req.Header.Set(k, v)
 	}
+	sent := requestCopy(method, path, req.Header)
 	rec := httptest.NewRecorder()
 	a.Server.ServeHTTP(rec, req)
-	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	res := Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	c, err := SpecContract()
+	if err != nil {
+		a.T.Fatalf("contract: %v", err)
+	}
+	if err := c.Check(sent, res.Status, res.Header, res.Body); err != nil {
+		a.T.Errorf("contract: %v", err)
+	}
+	return res
 }
 
 // Login signs in and returns the token response.

@@ -1,5 +1,7 @@
+import spec from '../../../api/openapi.yaml?raw';
 import { describe, expect, it } from 'vitest';
-import { barrierNext, barrierStatuses, displayName, splitList } from './clients';
+import { barrierNext, barrierStatuses, changedFieldKeys, displayName, splitList, timelineTypes } from './clients';
+import { catalogs, type MessageKey } from './i18n/index.svelte';
 
 describe('clients helpers', () => {
   it('names a client by name, else pseudonym', () => {
@@ -37,5 +39,29 @@ describe('duplicates and merging', () => {
     expect(canChangeVisit('chw', 'u1', 'u1', '2026-09-07T09:00:00Z', now)).toBe(false);
     expect(canChangeVisit('chw', 'u2', 'u1', '2026-09-08T09:00:00Z', now)).toBe(false);
     expect(canChangeVisit('coordinator', 'c', 'u1', '2026-01-01T00:00:00Z', now)).toBe(true);
+  });
+});
+
+describe('timeline', () => {
+  it('knows every entry type the API documents, each with a text in every language', () => {
+    const m = /clientTimeline[\s\S]*?type: \{type: string, enum: \[([^\]]+)\]\}/.exec(spec);
+    expect(m).not.toBeNull();
+    const documented = m![1].split(',').map((s) => s.trim());
+    expect([...timelineTypes].sort()).toEqual([...documented].sort());
+    for (const lang of Object.keys(catalogs) as (keyof typeof catalogs)[]) {
+      for (const type of timelineTypes) expect(catalogs[lang][`tl.${type}` as MessageKey], `${lang} tl.${type}`).toBeTruthy();
+    }
+  });
+
+  it('names the changed fields, once each, unknown ones as other details', () => {
+    expect(changedFieldKeys(['language', 'phone'])).toEqual(['fieldName.language', 'fieldName.phone']);
+    expect(changedFieldKeys(['mode', 'secret_column', 'another'])).toEqual(['fieldName.mode', 'fieldName.other']);
+    expect(changedFieldKeys(undefined)).toEqual([]);
+    for (const lang of Object.keys(catalogs) as (keyof typeof catalogs)[]) {
+      for (const k of changedFieldKeys(['given_name', 'family_name', 'pseudonym', 'birth_year', 'phone', 'email', 'language', 'spoken_languages',
+        'care_rights', 'source', 'status', 'close_reason', 'neighbourhood_id', 'visited_at', 'mode', 'duration_minutes', 'missions', 'topics', 'note', 'barriers', 'x'])) {
+        expect(catalogs[lang][k], `${lang} ${k}`).toBeTruthy();
+      }
+    }
   });
 });

@@ -36,9 +36,17 @@ export interface Barrier {
   detected_at: string;
 }
 
+/** What a timeline entry records (api/openapi.yaml: clientTimeline, `type`). */
+export const timelineTypes = [
+  'visit', 'barrier_detected', 'barrier_addressed', 'barrier_resolved', 'barrier_signalled', 'consent_given', 'consent_withdrawn',
+  'created', 'updated', 'status_changed', 'assigned', 'referral', 'appointment', 'group_session', 'visit_updated', 'visit_deleted',
+  'merged', 'merge_undone',
+] as const;
+export type TimelineType = (typeof timelineTypes)[number];
+
 export interface TimelineItem {
   at: string;
-  type: string;
+  type: TimelineType;
   id: string;
   actor: { id: string; name: string } | null;
   data: Record<string, unknown>;
@@ -131,4 +139,24 @@ export function canChangeVisit(role: string, userId: string, actorId: string | u
   if (role === 'coordinator') return true;
   if (role !== 'chw' || !actorId || actorId !== userId || !loggedAt) return false;
   return now - Date.parse(loggedAt) <= visitEditHours * 3600_000;
+}
+
+const fieldNames = [
+  'given_name', 'family_name', 'pseudonym', 'birth_year', 'phone', 'email', 'language', 'spoken_languages', 'care_rights',
+  'source', 'status', 'close_reason', 'neighbourhood_id', 'visited_at', 'mode', 'duration_minutes', 'missions', 'topics', 'note', 'barriers',
+] as const;
+
+/**
+ * The catalogue keys naming the fields a timeline entry says changed
+ * (`updated`, `visit_updated`: data.fields), in the server's order; a field
+ * this screen does not know is named "other details", once.
+ */
+export function changedFieldKeys(fields: unknown): `fieldName.${(typeof fieldNames)[number] | 'other'}`[] {
+  if (!Array.isArray(fields)) return [];
+  const out: `fieldName.${(typeof fieldNames)[number] | 'other'}`[] = [];
+  for (const f of fields) {
+    const key = (fieldNames as readonly string[]).includes(String(f)) ? (`fieldName.${f}` as `fieldName.${(typeof fieldNames)[number]}`) : 'fieldName.other';
+    if (!out.includes(key)) out.push(key);
+  }
+  return out;
 }
