@@ -52,7 +52,7 @@ func TestReportsMatchRows(t *testing.T) {
 				if rng.IntN(4) == 0 {
 					as = coord
 				}
-				var ms []string
+				ms := []string{}
 				for _, m := range missions {
 					if rng.IntN(3) == 0 {
 						ms = append(ms, m)

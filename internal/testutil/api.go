@@ -137,18 +137,19 @@ func (r Response) JSON(t testing.TB) map[string]any {
 func (a *API) Do(method, path string, body any, headers map[string]string) Response {
 	a.T.Helper()
 	var rdr io.Reader
+	var sentBody []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rdr = strings.NewReader(b)
+		rdr, sentBody = strings.NewReader(b), []byte(b)
 	case []byte:
-		rdr = bytes.NewReader(b)
+		rdr, sentBody = bytes.NewReader(b), b
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
 			a.T.Fatal(err)
 		}
-		rdr = bytes.NewReader(raw)
+		rdr, sentBody = bytes.NewReader(raw), raw
 	}
 	req := httptest.NewRequest(method, path, rdr)
 	if rdr != nil {
@@ -161,7 +162,7 @@ func (a *API) Do(method, path string, body any, headers map[string]string) Respo
 		}
 		req.Header.Set(k, v)
 	}
-	sent := requestCopy(method, path, req.Header)
+	sent := requestCopy(method, path, req.Header, sentBody)
 	rec := httptest.NewRecorder()
 	a.Server.ServeHTTP(rec, req)
 	res := Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}

@@ -103,6 +103,18 @@ func (c *Contract) Check(req *http.Request, status int, header http.Header, body
 	}
 	c.seen[key][status] = true
 	c.mu.Unlock()
+	// A request the server accepted must be one the spec accepts: its
+	// parameters and body match the operation's (security is the router's
+	// business, tested by the route matrix).
+	if status < 300 {
+		rin := &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+		}
+		if err := openapi3filter.ValidateRequest(context.Background(), rin); err != nil {
+			return fmt.Errorf("%s %s was accepted (%d) but api/openapi.yaml refuses the request: %v", req.Method, req.URL.RequestURI(), status, err)
+		}
+	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request:    req,
@@ -170,8 +182,8 @@ func clip(b []byte) string {
 
 // requestCopy rebuilds the request the router saw, for the validator (the
 // router consumed its body).
-func requestCopy(method, target string, header http.Header) *http.Request {
-	req, _ := http.NewRequest(method, "http://brug.test"+target, io.NopCloser(bytes.NewReader(nil)))
+func requestCopy(method, target string, header http.Header, body []byte) *http.Request {
+	req, _ := http.NewRequest(method, "http://brug.test"+target, io.NopCloser(bytes.NewReader(body)))
 	req.Header = header.Clone()
 	return req
 }
