@@ -161,7 +161,8 @@ export function fieldMessages(err: unknown, rename: (field: string) => string = 
  */
 export async function focusFirstError(form: HTMLElement | null | undefined): Promise<void> {
   await tick();
-  const el = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  // data-invalid marks a group whose role has no aria-invalid (a fieldset).
+  const el = form?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"]');
   if (!el) return;
   // A group (radios, checkboxes) carries aria-invalid; the cursor goes to its first control.
   const control = el.matches('input, select, textarea') ? el : (el.querySelector<HTMLElement>('input, select, textarea') ?? el);
