@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -62,12 +63,37 @@ var titleOf = map[Kind]string{
 	KindInternal:     "Internal error",
 }
 
-// FieldError names one bad field.
+// FieldError names one bad field. Params carry what the message says in
+// numbers or words (a limit, a range, an example, the options) so that a
+// client can say it in the person's language.
 type FieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Field   string         `json:"field"`
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Params  map[string]any `json:"params,omitempty"`
 }
+
+// Field error codes shared by the server and the SPA catalogue. A code not
+// listed here is still allowed; the SPA falls back to a generic message.
+const (
+	CodeRequired = "required" // empty or missing
+	CodeMax      = "max"      // too long or too many: params.max
+	CodeLength   = "length"   // params.min and params.max
+	CodeRange    = "range"    // params.min/params.max, or params.reason
+	CodePhone    = "phone"    // params.example
+	CodeTimeGap  = "time_gap" // a Brussels local time skipped by the spring clock change
+	CodeType     = "type"     // params.expected
+	CodeOneOf    = "oneof"    // params.options
+)
+
+// Max is the params of a "max" error.
+func Max(n int) map[string]any { return map[string]any{"max": n} }
+
+// Between is the params of a "length" or "range" error.
+func Between(lo, hi any) map[string]any { return map[string]any{"min": lo, "max": hi} }
+
+// Options is the params of a "oneof" error.
+func Options(opts ...string) map[string]any { return map[string]any{"options": opts} }
 
 // Error is an error meant for the client. Cause is for logs only.
 type Error struct {
@@ -120,6 +146,20 @@ func (f *Fields) Add(field, code, message string) {
 	*f = append(*f, FieldError{Field: field, Code: code, Message: message})
 }
 
+// AddP records a bad field with the params its message is built from.
+func (f *Fields) AddP(field, code, message string, params map[string]any) {
+	*f = append(*f, FieldError{Field: field, Code: code, Message: message, Params: params})
+}
+
+// OneOf records a value that is not one of the options.
+func (f *Fields) OneOf(field string, options []string) {
+	f.AddP(field, CodeOneOf, oneOfMessage(options), Options(options...))
+}
+
+func oneOfMessage(options []string) string {
+	return "Must be one of: " + strings.Join(options, ", ") + "."
+}
+
 // Has reports whether field already has an error.
 func (f Fields) Has(field string) bool {
 	for _, e := range f {
@@ -140,7 +180,17 @@ func (f Fields) Err() error {
 
 // Validation is a validation error for a single field.
 func Validation(field, code, message string) *Error {
-	return &Error{Kind: KindValidation, Detail: "One or more fields are invalid.", Fields: []FieldError{{field, code, message}}}
+	return ValidationP(field, code, message, nil)
+}
+
+// ValidationP is Validation with params.
+func ValidationP(field, code, message string, params map[string]any) *Error {
+	return &Error{Kind: KindValidation, Detail: "One or more fields are invalid.", Fields: []FieldError{{Field: field, Code: code, Message: message, Params: params}}}
+}
+
+// OneOf is a validation error for a value that is not one of the options.
+func OneOf(field string, options []string) *Error {
+	return ValidationP(field, CodeOneOf, oneOfMessage(options), Options(options...))
 }
 
 // NotFound is the answer for absent and out-of-scope records alike.

@@ -190,10 +190,10 @@ func (s *Server) listAppointments(c echo.Context) error {
 		}
 	}
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		fields.Add("to", "range", "Must not be before from.")
+		fields.AddP("to", apperr.CodeRange, "Must not be before from.", map[string]any{"reason": "order"})
 	}
 	if f.Status != "" && !strings.Contains(strings.Join(model.AppointmentStatuses, ","), f.Status) {
-		fields.Add("status", "oneof", "Must be one of: "+strings.Join(model.AppointmentStatuses, ", ")+".")
+		fields.OneOf("status", model.AppointmentStatuses)
 	}
 	if err := fields.Err(); err != nil {
 		return err

@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -83,7 +85,8 @@ func bindJSON(c echo.Context, dst any) error {
 		}
 		fv := rv.Field(i)
 		if err := json.Unmarshal(raw[k], fv.Addr().Interface()); err != nil {
-			fields.Add(k, "type", "Must be "+typeName(fv.Type())+".")
+			expected, phrase := jsonType(fv.Type())
+			fields.AddP(k, apperr.CodeType, "Must be "+phrase+".", map[string]any{"expected": expected})
 		}
 	}
 	if len(fields) > 0 {
@@ -99,39 +102,56 @@ func bindJSON(c echo.Context, dst any) error {
 // (a phone keyboard's trailing space in an e-mail address, say).
 type normalizer interface{ normalize() }
 
-func typeName(t reflect.Type) string {
+// jsonType names the JSON type a Go field accepts: expected is the spec's
+// word ("integer or null"), phrase the English one ("a whole number or null").
+func jsonType(t reflect.Type) (expected, phrase string) {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == reflect.TypeOf(Nullable[string]{}) {
-		return "a string or null"
+	if v, ok := nullableValue(t); ok {
+		e, p := jsonType(v)
+		return e + " or null", p + " or null"
+	}
+	if t == reflect.TypeOf(time.Time{}) {
+		return "string", "a date and time (RFC 3339)"
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return "string", "a string"
 	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
+		return "boolean", "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer", "a whole number"
 	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice:
-		return "a list of " + strings.TrimPrefix(typeName(t.Elem()), "a ") + "s"
+		return "number", "a number"
+	case reflect.Slice, reflect.Array:
+		_, p := jsonType(t.Elem())
+		return "array", "a list of " + strings.TrimPrefix(strings.TrimPrefix(p, "a "), "an ") + "s"
 	case reflect.Struct, reflect.Map:
-		return "an object"
+		return "object", "an object"
 	}
-	return "a " + t.Kind().String()
+	return t.Kind().String(), "a " + t.Kind().String()
+}
+
+// nullableValue finds the T of a Nullable[T] (a struct with a bool Set and
+// a *T Value) whatever T is.
+func nullableValue(t reflect.Type) (reflect.Type, bool) {
+	if t.Kind() != reflect.Struct || t.NumField() != 2 {
+		return nil, false
+	}
+	set, ok1 := t.FieldByName("Set")
+	val, ok2 := t.FieldByName("Value")
+	if !ok1 || !ok2 || set.Type.Kind() != reflect.Bool || val.Type.Kind() != reflect.Pointer {
+		return nil, false
+	}
+	return val.Type.Elem(), true
 }
 
 var ruleMessages = map[string]string{
 	"required": "This field is required.",
 	"email":    "Must be a valid e-mail address.",
 	"uuid":     "Must be a UUID.",
-	"oneof":    "Must be one of: %s.",
-	"min":      "Must be at least %s (characters or items).",
-	"max":      "Must be at most %s (characters or items).",
-	"gte":      "Must be at least %s.",
-	"lte":      "Must be at most %s.",
 	"dive":     "Has an invalid item.",
 }
 
@@ -146,17 +166,44 @@ func validateStruct(dst any) error {
 	}
 	var fields apperr.Fields
 	for _, fe := range verrs {
-		name := fieldPath(fe)
-		msg, ok := ruleMessages[fe.Tag()]
-		if !ok {
-			msg = "Is not valid."
-		}
-		if strings.Contains(msg, "%s") {
-			msg = fmt.Sprintf(msg, strings.ReplaceAll(fe.Param(), " ", ", "))
-		}
-		fields.Add(name, fe.Tag(), msg)
+		code, msg, params := ruleError(fe)
+		fields.AddP(fieldPath(fe), code, msg, params)
 	}
 	return fields.Err()
+}
+
+// ruleError turns a failed validator tag into a code, an English message
+// and the params the message is made of. min and max count characters of a
+// string and items of a list, and bound a number.
+func ruleError(fe validator.FieldError) (code, msg string, params map[string]any) {
+	param := fe.Param()
+	n, numErr := strconv.Atoi(param)
+	unit := ""
+	switch fe.Kind() {
+	case reflect.String:
+		unit = " characters"
+	case reflect.Slice, reflect.Array, reflect.Map:
+		unit = " items"
+	}
+	switch {
+	case fe.Tag() == "oneof":
+		opts := strings.Fields(param)
+		return apperr.CodeOneOf, "Must be one of: " + strings.Join(opts, ", ") + ".", apperr.Options(opts...)
+	case numErr != nil:
+	case fe.Tag() == "max" && unit != "":
+		return apperr.CodeMax, fmt.Sprintf("Must be at most %d%s.", n, unit), apperr.Max(n)
+	case fe.Tag() == "min" && unit != "":
+		return "min", fmt.Sprintf("Must be at least %d%s.", n, unit), map[string]any{"min": n}
+	case fe.Tag() == "min" || fe.Tag() == "gte":
+		return apperr.CodeRange, fmt.Sprintf("Must be at least %d.", n), map[string]any{"min": n}
+	case fe.Tag() == "max" || fe.Tag() == "lte":
+		return apperr.CodeRange, fmt.Sprintf("Must be at most %d.", n), map[string]any{"max": n}
+	}
+	msg, ok := ruleMessages[fe.Tag()]
+	if !ok {
+		msg = "Is not valid."
+	}
+	return fe.Tag(), msg, nil
 }
 
 // fieldPath turns "userCreate.team_ids[0]" into "team_ids[0]".

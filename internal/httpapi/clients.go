@@ -155,7 +155,7 @@ func (s *Server) listClients(c echo.Context) error {
 		Limit:      queryInt(c, "limit", 50, 1, 200, &fields),
 	}
 	if f.Status != "" && !slices.Contains(model.ClientStatuses, f.Status) {
-		fields.Add("status", "oneof", "Must be one of: active, paused, closed.")
+		fields.OneOf("status", model.ClientStatuses)
 	}
 	if f.TeamID != "" && uuid.Validate(f.TeamID) != nil {
 		fields.Add("team_id", "uuid", "Must be a UUID.")
@@ -164,7 +164,7 @@ func (s *Server) listClients(c echo.Context) error {
 		fields.Add("assigned_to", "uuid", "Must be a user id or none.")
 	}
 	if len(f.Q) > 200 {
-		fields.Add("q", "max", "Must be at most 200 characters.")
+		fields.AddP("q", apperr.CodeMax, "Must be at most 200 characters.", apperr.Max(200))
 	}
 	if err := fields.Err(); err != nil {
 		return err

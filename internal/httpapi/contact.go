@@ -159,7 +159,7 @@ func (s *Server) publicAreas(c echo.Context) error {
 	matches := []match{}
 	if q := c.QueryParam("q"); q != "" {
 		if len([]rune(q)) > 100 {
-			return apperr.Validation("q", "max", "Must be at most 100 characters.")
+			return apperr.ValidationP("q", apperr.CodeMax, "Must be at most 100 characters.", apperr.Max(100))
 		}
 		found, err := s.svc.SearchAreas(ctx, q, 20)
 		if err != nil {
@@ -235,7 +235,7 @@ func (s *Server) contactDTOs(c echo.Context, vs []service.ContactView) ([]contac
 func (s *Server) listContactRequests(c echo.Context) error {
 	status := c.QueryParam("status")
 	if status != "" && status != "open" && status != "handled" {
-		return apperr.Validation("status", "oneof", "Must be one of: open, handled.")
+		return apperr.OneOf("status", []string{"open", "handled"})
 	}
 	vs, err := s.svc.ContactQueue(c.Request().Context(), principal(c), status != "handled", c.QueryParam("kind"))
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -195,16 +194,16 @@ func (s *Server) listGroupSessions(c echo.Context) error {
 		}
 	}
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
-		fields.Add("to", "range", "Must not be before from.")
+		fields.AddP("to", apperr.CodeRange, "Must not be before from.", map[string]any{"reason": "order"})
 	}
 	if f.TeamID != "" && uuid.Validate(f.TeamID) != nil {
 		fields.Add("team_id", "uuid", "Must be a UUID.")
 	}
 	if f.Status != "" && !slices.Contains(model.GroupStatuses, f.Status) {
-		fields.Add("status", "oneof", "Must be one of: "+strings.Join(model.GroupStatuses, ", ")+".")
+		fields.OneOf("status", model.GroupStatuses)
 	}
 	if o := c.QueryParam("order"); o != "" && o != "asc" && o != "desc" {
-		fields.Add("order", "oneof", "Must be asc or desc.")
+		fields.AddP("order", apperr.CodeOneOf, "Must be asc or desc.", apperr.Options("asc", "desc"))
 	}
 	switch v := c.QueryParam("facilitator"); {
 	case v == "":

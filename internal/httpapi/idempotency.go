@@ -29,7 +29,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if len(key) > 200 {
-			return apperr.Validation(IdempotencyHeader, "max", "Must be at most 200 characters.")
+			return apperr.ValidationP(IdempotencyHeader, apperr.CodeMax, "Must be at most 200 characters.", apperr.Max(200))
 		}
 		req := c.Request()
 		body, err := io.ReadAll(req.Body)

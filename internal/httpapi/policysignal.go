@@ -44,7 +44,7 @@ func (s *Server) policySignal(c echo.Context) error {
 		lang = principal(c).Language
 	}
 	if !slices.Contains(model.Languages, lang) {
-		fields.Add("lang", "oneof", "Must be nl, fr, de or en.")
+		fields.AddP("lang", apperr.CodeOneOf, "Must be nl, fr, de or en.", apperr.Options("nl", "fr", "de", "en"))
 	}
 	if err := fields.Err(); err != nil {
 		return err

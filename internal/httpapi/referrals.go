@@ -278,7 +278,7 @@ func (s *Server) listReferrals(c echo.Context) error {
 	if v := c.QueryParam("status"); v != "" {
 		for _, st := range strings.Split(v, ",") {
 			if !slices.Contains(service.ReferralStatuses, st) {
-				return apperr.Validation("status", "oneof", "Must be statuses from: "+strings.Join(service.ReferralStatuses, ", ")+".")
+				return apperr.ValidationP("status", apperr.CodeOneOf, "Must be statuses from: "+strings.Join(service.ReferralStatuses, ", ")+".", apperr.Options(service.ReferralStatuses...))
 			}
 			f.Statuses = append(f.Statuses, st)
 		}

@@ -55,7 +55,7 @@ func (s *Server) reminderDTOs(c echo.Context, rs []model.Reminder) ([]reminderDT
 func (s *Server) listReminders(c echo.Context) error {
 	f := store.ReminderFilter{Status: c.QueryParam("status")}
 	if f.Status != "" && !slices.Contains([]string{"queued", "sending", "sent", "failed", "cancelled", "skipped"}, f.Status) {
-		return apperr.Validation("status", "oneof", "Must be one of: queued, sending, sent, failed, cancelled, skipped.")
+		return apperr.OneOf("status", []string{"queued", "sending", "sent", "failed", "cancelled", "skipped"})
 	}
 	rs, err := s.svc.ListReminders(c.Request().Context(), principal(c), f)
 	if err != nil {

@@ -44,7 +44,7 @@ func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fie
 		prm.GroupBy = "team"
 	}
 	if !slices.Contains(service.GroupBys, prm.GroupBy) {
-		f.Add("group_by", "oneof", "Must be one of: "+strings.Join(service.GroupBys, ", ")+".")
+		f.OneOf("group_by", service.GroupBys)
 	}
 	day := func(name string, def time.Time) time.Time {
 		v := c.QueryParam(name)
@@ -53,7 +53,7 @@ func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fie
 		}
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			f.Add(name, "date", "Must be a date, YYYY-MM-DD.")
+			f.AddP(name, "date", "Must be a date, YYYY-MM-DD.", map[string]any{"example": "2026-09-14"})
 			return def
 		}
 		return t
@@ -71,7 +71,7 @@ func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fie
 		pf, pt, ok := parsePeriod(v)
 		switch {
 		case !ok:
-			f.Add("period", "period", "Must be a year (2026), a quarter (2026-Q3), a month (2026-09), an ISO week (2026-W37) or a day (2026-09-14).")
+			f.AddP("period", "period", "Must be a year (2026), a quarter (2026-Q3), a month (2026-09), an ISO week (2026-W37) or a day (2026-09-14).", map[string]any{"example": "2026-Q3"})
 		case c.QueryParam("from") != "" || c.QueryParam("to") != "":
 			f.Add("period", "exclusive", "Give either a period or from and to, not both.")
 		default:
@@ -83,15 +83,15 @@ func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fie
 	fm := c.QueryParam("format")
 	if fm != "" && !slices.Contains(rq.formats, fm) {
 		last := len(rq.formats) - 1
-		f.Add("format", "oneof", "Must be "+strings.Join(rq.formats[:last], ", ")+" or "+rq.formats[last]+".")
+		f.AddP("format", apperr.CodeOneOf, "Must be "+strings.Join(rq.formats[:last], ", ")+" or "+rq.formats[last]+".", apperr.Options(rq.formats...))
 	}
 	// Anything but JSON leaves Brug as a file (CSV may be asked by Accept).
 	prm.Download = fm != "" && fm != "json" && slices.Contains(rq.formats, fm) || slices.Contains(rq.formats, "csv") && wantsCSV(c)
 	if !prm.From.Before(prm.To) {
-		f.Add("from", "range", "Must be before to.")
+		f.AddP("from", apperr.CodeRange, "Must be before to.", map[string]any{"reason": "order"})
 	}
 	if prm.To.Sub(prm.From) > 5*366*24*time.Hour {
-		f.Add("to", "range", "A report covers at most 5 years.")
+		f.AddP("to", apperr.CodeRange, "A report covers at most 5 years.", map[string]any{"reason": "max_years", "max": 5})
 	}
 	for name, v := range map[string]string{"team_id": prm.TeamID, "fund_id": prm.FundID} {
 		if v != "" && uuid.Validate(v) != nil {

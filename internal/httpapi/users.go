@@ -159,7 +159,7 @@ func (s *Server) listUsers(c echo.Context) error {
 		Limit:  queryInt(c, "limit", 50, 1, 200, &fields),
 	}
 	if f.Role != "" && f.Role != "chw" && f.Role != "coordinator" && f.Role != "manager" && f.Role != "admin" {
-		fields.Add("role", "oneof", "Must be one of: chw, coordinator, manager, admin.")
+		fields.OneOf("role", []string{"chw", "coordinator", "manager", "admin"})
 	}
 	if f.TeamID != "" && uuid.Validate(f.TeamID) != nil {
 		fields.Add("team_id", "uuid", "Must be a UUID.")
@@ -168,7 +168,7 @@ func (s *Server) listUsers(c echo.Context) error {
 		f.IncludeDisabled = *b
 	}
 	if len(f.Q) > 200 {
-		fields.Add("q", "max", "Must be at most 200 characters.")
+		fields.AddP("q", apperr.CodeMax, "Must be at most 200 characters.", apperr.Max(200))
 	}
 	if err := fields.Err(); err != nil {
 		return err
@@ -202,7 +202,7 @@ func queryBool(c echo.Context, name string, fields *apperr.Fields) *bool {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		fields.Add(name, "type", "Must be true or false.")
+		fields.AddP(name, apperr.CodeType, "Must be true or false.", map[string]any{"expected": "boolean"})
 		return nil
 	}
 	return &b
@@ -215,7 +215,7 @@ func queryInt(c echo.Context, name string, def, lo, hi int, fields *apperr.Field
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		fields.Add(name, "range", "Must be a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+".")
+		fields.AddP(name, apperr.CodeRange, "Must be a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+".", apperr.Between(lo, hi))
 		return def
 	}
 	return n

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Brussels must resolve in a distroless image too
 
@@ -34,7 +33,7 @@ func ParseBrusselsLocal(s string) (time.Time, error) {
 		return time.Time{}, errors.New("use YYYY-MM-DDTHH:MM")
 	}
 	if t.Format("2006-01-02T15:04") != s {
-		return time.Time{}, errors.New("this time does not exist in Brussels (the clocks go forward)")
+		return time.Time{}, ErrTimeGap
 	}
 	// In the repeated hour both instants read the same on the clock; take
 	// the earlier one, as a person booking "02:30" that night most likely means.
@@ -42,6 +41,19 @@ func ParseBrusselsLocal(s string) (time.Time, error) {
 		t = earlier
 	}
 	return t.UTC(), nil
+}
+
+// ErrTimeGap is a Brussels wall-clock time skipped when the clocks go forward.
+var ErrTimeGap = errors.New("this time does not exist in Brussels (the clocks go forward)")
+
+// addLocalTimeError records why a Brussels local time was refused: the hour
+// skipped by the spring clock change gets its own code, time_gap.
+func addLocalTimeError(add func(field, code, message string, params map[string]any), field string, err error) {
+	if errors.Is(err, ErrTimeGap) {
+		add(field, apperr.CodeTimeGap, "This time does not exist in Brussels: the clocks go forward that night.", nil)
+		return
+	}
+	add(field, "invalid", "Not a Brussels time: "+err.Error()+".", map[string]any{"example": "2026-03-29T10:30"})
 }
 
 // BrusselsDate is the calendar date of t in Brussels.
@@ -71,7 +83,7 @@ func (s *Service) startsAt(in AppointmentInput, f *apperr.Fields) *time.Time {
 	case in.StartsAtLocal != nil:
 		t, err := ParseBrusselsLocal(*in.StartsAtLocal)
 		if err != nil {
-			f.Add("starts_at_local", "invalid", "Not a Brussels time: "+err.Error()+".")
+			addLocalTimeError(f.AddP, "starts_at_local", err)
 			return nil
 		}
 		return &t
@@ -85,7 +97,7 @@ func (s *Service) applyAppointment(ctx context.Context, p *Principal, c model.Cl
 	}
 	if in.DurationMinutes != nil {
 		if *in.DurationMinutes < 5 || *in.DurationMinutes > 600 {
-			f.Add("duration_minutes", "range", "Must be from 5 to 600 minutes.")
+			f.AddP("duration_minutes", apperr.CodeRange, "Must be from 5 to 600 minutes.", apperr.Between(5, 600))
 		}
 		a.DurationMinutes = *in.DurationMinutes
 	}
@@ -202,7 +214,7 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 	if in.Status != nil {
 		status = *in.Status
 		if !slices.Contains(model.AppointmentStatuses, status) {
-			f.Add("status", "oneof", "Must be one of: "+strings.Join(model.AppointmentStatuses, ", ")+".")
+			f.OneOf("status", model.AppointmentStatuses)
 		} else if status != a.Status && !slices.Contains(appointmentNext[a.Status], status) {
 			return a, &apperr.Error{Kind: apperr.KindConflict, Detail: fmt.Sprintf("A %s appointment cannot become %s.", a.Status, status),
 				Extra: map[string]any{"allowed": append([]string{}, appointmentNext[a.Status]...)}}

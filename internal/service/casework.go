@@ -90,19 +90,19 @@ func (s *Service) applyVisit(ctx context.Context, v *model.Visit, in VisitInput,
 			f.Add("visited_at", "future", "A visit cannot be in the future.")
 		}
 		if at.Before(now.AddDate(-1, 0, 0)) {
-			f.Add("visited_at", "range", "A visit cannot be more than a year ago.")
+			f.AddP("visited_at", apperr.CodeRange, "A visit cannot be more than a year ago.", map[string]any{"reason": "past_year"})
 		}
 		v.VisitedAt = at
 	}
 	if in.Mode != nil {
 		if !slices.Contains(model.VisitModes, *in.Mode) {
-			f.Add("mode", "oneof", "Must be one of: "+strings.Join(model.VisitModes, ", ")+".")
+			f.OneOf("mode", model.VisitModes)
 		}
 		v.Mode = *in.Mode
 	}
 	if in.DurationMinutes != nil {
 		if *in.DurationMinutes < 1 || *in.DurationMinutes > 720 {
-			f.Add("duration_minutes", "range", "Must be from 1 to 720 minutes.")
+			f.AddP("duration_minutes", apperr.CodeRange, "Must be from 1 to 720 minutes.", apperr.Between(1, 720))
 		}
 		v.DurationMinutes = *in.DurationMinutes
 	}
@@ -118,13 +118,16 @@ func (s *Service) applyVisit(ctx context.Context, v *model.Visit, in VisitInput,
 		var topics []string
 		for i, t := range *in.Topics {
 			t = strings.TrimSpace(t)
-			if t == "" || len([]rune(t)) > 60 {
-				f.Add(fmt.Sprintf("topics[%d]", i), "length", "Each topic has 1 to 60 characters.")
+			switch field := fmt.Sprintf("topics[%d]", i); {
+			case t == "":
+				f.Add(field, apperr.CodeRequired, "A topic cannot be empty.")
+			case len([]rune(t)) > 60:
+				f.AddP(field, apperr.CodeMax, "Each topic has at most 60 characters.", apperr.Max(60))
 			}
 			topics = append(topics, t)
 		}
 		if len(topics) > 20 {
-			f.Add("topics", "max", "At most 20 topics.")
+			f.AddP("topics", apperr.CodeMax, "At most 20 topics.", apperr.Max(20))
 		}
 		v.Topics = jsonList(topics)
 	}
@@ -140,13 +143,13 @@ func (s *Service) checkBarrier(ctx context.Context, field string, b BarrierInput
 		return err
 	}
 	if !slices.Contains(valid, b.Category) {
-		f.Add(field+"category", "oneof", "Must be one of: "+strings.Join(valid, ", ")+".")
+		f.OneOf(field+"category", valid)
 	}
 	if len([]rune(b.Detail)) > 2000 {
-		f.Add(field+"detail", "max", "Must be at most 2000 characters.")
+		f.AddP(field+"detail", apperr.CodeMax, "Must be at most 2000 characters.", apperr.Max(2000))
 	}
 	if b.Status != "" && !slices.Contains(model.BarrierStatuses, b.Status) {
-		f.Add(field+"status", "oneof", "Must be one of: "+strings.Join(model.BarrierStatuses, ", ")+".")
+		f.OneOf(field+"status", model.BarrierStatuses)
 	}
 	return nil
 }
@@ -177,7 +180,7 @@ func (s *Service) LogVisit(ctx context.Context, p *Principal, clientID string, i
 		return VisitView{}, err
 	}
 	if len(in.Barriers) > 20 {
-		f.Add("barriers", "max", "At most 20 barriers per visit.")
+		f.AddP("barriers", apperr.CodeMax, "At most 20 barriers per visit.", apperr.Max(20))
 	}
 	var barriers []model.Barrier
 	for i, b := range in.Barriers {
@@ -371,13 +374,13 @@ func (s *Service) UpdateBarrier(ctx context.Context, p *Principal, clientID, bar
 	if detail != nil {
 		d := strings.TrimSpace(*detail)
 		if len([]rune(d)) > 2000 {
-			return model.Barrier{}, apperr.Validation("detail", "max", "Must be at most 2000 characters.")
+			return model.Barrier{}, apperr.ValidationP("detail", apperr.CodeMax, "Must be at most 2000 characters.", apperr.Max(2000))
 		}
 		set["detail"] = d
 	}
 	if status != nil && *status != b.Status {
 		if !slices.Contains(model.BarrierStatuses, *status) {
-			return model.Barrier{}, apperr.Validation("status", "oneof", "Must be one of: "+strings.Join(model.BarrierStatuses, ", ")+".")
+			return model.Barrier{}, apperr.OneOf("status", model.BarrierStatuses)
 		}
 		allowed := barrierTransitions[b.Status]
 		if !slices.Contains(allowed, *status) {
@@ -454,7 +457,7 @@ func consentStates(client model.Client, history []model.Consent) []ConsentState 
 
 func checkPurpose(purpose string) error {
 	if !slices.Contains(model.ConsentPurposes, purpose) {
-		return apperr.Validation("purpose", "oneof", "Must be one of: "+strings.Join(model.ConsentPurposes, ", ")+".")
+		return apperr.OneOf("purpose", model.ConsentPurposes)
 	}
 	return nil
 }

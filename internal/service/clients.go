@@ -46,6 +46,12 @@ type ClientView struct {
 	CareRights      []string
 }
 
+// PhoneExample is how a Belgian mobile number is written, for messages.
+const PhoneExample = "0470 12 34 56"
+
+// PhoneParams is the params of a "phone" error.
+func PhoneParams() map[string]any { return map[string]any{"example": PhoneExample} }
+
 // ViewOf decodes a stored client.
 func ViewOf(c model.Client) ClientView {
 	v := ClientView{Client: c}
@@ -132,7 +138,7 @@ func PhonePattern(q string) (string, bool) {
 func trimmed(p *string, max int, field string, f *apperr.Fields) string {
 	v := strings.TrimSpace(*p)
 	if len([]rune(v)) > max {
-		f.Add(field, "max", fmt.Sprintf("Must be at most %d characters.", max))
+		f.AddP(field, apperr.CodeMax, fmt.Sprintf("Must be at most %d characters.", max), apperr.Max(max))
 	}
 	*p = v
 	return v
@@ -162,7 +168,7 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 	if in.BirthYear != nil {
 		c.BirthYear = *in.BirthYear
 		if y := c.BirthYear; y != nil && (*y < 1900 || *y > time.Now().Year()) {
-			f.Add("birth_year", "range", fmt.Sprintf("Must be a year from 1900 to %d.", time.Now().Year()))
+			f.AddP("birth_year", apperr.CodeRange, fmt.Sprintf("Must be a year from 1900 to %d.", time.Now().Year()), apperr.Between(1900, time.Now().Year()))
 		}
 	}
 	if in.Phone != nil {
@@ -171,7 +177,7 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 			if e164, ok := NormalisePhone(*raw); ok {
 				c.Phone = &e164
 			} else {
-				f.Add("phone", "phone", "Must be a phone number, e.g. 0470 12 34 56 or +32 470 12 34 56.")
+				f.AddP("phone", apperr.CodePhone, "Must be a phone number, e.g. "+PhoneExample+" or +32 470 12 34 56.", PhoneParams())
 			}
 		}
 	}
@@ -188,7 +194,7 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 	}
 	if in.Language != nil {
 		if !slices.Contains(model.Languages, *in.Language) {
-			f.Add("language", "oneof", "Must be one of nl, fr, de, en.")
+			f.OneOf("language", model.Languages)
 		}
 		c.Language = *in.Language
 	}
@@ -196,13 +202,16 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 		langs := []string{}
 		for i, l := range *in.SpokenLanguages {
 			l = strings.TrimSpace(l)
-			if l == "" || len(l) > 40 {
-				f.Add(fmt.Sprintf("spoken_languages[%d]", i), "length", "Each language has 1 to 40 characters.")
+			switch field := fmt.Sprintf("spoken_languages[%d]", i); {
+			case l == "":
+				f.Add(field, apperr.CodeRequired, "A language cannot be empty.")
+			case len([]rune(l)) > 40:
+				f.AddP(field, apperr.CodeMax, "Each language has at most 40 characters.", apperr.Max(40))
 			}
 			langs = append(langs, l)
 		}
 		if len(langs) > 10 {
-			f.Add("spoken_languages", "max", "At most 10 languages.")
+			f.AddP("spoken_languages", apperr.CodeMax, "At most 10 languages.", apperr.Max(10))
 		}
 		c.SpokenLanguages = jsonList(langs)
 	}
@@ -216,13 +225,13 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 	}
 	if in.Source != nil {
 		if !slices.Contains(model.ClientSources, *in.Source) {
-			f.Add("source", "oneof", "Must be one of: "+strings.Join(model.ClientSources, ", ")+".")
+			f.OneOf("source", model.ClientSources)
 		}
 		c.Source = *in.Source
 	}
 	if in.Status != nil {
 		if !slices.Contains(model.ClientStatuses, *in.Status) {
-			f.Add("status", "oneof", "Must be one of: active, paused, closed.")
+			f.OneOf("status", model.ClientStatuses)
 		}
 		c.Status = *in.Status
 	}
@@ -261,7 +270,7 @@ func (s *Service) applyClient(ctx context.Context, p *Principal, c *model.Client
 func checkCodes(list, valid []string, field string, f *apperr.Fields) {
 	for i, x := range list {
 		if !slices.Contains(valid, x) {
-			f.Add(fmt.Sprintf("%s[%d]", field, i), "oneof", "Must be one of: "+strings.Join(valid, ", ")+".")
+			f.OneOf(fmt.Sprintf("%s[%d]", field, i), valid)
 		}
 	}
 }

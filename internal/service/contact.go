@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -75,7 +76,7 @@ func cleanText(v string, max int, field string, multiline bool, f *apperr.Fields
 	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
 	switch {
 	case len([]rune(v)) > max:
-		f.Add(field, "max", "Too long.")
+		f.AddP(field, apperr.CodeMax, fmt.Sprintf("Must be at most %d characters.", max), apperr.Max(max))
 	case htmlLike.MatchString(v):
 		f.Add(field, "html", "HTML is not accepted.")
 	case strings.ContainsFunc(v, func(r rune) bool { return r < 32 && !(multiline && (r == '\n' || r == '\t')) }):
@@ -92,7 +93,7 @@ func (s *Service) SubmitContact(ctx context.Context, in ContactInput) (ContactRe
 		f.Add("website", "honeypot", "This field must stay empty.")
 	}
 	if !slices.Contains(model.ContactKinds, in.Kind) {
-		f.Add("kind", "oneof", "Must be one of: "+strings.Join(model.ContactKinds, ", ")+".")
+		f.OneOf("kind", model.ContactKinds)
 	}
 	r := model.ContactRequest{Kind: in.Kind, Status: "new", MailStatus: "none"}
 	r.Name = cleanText(in.Name, ContactMaxName, "name", false, &f)
@@ -113,7 +114,7 @@ func (s *Service) SubmitContact(ctx context.Context, in ContactInput) (ContactRe
 		if e164, ok := NormalisePhone(phone); ok {
 			r.Phone = &e164
 		} else {
-			f.Add("phone", "phone", "Not a phone number.")
+			f.AddP("phone", apperr.CodePhone, "Not a phone number, e.g. "+PhoneExample+".", PhoneParams())
 		}
 	}
 	if email != "" && !f.Has("email") {
@@ -138,7 +139,7 @@ func (s *Service) SubmitContact(ctx context.Context, in ContactInput) (ContactRe
 	}
 	r.Language = in.Language
 	if !slices.Contains(model.Languages, r.Language) {
-		f.Add("language", "oneof", "Must be one of: nl, fr, de, en.")
+		f.OneOf("language", model.Languages)
 	}
 	r.Message = cleanText(in.Message, ContactMaxMessage, "message", true, &f)
 	if r.Message == "" && !f.Has("message") {

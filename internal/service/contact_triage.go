@@ -95,7 +95,7 @@ func (s *Service) contactViews(rs []model.ContactRequest) []ContactView {
 // handled ones newest first. Listing shows names, so it is audited.
 func (s *Service) ContactQueue(ctx context.Context, p *Principal, open bool, kind string) ([]ContactView, error) {
 	if kind != "" && !slices.Contains(model.ContactKinds, kind) {
-		return nil, apperr.Validation("kind", "oneof", "Must be one of: "+strings.Join(model.ContactKinds, ", ")+".")
+		return nil, apperr.OneOf("kind", model.ContactKinds)
 	}
 	rs, err := s.Store.ContactRequests(ctx, p.Scope, store.ContactFilter{Open: open, Kind: kind})
 	if err != nil {
@@ -244,7 +244,7 @@ func (s *Service) CloseContact(ctx context.Context, p *Principal, id, reason, no
 	}
 	var f apperr.Fields
 	if !slices.Contains(model.ContactCloseReasons, reason) {
-		f.Add("reason", "oneof", "Must be one of: "+strings.Join(model.ContactCloseReasons, ", ")+".")
+		f.OneOf("reason", model.ContactCloseReasons)
 	}
 	note = trimmed(&note, 500, "note", &f)
 	if reason == "other" && note == "" {

@@ -91,7 +91,7 @@ func (s *Service) groupSessionViews(ctx context.Context, rows []model.GroupSessi
 func codeList(list []string, valid []string, field string, f *apperr.Fields) string {
 	checkCodes(list, valid, field, f)
 	if len(list) > 20 {
-		f.Add(field, "max", "At most 20 items.")
+		f.AddP(field, apperr.CodeMax, "At most 20 items.", apperr.Max(20))
 	}
 	return jsonList(dedupe(list))
 }
@@ -104,13 +104,13 @@ func (s *Service) applyGroupSession(ctx context.Context, g *model.GroupSession, 
 	}
 	if in.DurationMinutes != nil {
 		if *in.DurationMinutes < 1 || *in.DurationMinutes > 720 {
-			f.Add("duration_minutes", "range", "Must be from 1 to 720 minutes.")
+			f.AddP("duration_minutes", apperr.CodeRange, "Must be from 1 to 720 minutes.", apperr.Between(1, 720))
 		}
 		g.DurationMinutes = *in.DurationMinutes
 	}
 	if in.PlaceKind != nil {
 		if !slices.Contains(model.GroupPlaceKinds, *in.PlaceKind) {
-			f.Add("place_kind", "oneof", "Must be one of: "+strings.Join(model.GroupPlaceKinds, ", ")+".")
+			f.OneOf("place_kind", model.GroupPlaceKinds)
 		}
 		g.PlaceKind = *in.PlaceKind
 	}
@@ -165,7 +165,7 @@ func (s *Service) applyGroupSession(ctx context.Context, g *model.GroupSession, 
 	}
 	if in.Participants != nil {
 		if *in.Participants < 0 || *in.Participants > MaxGroupParticipants {
-			f.Add("participants", "range", fmt.Sprintf("Must be from 0 to %d people.", MaxGroupParticipants))
+			f.AddP("participants", apperr.CodeRange, fmt.Sprintf("Must be from 0 to %d people.", MaxGroupParticipants), apperr.Between(0, MaxGroupParticipants))
 		}
 		g.Participants = *in.Participants
 	}
@@ -180,7 +180,7 @@ func (s *Service) applyGroupSession(ctx context.Context, g *model.GroupSession, 
 	checkAgeBands(g, f)
 	if in.Status != nil {
 		if !slices.Contains(model.GroupStatuses, *in.Status) {
-			f.Add("status", "oneof", "Must be one of: "+strings.Join(model.GroupStatuses, ", ")+".")
+			f.OneOf("status", model.GroupStatuses)
 		}
 		g.Status = *in.Status
 	}
@@ -207,15 +207,15 @@ func checkAgeBands(g *model.GroupSession, f *apperr.Fields) {
 	for _, k := range keys {
 		n := bands[k]
 		if !slices.Contains(model.GroupAgeBands, k) {
-			f.Add("participants_by_age."+k, "oneof", "Age bands are: "+strings.Join(model.GroupAgeBands, ", ")+".")
+			f.AddP("participants_by_age."+k, apperr.CodeOneOf, "Age bands are: "+strings.Join(model.GroupAgeBands, ", ")+".", apperr.Options(model.GroupAgeBands...))
 		}
 		if n < 0 || n > MaxGroupParticipants {
-			f.Add("participants_by_age."+k, "range", fmt.Sprintf("Must be from 0 to %d people.", MaxGroupParticipants))
+			f.AddP("participants_by_age."+k, apperr.CodeRange, fmt.Sprintf("Must be from 0 to %d people.", MaxGroupParticipants), apperr.Between(0, MaxGroupParticipants))
 		}
 		sum += n
 	}
 	if sum != g.Participants && !f.Has("participants") {
-		f.Add("participants_by_age", "sum", fmt.Sprintf("The age bands add up to %d, not to the %d participants.", sum, g.Participants))
+		f.AddP("participants_by_age", "sum", fmt.Sprintf("The age bands add up to %d, not to the %d participants.", sum, g.Participants), map[string]any{"sum": sum, "participants": g.Participants})
 	}
 }
 
@@ -227,7 +227,7 @@ func (s *Service) facilitatorRows(ctx context.Context, teamID string, ids []stri
 		f.Add("facilitator_ids", "required", "At least one facilitator.")
 	}
 	if len(ids) > 10 {
-		f.Add("facilitator_ids", "max", "At most 10 facilitators.")
+		f.AddP("facilitator_ids", apperr.CodeMax, "At most 10 facilitators.", apperr.Max(10))
 	}
 	var out []model.GroupSessionFacilitator
 	seen := map[string]bool{}

@@ -133,14 +133,14 @@ func (s *Service) AnswerProviderLink(ctx context.Context, token string, a Provid
 	to, ok := linkActions[a.Action]
 	var f apperr.Fields
 	if !ok {
-		f.Add("action", "oneof", "Must be one of: acknowledge, accept, waitlist, decline.")
+		f.AddP("action", apperr.CodeOneOf, "Must be one of: acknowledge, accept, waitlist, decline.", apperr.Options("acknowledge", "accept", "waitlist", "decline"))
 	}
 	var startsAt *time.Time
 	if a.StartsAtLocal != "" {
 		if a.Action != "accept" {
 			f.Add("starts_at_local", "unexpected", "An appointment time goes with accept.")
 		} else if t, err := ParseBrusselsLocal(a.StartsAtLocal); err != nil {
-			f.Add("starts_at_local", "invalid", "Not a Brussels time: "+err.Error()+".")
+			addLocalTimeError(f.AddP, "starts_at_local", err)
 		} else {
 			startsAt = &t
 		}

@@ -81,7 +81,7 @@ func (s *Service) MergeClients(ctx context.Context, p *Principal, survivorID, me
 	set := map[string]any{}
 	for i, field := range take {
 		if !slices.Contains(MergeFields, field) {
-			f.Add(fmt.Sprintf("take[%d]", i), "oneof", "Must be one of: "+fmt.Sprint(MergeFields)+".")
+			f.OneOf(fmt.Sprintf("take[%d]", i), MergeFields)
 			continue
 		}
 		if merged.ID == "" {

@@ -66,7 +66,7 @@ func (s *Service) checkProvider(ctx context.Context, in *ProviderInput, field st
 		f.Add(field+"name", "required", "A name is required.")
 	}
 	if !slices.Contains(types, in.Type) {
-		f.Add(field+"type", "oneof", "Must be one of: "+strings.Join(types, ", ")+".")
+		f.OneOf(field+"type", types)
 	}
 	p.Type = in.Type
 	p.Address = trimmed(&in.Address, 300, field+"address", f)
@@ -76,7 +76,7 @@ func (s *Service) checkProvider(ctx context.Context, in *ProviderInput, field st
 		if e164, ok := NormalisePhone(v); ok {
 			p.Phone = &e164
 		} else {
-			f.Add(field+"phone", "phone", "Must be a phone number.")
+			f.AddP(field+"phone", apperr.CodePhone, "Must be a phone number, e.g. "+PhoneExample+".", PhoneParams())
 		}
 	}
 	if v := strings.ToLower(strings.TrimSpace(in.Email)); v != "" {
@@ -216,21 +216,21 @@ func (s *Service) ImportProviders(ctx context.Context, p *Principal, teamID stri
 	for i, h := range records[0] {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(ProviderCSVColumns, h) {
-			f.Add("header", "unknown_column", fmt.Sprintf("Unknown column %q; use: %s.", h, strings.Join(ProviderCSVColumns, ", ")))
+			f.AddP("header", "unknown_column", fmt.Sprintf("Unknown column %q; use: %s.", h, strings.Join(ProviderCSVColumns, ", ")), map[string]any{"column": h, "options": ProviderCSVColumns})
 			continue
 		}
 		col[h] = i
 	}
 	for _, need := range []string{"name", "type"} {
 		if _, ok := col[need]; !ok {
-			f.Add("header", "missing_column", "The header needs a column "+need+".")
+			f.AddP("header", "missing_column", "The header needs a column "+need+".", map[string]any{"column": need})
 		}
 	}
 	if err := f.Err(); err != nil {
 		return 0, err
 	}
 	if len(records)-1 > 5000 {
-		return 0, apperr.Validation("file", "max", "At most 5000 providers per file.")
+		return 0, apperr.ValidationP("file", apperr.CodeMax, "At most 5000 providers per file.", apperr.Max(5000))
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -250,7 +250,7 @@ func (s *Service) ImportProviders(ctx context.Context, p *Principal, teamID stri
 		for name, dst := range map[string]*bool{"accepts_new_patients": &in.AcceptsNew, "third_party_payment": &in.ThirdPartyPayment, "conventioned": &in.Conventioned} {
 			v := get(rec, name)
 			if *dst, ok = parseBool(v); !ok {
-				f.Add(field+name, "bool", fmt.Sprintf("%q is not yes or no.", v))
+				f.AddP(field+name, "bool", fmt.Sprintf("%q is not yes or no.", v), apperr.Options("yes", "no"))
 			}
 		}
 		if _, has := col["accepts_new_patients"]; !has {
@@ -265,7 +265,7 @@ func (s *Service) ImportProviders(ctx context.Context, p *Principal, teamID stri
 		}
 		key := strings.ToLower(pr.Name + "|" + pr.Type + "|" + pr.Address)
 		if first, dup := seen[key]; dup {
-			f.Add(field+"name", "duplicate", fmt.Sprintf("Same provider as row %d.", first))
+			f.AddP(field+"name", "duplicate", fmt.Sprintf("Same provider as row %d.", first), map[string]any{"row": first})
 		}
 		seen[key] = row
 		pr.TeamID = team

@@ -41,13 +41,13 @@ func (s *Service) SetReminderOffsets(ctx context.Context, p *Principal, teamID s
 	}
 	var f apperr.Fields
 	if len(offsets) == 0 || len(offsets) > 5 {
-		f.Add("reminder_offsets", "count", "Give 1 to 5 offsets, e.g. 24h and 2h.")
+		f.AddP("reminder_offsets", "count", "Give 1 to 5 offsets, e.g. 24h and 2h.", map[string]any{"min": 1, "max": 5, "example": "24h, 2h"})
 	}
 	seen := map[time.Duration]bool{}
 	for i, o := range offsets {
 		d, err := time.ParseDuration(o)
 		if err != nil || d < 15*time.Minute || d > 14*24*time.Hour || seen[d] {
-			f.Add(fmt.Sprintf("reminder_offsets[%d]", i), "range", "A duration from 15m to 336h, each once (e.g. 24h, 2h, 90m).")
+			f.AddP(fmt.Sprintf("reminder_offsets[%d]", i), apperr.CodeRange, "A duration from 15m to 336h, each once (e.g. 24h, 2h, 90m).", map[string]any{"min": "15m", "max": "336h", "example": "24h, 2h, 90m"})
 		}
 		seen[d] = true
 	}

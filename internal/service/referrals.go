@@ -58,6 +58,19 @@ type ReferralView struct {
 	Events     []model.ReferralEvent
 }
 
+// MaxReferralReason is the longest reason a referral (or its decline) has.
+const MaxReferralReason = 1000
+
+// checkReferralReason: a reason is required and has at most 1000 characters.
+func checkReferralReason(v string, f *apperr.Fields) {
+	switch {
+	case v == "":
+		f.Add("reason", apperr.CodeRequired, "Give the reason for the referral.")
+	case len([]rune(v)) > MaxReferralReason:
+		f.AddP("reason", apperr.CodeMax, fmt.Sprintf("Must be at most %d characters.", MaxReferralReason), apperr.Max(MaxReferralReason))
+	}
+}
+
 func referralView(r model.Referral, events []model.ReferralEvent) ReferralView {
 	v := ReferralView{Referral: r, Events: events}
 	_ = json.Unmarshal([]byte(r.BarrierIDs), &v.BarrierIDs)
@@ -85,17 +98,15 @@ func (s *Service) CreateReferral(ctx context.Context, p *Principal, in ReferralI
 	if in.Send {
 		r.Status = "sent"
 	}
-	if r.Reason == "" || len([]rune(r.Reason)) > 1000 {
-		f.Add("reason", "length", "Give the reason in 1 to 1000 characters.")
-	}
+	checkReferralReason(r.Reason, &f)
 	if len([]rune(r.Note)) > 4000 {
-		f.Add("note", "max", "Must be at most 4000 characters.")
+		f.AddP("note", apperr.CodeMax, "Must be at most 4000 characters.", apperr.Max(4000))
 	}
 	if r.Urgency == "" {
 		r.Urgency = "routine"
 	}
 	if !slices.Contains(model.ReferralUrgencies, r.Urgency) {
-		f.Add("urgency", "oneof", "Must be one of: routine, soon, urgent.")
+		f.OneOf("urgency", model.ReferralUrgencies)
 	}
 	types, err := s.codes(ctx, "provider_types")
 	if err != nil {
@@ -113,7 +124,7 @@ func (s *Service) CreateReferral(ctx context.Context, p *Principal, in ReferralI
 	} else if in.ProviderType == "" {
 		f.Add("provider_type", "required", "Choose a provider, or at least a type of provider.")
 	} else if !slices.Contains(types, in.ProviderType) {
-		f.Add("provider_type", "oneof", "Must be one of: "+strings.Join(types, ", ")+".")
+		f.OneOf("provider_type", types)
 	} else {
 		r.ProviderType = in.ProviderType
 	}
@@ -182,14 +193,12 @@ func (s *Service) UpdateReferral(ctx context.Context, p *Principal, id string, r
 	set := map[string]any{"updated_at": s.Store.Now()}
 	if reason != nil {
 		v := strings.TrimSpace(*reason)
-		if v == "" || len([]rune(v)) > 1000 {
-			f.Add("reason", "length", "Give the reason in 1 to 1000 characters.")
-		}
+		checkReferralReason(v, &f)
 		set["reason"] = v
 	}
 	if urgency != nil {
 		if !slices.Contains(model.ReferralUrgencies, *urgency) {
-			f.Add("urgency", "oneof", "Must be one of: routine, soon, urgent.")
+			f.OneOf("urgency", model.ReferralUrgencies)
 		}
 		set["urgency"] = *urgency
 	}
@@ -229,7 +238,7 @@ type TransitionInput struct {
 func checkTransition(from string, in TransitionInput) (map[string]any, error) {
 	allowed := ReferralTransitions[from]
 	if !slices.Contains(ReferralStatuses, in.To) {
-		return nil, apperr.Validation("to", "oneof", "Must be one of: "+strings.Join(ReferralStatuses, ", ")+".")
+		return nil, apperr.OneOf("to", ReferralStatuses)
 	}
 	if !slices.Contains(allowed, in.To) {
 		detail := fmt.Sprintf("A %s referral cannot become %s.", from, in.To)
@@ -250,15 +259,15 @@ func checkTransition(from string, in TransitionInput) (map[string]any, error) {
 		set["decline_reason"] = strings.TrimSpace(in.Reason)
 	case "completed":
 		if !slices.Contains(model.ReferralOutcomes, in.Outcome) {
-			f.Add("outcome", "oneof", "Give the outcome: seen, treatment_started, no_show or other.")
+			f.AddP("outcome", apperr.CodeOneOf, "Give the outcome: "+strings.Join(model.ReferralOutcomes, ", ")+".", apperr.Options(model.ReferralOutcomes...))
 		}
 		set["outcome"] = in.Outcome
 	}
 	if in.Outcome != "" && in.To != "completed" {
 		f.Add("outcome", "unexpected", "An outcome is only given when the referral is completed.")
 	}
-	if len([]rune(in.Reason)) > 1000 {
-		f.Add("reason", "max", "Must be at most 1000 characters.")
+	if len([]rune(in.Reason)) > MaxReferralReason {
+		f.AddP("reason", apperr.CodeMax, "Must be at most 1000 characters.", apperr.Max(MaxReferralReason))
 	}
 	return set, f.Err()
 }

@@ -395,7 +395,7 @@ func (s *Service) AnswerReply(ctx context.Context, token, action string) error {
 	}
 	reply := map[string]string{"confirm": "confirmed", "reschedule": "reschedule_requested"}[strings.TrimSpace(action)]
 	if reply == "" {
-		return apperr.Validation("action", "oneof", "Must be confirm or reschedule.")
+		return apperr.ValidationP("action", apperr.CodeOneOf, "Must be confirm or reschedule.", apperr.Options("confirm", "reschedule"))
 	}
 	if a.Status != "planned" || !a.StartsAt.After(s.Store.Now()) {
 		return apperr.New(apperr.KindGone, "This appointment is no longer ahead.")

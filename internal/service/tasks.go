@@ -3,13 +3,15 @@ package service
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 )
+
+// dateParams is the params of a "date" error.
+func dateParams() map[string]any { return map[string]any{"example": "2026-09-14"} }
 
 // TaskWindow turns due=today|overdue|week into a filter, in Brussels dates.
 func TaskWindow(due string, now time.Time) (store.TaskFilter, error) {
@@ -24,7 +26,7 @@ func TaskWindow(due string, now time.Time) (store.TaskFilter, error) {
 	case "week":
 		f.DueTo = BrusselsDate(now.Add(7 * 24 * time.Hour))
 	default:
-		return f, apperr.Validation("due", "oneof", "Must be one of: today, overdue, week.")
+		return f, apperr.OneOf("due", []string{"today", "overdue", "week"})
 	}
 	return f, nil
 }
@@ -49,10 +51,10 @@ func (s *Service) CreateTask(ctx context.Context, p *Principal, clientID, kind, 
 		kind = TaskManual
 	}
 	if !slices.Contains(TaskKinds, kind) {
-		f.Add("kind", "oneof", "Must be one of: "+strings.Join(TaskKinds, ", ")+".")
+		f.OneOf("kind", TaskKinds)
 	}
 	if _, err := time.Parse("2006-01-02", dueOn); err != nil {
-		f.Add("due_on", "date", "Must be a date, YYYY-MM-DD.")
+		f.AddP("due_on", "date", "Must be a date, YYYY-MM-DD.", dateParams())
 	}
 	note = trimmed(&note, 2000, "note", &f)
 	if err := f.Err(); err != nil {
@@ -95,7 +97,7 @@ func (s *Service) UpdateTask(ctx context.Context, p *Principal, id string, done 
 	}
 	if dueOn != nil {
 		if _, err := time.Parse("2006-01-02", *dueOn); err != nil {
-			f.Add("due_on", "date", "Must be a date, YYYY-MM-DD.")
+			f.AddP("due_on", "date", "Must be a date, YYYY-MM-DD.", dateParams())
 		}
 		set["due_on"] = *dueOn
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -34,6 +35,16 @@ type UserView struct {
 
 // MinPasswordLen follows NIST SP 800-63B for passwords chosen by people.
 const MinPasswordLen = 12
+
+// checkUserName: a name is required and has at most 200 characters.
+func checkUserName(n string, fields *apperr.Fields) {
+	switch {
+	case n == "":
+		fields.Add("name", apperr.CodeRequired, "A name is required.")
+	case len([]rune(n)) > 200:
+		fields.AddP("name", apperr.CodeMax, "The name must have at most 200 characters.", apperr.Max(200))
+	}
+}
 
 // CreateUser creates an account (admin).
 func (s *Service) CreateUser(ctx context.Context, p *Principal, in UserInput) (UserView, error) {
@@ -172,9 +183,7 @@ func changedFields(in UserInput) []string {
 func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []string, in UserInput, fields *apperr.Fields) ([]string, error) {
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
-		if n == "" || len(n) > 200 {
-			fields.Add("name", "length", "The name must have 1 to 200 characters.")
-		}
+		checkUserName(n, fields)
 		u.Name = n
 		*in.Name = n
 	} else if u.Name == "" {
@@ -185,7 +194,7 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 	}
 	if in.Role != nil {
 		if !slices.Contains(model.Roles, *in.Role) {
-			fields.Add("role", "oneof", "The role must be one of chw, coordinator, manager, admin.")
+			fields.OneOf("role", model.Roles)
 		}
 		u.Role = *in.Role
 	} else if u.Role == "" {
@@ -193,13 +202,13 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 	}
 	if in.Language != nil {
 		if !slices.Contains(model.Languages, *in.Language) {
-			fields.Add("language", "oneof", "The language must be one of nl, fr, de, en.")
+			fields.OneOf("language", model.Languages)
 		}
 		u.Language = *in.Language
 	}
 	if in.Password != nil {
 		if n := len([]rune(*in.Password)); n < MinPasswordLen || len(*in.Password) > 1024 {
-			fields.Add("password", "length", "The password must have at least 12 characters.")
+			fields.AddP("password", apperr.CodeLength, fmt.Sprintf("The password must have %d to 1024 characters.", MinPasswordLen), apperr.Between(MinPasswordLen, 1024))
 		}
 	}
 	if in.AllReports != nil {
@@ -237,15 +246,15 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 	switch u.Role {
 	case model.RoleCHW:
 		if len(teams) != 1 && !fields.Has("team_ids") {
-			fields.Add("team_ids", "count", "A CHW belongs to exactly one team.")
+			fields.AddP("team_ids", "count", "A CHW belongs to exactly one team.", apperr.Between(1, 1))
 		}
 	case model.RoleCoordinator:
 		if len(teams) == 0 && !fields.Has("team_ids") {
-			fields.Add("team_ids", "count", "A coordinator leads at least one team.")
+			fields.AddP("team_ids", "count", "A coordinator leads at least one team.", map[string]any{"min": 1})
 		}
 	case model.RoleManager, model.RoleAdmin:
 		if in.TeamIDs != nil && len(teams) > 0 {
-			fields.Add("team_ids", "count", "Managers and admins do not belong to a team.")
+			fields.AddP("team_ids", "count", "Managers and admins do not belong to a team.", map[string]any{"max": 0})
 		}
 		teams = nil
 	}
@@ -329,13 +338,11 @@ func (s *Service) UpdateMe(ctx context.Context, p *Principal, name, language *st
 	var fields apperr.Fields
 	if name != nil {
 		n := strings.TrimSpace(*name)
-		if n == "" || len(n) > 200 {
-			fields.Add("name", "length", "The name must have 1 to 200 characters.")
-		}
+		checkUserName(n, &fields)
 		name = &n
 	}
 	if language != nil && !slices.Contains(model.Languages, *language) {
-		fields.Add("language", "oneof", "The language must be one of nl, fr, de, en.")
+		fields.OneOf("language", model.Languages)
 	}
 	if err := fields.Err(); err != nil {
 		return UserView{}, err

@@ -32,7 +32,13 @@ export interface TokenResponse {
   user: User;
 }
 
-export interface FieldError { field: string; code: string; message: string }
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+  /** What the message is made of: max, min, example, expected, options, reason. */
+  params?: Record<string, string | number | string[]>;
+}
 
 export interface Problem {
   type: string;
