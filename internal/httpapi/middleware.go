@@ -19,11 +19,16 @@ import (
 
 func newRequestID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// ipExtractor gives the client's address. Without trusted proxies it is the
+// peer's. With them, X-Forwarded-For is read from the right and believed only
+// through exactly the configured ranges: Echo would otherwise also trust every
+// loopback, link-local and private peer, so anyone on a private network could
+// bypass the login and contact limits and write any address into the audit.
 func ipExtractor(cfg *config.Config) echo.IPExtractor {
 	if len(cfg.TrustedProxies) == 0 {
 		return echo.ExtractIPDirect()
 	}
-	var opts []echo.TrustOption
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 	for _, p := range cfg.TrustedProxies {
 		_, n, err := net.ParseCIDR(p.String())
 		if err == nil {
