@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -129,9 +131,16 @@ func TestConfigErrorsStopStartup(t *testing.T) {
 
 func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	dir := t.TempDir()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := free.Addr().String()
+	free.Close()
 	cfg, err := config.FromMap(map[string]string{
 		"BRUG_DATABASE_URL": "sqlite:" + filepath.Join(dir, "b.db"), "BRUG_DATA_DIR": dir,
 		"BRUG_ADDR": "127.0.0.1:0", "BRUG_DEMO": "true", "BRUG_LOG_LEVEL": "error",
+		"BRUG_METRICS_ADDR": metricsAddr,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +155,7 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	case addr = <-ready:
 	case err := <-done:
 		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(30 * time.Second):
+	case <-time.After(3 * time.Minute): // seeding the demo year on a busy machine
 		t.Fatal("serve did not start")
 	}
 	r, err := http.Get(fmt.Sprintf("http://%s/readyz", addr))
@@ -154,6 +163,21 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 		t.Fatalf("readyz: %v %v", r, err)
 	}
 	r.Body.Close()
+	// The metrics have their own listener; the public one has none.
+	if r, err := http.Get(fmt.Sprintf("http://%s/metrics", addr)); err != nil || r.StatusCode != 404 {
+		t.Fatalf("main listener's /metrics: %v %v", r, err)
+	} else {
+		r.Body.Close()
+	}
+	mr, err := http.Get(fmt.Sprintf("http://%s/metrics", metricsAddr))
+	if err != nil || mr.StatusCode != 200 {
+		t.Fatalf("metrics listener: %v %v", mr, err)
+	}
+	body, _ := io.ReadAll(mr.Body)
+	mr.Body.Close()
+	if !strings.Contains(string(body), "brug_http_requests_total") {
+		t.Fatalf("metrics listener serves no brug metrics: %.300s", body)
+	}
 	cancel()
 	select {
 	case err := <-done:

@@ -131,8 +131,23 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		return fmt.Errorf("listen on %s (BRUG_ADDR): %w", cfg.Addr, err)
 	}
 	hs := srv.HTTPServer(cfg.Addr)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
+	// The metrics listener, when configured, serves only /metrics: bind it
+	// where only the monitoring system reaches.
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = hs.Close()
+			return fmt.Errorf("listen on %s (BRUG_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { errc <- ms.Serve(mln) }()
+		defer ms.Close()
+		log.Info("metrics are listening", "addr", mln.Addr().String())
+	}
 	go housekeeping(ctx, svc)
 
 	url := cfg.BaseURL.String()

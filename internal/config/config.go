@@ -34,6 +34,11 @@ type Config struct {
 	DBMaxOpenConns int
 	HashSlots      int
 	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics asks for on the
+	// main listener; MetricsAddr, when set, is a separate listener that serves
+	// only /metrics (and the main one then has none). Neither: no metrics.
+	MetricsToken string
+	MetricsAddr  string
 	ReferralExpiry time.Duration
 	// QuietFrom/QuietTo are minutes after midnight, Brussels time; equal
 	// values mean no quiet hours.
@@ -112,6 +117,18 @@ func FromMap(env map[string]string) (*Config, error) {
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")
+	}
+	c.MetricsToken = p.str("BRUG_METRICS_TOKEN", "")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 24 {
+		p.fail("BRUG_METRICS_TOKEN", "must have at least 24 characters")
+	}
+	c.MetricsAddr = p.str("BRUG_METRICS_ADDR", "")
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			p.fail("BRUG_METRICS_ADDR", "must be host:port, e.g. 127.0.0.1:9090")
+		} else if c.MetricsAddr == c.Addr {
+			p.fail("BRUG_METRICS_ADDR", "must differ from BRUG_ADDR")
+		}
 	}
 	switch {
 	case strings.HasPrefix(c.DatabaseURL, "sqlite:"):

@@ -434,7 +434,7 @@ func TestAuditFailureDoesNotBlockReads(t *testing.T) {
 		if r := api.Do("GET", "/api/v1/clients/"+id, nil, api.Bearer(chw)); r.Status != 200 {
 			t.Fatalf("read with audit down: %d %s", r.Status, r.Body)
 		}
-		m := string(api.Do("GET", "/metrics", nil, nil).Body)
+		m := string(api.Do("GET", "/metrics", nil, testutil.MetricsAuth).Body)
 		if !strings.Contains(m, "brug_audit_write_failures_total 1") {
 			t.Fatalf("audit failure not counted:\n%s", m)
 		}

@@ -458,7 +458,7 @@ func TestContactOverdueAndRetention(t *testing.T) {
 		api.Clock.Set(friday)
 		old := submitContact(t, api, "10.5.0.1", contactBody(map[string]any{"municipality": "Gent"}))["id"].(string)
 		metric := func() string {
-			body := string(api.Do(http.MethodGet, "/metrics", nil, nil).Body)
+			body := string(api.Do(http.MethodGet, "/metrics", nil, testutil.MetricsAuth).Body)
 			for _, line := range strings.Split(body, "\n") {
 				if strings.HasPrefix(line, "brug_contact_requests_overdue ") {
 					return strings.TrimPrefix(line, "brug_contact_requests_overdue ")

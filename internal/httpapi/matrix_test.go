@@ -59,7 +59,7 @@ func record(status int) outcome {
 var matrix = map[string]outcome{
 	"GET /healthz":                      everyone(200),
 	"GET /readyz":                       everyone(200),
-	"GET /metrics":                      everyone(200),
+	"GET /metrics":                      everyone(401), // the metrics token, not a user's
 	"GET /api/openapi.yaml":             everyone(200),
 	"POST /api/v1/auth/login":           everyone(422),
 	"POST /api/v1/auth/refresh":         everyone(401),

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"crypto/subtle"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -20,9 +22,27 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// metricsHandler serves /metrics on the main listener only behind
+// BRUG_METRICS_TOKEN: the figures include business counts (open and overdue
+// contact requests, per-route traffic). Without a token, or when a separate
+// metrics listener is configured, the route answers 404 like any unknown path.
 func (s *Server) metricsHandler(c echo.Context) error {
-	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	if s.cfg.MetricsToken == "" || s.cfg.MetricsAddr != "" {
+		return apperr.New(apperr.KindNotFound, "Not found.")
+	}
+	got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) != 1 {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		return apperr.New(apperr.KindUnauthorized, "The metrics need the BRUG_METRICS_TOKEN bearer token.")
+	}
+	s.MetricsHandler().ServeHTTP(c.Response(), c.Request())
 	return nil
+}
+
+// MetricsHandler is the Prometheus exposition itself, for the separate
+// metrics listener (BRUG_METRICS_ADDR).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 }
 
 func (s *Server) openAPI(c echo.Context) error {

@@ -2,11 +2,13 @@ package httpapi_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/brug-chw/brug/internal/app"
+	"github.com/brug-chw/brug/internal/config"
 	"github.com/brug-chw/brug/internal/db"
 	"github.com/brug-chw/brug/internal/testutil"
 )
@@ -17,7 +19,7 @@ func TestOpsEndpointsAndHeaders(t *testing.T) {
 	api.Run(t, []testutil.Scenario{
 		{Name: "healthz", Method: "GET", Path: "/healthz", Status: 200, Contains: []string{`"ok"`}},
 		{Name: "readyz", Method: "GET", Path: "/readyz", Status: 200, Contains: []string{`"ready"`}},
-		{Name: "metrics", Method: "GET", Path: "/metrics", Status: 200, Contains: []string{
+		{Name: "metrics", Method: "GET", Path: "/metrics", Headers: testutil.MetricsAuth, Status: 200, Contains: []string{
 			`brug_http_requests_total{method="GET",route="/api/v1/me",status="200"}`,
 			"brug_http_request_duration_seconds_bucket", `go_sql_max_open_connections{db_name="brug"}`, "brug_audit_write_failures_total"}},
 		{Name: "openapi", Method: "GET", Path: "/api/openapi.yaml", Status: 200, Contains: []string{"openapi: 3.1"}},
@@ -98,4 +100,39 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// /metrics holds business counts: it answers only with the metrics token,
+// and not at all on the main listener without one or when a separate
+// metrics listener serves it.
+func TestMetricsAreNotPublic(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		api.Run(t, []testutil.Scenario{
+			{Name: "no token", Method: "GET", Path: "/metrics", Status: 401, Excludes: []string{"brug_contact"}, Check: func(t *testing.T, r testutil.Response) {
+				if r.Header.Get("WWW-Authenticate") == "" {
+					t.Error("401 without WWW-Authenticate")
+				}
+			}},
+			{Name: "wrong token", Method: "GET", Path: "/metrics", Headers: map[string]string{"Authorization": "Bearer " + testutil.MetricsToken + "x"}, Status: 401},
+			{Name: "a user's token is not the metrics token", Method: "GET", Path: "/metrics", As: admin, Status: 401},
+			{Name: "the metrics token", Method: "GET", Path: "/metrics", Headers: testutil.MetricsAuth, Status: 200, Contains: []string{"brug_http_requests_total"}},
+		})
+		for name, change := range map[string]func(c *config.Config){
+			"no token configured":         func(c *config.Config) { c.MetricsToken = "" },
+			"a separate metrics listener": func(c *config.Config) { c.MetricsAddr = "127.0.0.1:9099" },
+			"neither token nor listener":  func(c *config.Config) { c.MetricsToken, c.MetricsAddr = "", "" },
+		} {
+			cfg := *api.Config
+			change(&cfg)
+			srv := app.NewServer(&cfg, api.DB, api.Svc, testutil.DiscardLogger(), nil)
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/metrics", nil)
+			req.Header.Set("Authorization", "Bearer "+testutil.MetricsToken)
+			srv.ServeHTTP(rec, req)
+			if rec.Code != 404 || strings.Contains(rec.Body.String(), "brug_") {
+				t.Errorf("%s: main listener's /metrics answered %d", name, rec.Code)
+			}
+		}
+	})
 }

@@ -83,14 +83,22 @@ func OpenDB(t testing.TB, engine string) (*db.DB, string) {
 	return d, dsn
 }
 
+// MetricsToken is the BRUG_METRICS_TOKEN of test servers; MetricsAuth is
+// the header that sends it.
+const MetricsToken = "test-metrics-token-0123456789"
+
+// MetricsAuth is the Authorization header /metrics asks for in tests.
+var MetricsAuth = map[string]string{"Authorization": "Bearer " + MetricsToken}
+
 // Config returns a development configuration for a test database.
 func Config(t testing.TB, dsn string) *config.Config {
 	t.Helper()
 	cfg, err := config.FromMap(map[string]string{
-		"BRUG_DATABASE_URL": dsn,
-		"BRUG_DATA_DIR":     t.TempDir(),
-		"BRUG_JWT_SECRET":   fmt.Sprintf("%064d", 42),
-		"BRUG_LOG_LEVEL":    "error",
+		"BRUG_DATABASE_URL":  dsn,
+		"BRUG_DATA_DIR":      t.TempDir(),
+		"BRUG_JWT_SECRET":    fmt.Sprintf("%064d", 42),
+		"BRUG_LOG_LEVEL":     "error",
+		"BRUG_METRICS_TOKEN": MetricsToken,
 	})
 	if err != nil {
 		t.Fatalf("config: %v", err)
