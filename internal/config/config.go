@@ -37,8 +37,8 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for on the
 	// main listener; MetricsAddr, when set, is a separate listener that serves
 	// only /metrics (and the main one then has none). Neither: no metrics.
-	MetricsToken string
-	MetricsAddr  string
+	MetricsToken   string
+	MetricsAddr    string
 	ReferralExpiry time.Duration
 	// QuietFrom/QuietTo are minutes after midnight, Brussels time; equal
 	// values mean no quiet hours.
