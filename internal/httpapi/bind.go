@@ -87,7 +87,10 @@ func bindJSON(c echo.Context, dst any) error {
 		if err := json.Unmarshal(raw[k], fv.Addr().Interface()); err != nil {
 			expected, phrase := jsonType(fv.Type())
 			fields.AddP(k, apperr.CodeType, "Must be "+phrase+".", map[string]any{"expected": expected})
+			continue
 		}
+		// One text policy for every string (see internal/textpolicy).
+		checkTexts(k, fv, &fields)
 	}
 	if len(fields) > 0 {
 		return fields.Err()

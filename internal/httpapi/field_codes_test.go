@@ -21,7 +21,7 @@ func TestEveryFieldErrorCodeHasASPAMessage(t *testing.T) {
 	if len(codes) < 20 {
 		t.Fatalf("found only %d codes; the scan is broken: %v", len(codes), codes)
 	}
-	for _, want := range []string{"required", "max", "length", "range", "phone", "time_gap", "type", "oneof", "min", "uuid", "unknown_field"} {
+	for _, want := range []string{"required", "max", "length", "range", "phone", "time_gap", "type", "oneof", "min", "uuid", "unknown_field", "characters", "encoding", "visible_letter"} {
 		if !codes[want] {
 			t.Errorf("scan missed code %q", want)
 		}
@@ -59,7 +59,7 @@ func producedCodes(t *testing.T) map[string]bool {
 	codes := map[string]bool{"oneof": true}
 	fset := token.NewFileSet()
 	var files []*ast.File
-	for _, dir := range []string{"../apperr", "../service", "."} {
+	for _, dir := range []string{"../apperr", "../service", "../textpolicy", "."} {
 		names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, name := range names {
 			if strings.HasSuffix(name, "_test.go") {

@@ -137,6 +137,15 @@ func (s *Server) Routes() []Route {
 func (s *Server) routes() {
 	for _, r := range s.Routes() {
 		h := r.handler
+		if strings.HasPrefix(r.Path, "/api/") {
+			next := h
+			h = func(c echo.Context) error {
+				if err := checkQueryTexts(c); err != nil {
+					return err
+				}
+				return next(c)
+			}
+		}
 		if checksQuery(r.Method, r.Path) {
 			h = knownQuery(QueryParams[r.Path])(h)
 		}

@@ -70,9 +70,9 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 		e.SetDtStampTime(a.UpdatedAt)
 		e.SetStartAt(a.StartsAt)
 		e.SetEndAt(a.StartsAt.Add(time.Duration(a.DurationMinutes) * time.Minute))
-		e.SetSummary(fmt.Sprintf("Brug: %s", first[a.ClientID]))
+		e.SetSummary(icsText(fmt.Sprintf("Brug: %s", first[a.ClientID])))
 		if a.Location != "" {
-			e.SetLocation(a.Location)
+			e.SetLocation(icsText(a.Location))
 		}
 		switch a.Status {
 		case "cancelled", "rescheduled":
@@ -102,13 +102,33 @@ func addGroupSessionEvent(cal *ics.Calendar, g model.GroupSession) {
 	if title == "" {
 		title = "Group session"
 	}
-	e.SetSummary("Brug: " + title)
+	e.SetSummary(icsText("Brug: " + title))
 	if place := strings.TrimSpace(strings.Join([]string{g.PartnerOrganisation, g.Location}, " ")); place != "" {
-		e.SetLocation(place)
+		e.SetLocation(icsText(place))
 	}
 	if g.Status == "cancelled" {
 		e.SetStatus(ics.ObjectStatusCancelled)
 	} else {
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
+}
+
+// icsText readies stored text for an iCalendar TEXT value (RFC 5545 3.3.11).
+// The library escapes backslash, ";", "," and LF; a CR (of older rows, or
+// of a CRLF) would end the content line and let the rest of the value be
+// read as a property of its own, and other control characters are not
+// allowed in TEXT. Line breaks become LF (written as \n), controls go.
+func icsText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case r == '\n':
+			return r
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/reference"
 	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/textpolicy"
 )
 
 // ConsentVersion is the version of the contact form's privacy text the
@@ -79,8 +80,14 @@ func cleanText(v string, max int, field string, multiline bool, f *apperr.Fields
 		f.AddP(field, apperr.CodeMax, fmt.Sprintf("Must be at most %d characters.", max), apperr.Max(max))
 	case htmlLike.MatchString(v):
 		f.Add(field, "html", "HTML is not accepted.")
-	case strings.ContainsFunc(v, func(r rune) bool { return r < 32 && !(multiline && (r == '\n' || r == '\t')) }):
-		f.Add(field, "control", "Contains characters that are not allowed.")
+	default:
+		kind := textpolicy.KindOf(field)
+		if multiline {
+			kind = textpolicy.Multiline
+		}
+		if bad := textpolicy.Check(v, kind); !bad.OK() {
+			f.AddP(field, bad.Code, bad.Message, bad.Params())
+		}
 	}
 	return v
 }

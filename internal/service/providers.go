@@ -15,6 +15,7 @@ import (
 	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/textpolicy"
 )
 
 // ProviderInput is a provider as submitted or imported.
@@ -243,6 +244,14 @@ func (s *Service) ImportProviders(ctx context.Context, p *Principal, teamID stri
 	for n, rec := range records[1:] {
 		row := n + 2 // the line number a person sees in a spreadsheet
 		field := fmt.Sprintf("rows[%d].", row)
+		// The same text policy as a JSON body, cell by cell.
+		for _, name := range ProviderCSVColumns {
+			if i, ok := col[name]; ok && i < len(rec) {
+				if bad := textpolicy.Check(rec[i], textpolicy.KindOf(name)); !bad.OK() {
+					f.AddP(field+name, bad.Code, bad.Message, bad.Params())
+				}
+			}
+		}
 		in := ProviderInput{Name: get(rec, "name"), Type: get(rec, "type"), Address: get(rec, "address"),
 			Municipality: get(rec, "municipality"), Phone: get(rec, "phone"), Email: get(rec, "email"),
 			Website: get(rec, "website"), Notes: get(rec, "notes"), Languages: strings.Split(get(rec, "languages"), "|")}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"github.com/brug-chw/brug/internal/textpolicy"
 )
 
 // Sentinel errors returned by stores; services map them to apperr kinds.
@@ -108,6 +110,11 @@ func decodeCursor(s string) (cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
 		return c, ErrBadCursor
+	}
+	// A forged cursor must not carry a NUL (PostgreSQL refuses it with an
+	// error) or other text no row can hold.
+	if !textpolicy.Check(c.K, textpolicy.Line).OK() || !textpolicy.Check(c.ID, textpolicy.Line).OK() {
+		return cursor{}, ErrBadCursor
 	}
 	return c, nil
 }

@@ -86,6 +86,24 @@ describe('fieldMessage', () => {
         expect(fieldMessage(fe('phone', 'phone', { example: '0470 12 34 56' }))).toBe(want.phone);
         expect(fieldMessage(fe('birth_year', 'type', { expected: 'integer or null' }))).toBe(want.nullInt);
       });
+      it('names each kind of refused character, in the language', () => {
+        i18n.choose(lang);
+        const seen = new Set<string>();
+        for (const reason of ['control', 'newline', 'bidi', 'invisible']) {
+          const m = fieldMessage(fe('given_name', 'characters', { reason }));
+          expect(m).not.toBe(fieldMessage(fe('x', 'invalid')));
+          seen.add(m);
+        }
+        seen.add(fieldMessage(fe('given_name', 'encoding')));
+        seen.add(fieldMessage(fe('given_name', 'visible_letter')));
+        expect(seen.size).toBe(6);
+        if (lang !== 'en') {
+          i18n.choose('en');
+          const english = fieldMessage(fe('given_name', 'visible_letter'));
+          i18n.choose(lang);
+          expect(fieldMessage(fe('given_name', 'visible_letter'))).not.toBe(english);
+        }
+      });
       it('translates the expected type and never shows the English word', () => {
         i18n.choose(lang);
         for (const expected of ['string', 'integer', 'number', 'boolean', 'array', 'object', 'string or null', 'a new kind']) {

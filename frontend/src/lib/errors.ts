@@ -53,7 +53,10 @@ const fieldCodes: Record<string, MessageKey> = {
   unknown_column: 'field.invalid',
   missing_column: 'field.invalid',
   html: 'field.invalid',
-  control: 'field.invalid',
+  control: 'field.characters',
+  characters: 'field.characters',
+  encoding: 'field.encoding',
+  visible_letter: 'field.visible_letter',
   honeypot: 'field.invalid',
   version: 'field.invalid',
 };
@@ -126,6 +129,11 @@ export function fieldMessage(e: FieldError): string {
       break;
     case 'phone':
       if (isValue(example)) return t('field.phone', { example });
+      break;
+    case 'characters':
+      if (p.reason === 'newline') return t('field.charactersNewline');
+      if (p.reason === 'bidi') return t('field.charactersBidi');
+      if (p.reason === 'invisible') return t('field.charactersInvisible');
       break;
     case 'date':
       if (isValue(example)) return t('field.date', { example });
