@@ -193,6 +193,21 @@ func TestResearchExtract(t *testing.T) {
 			t.Errorf("after a withdrawal: %d rows, withdrawn client released: %v", len(third.rows), third.has(alike[5]))
 		}
 
+		// An Idempotency-Key is not replayed: the rows and the key are never
+		// kept on the server, so a retry makes a new extract.
+		h := api.Bearer(mgr)
+		h["Idempotency-Key"] = "research-retry-1"
+		a := api.Do(http.MethodPost, "/api/v1/research/extracts", map[string]any{}, h)
+		b := api.Do(http.MethodPost, "/api/v1/research/extracts", map[string]any{}, h)
+		if a.Status != 201 || b.Status != 201 || b.Header.Get("Idempotent-Replayed") != "" || a.Header.Get("Brug-Extract-Key") == b.Header.Get("Brug-Extract-Key") {
+			t.Errorf("retry with an Idempotency-Key: %d %d replayed=%q", a.Status, b.Status, b.Header.Get("Idempotent-Replayed"))
+		}
+		var kept int64
+		api.DB.Gorm.Table("idempotency_keys").Where("key = ?", "research-retry-1").Count(&kept)
+		if kept != 0 {
+			t.Error("the extract was kept for an Idempotency-Key replay")
+		}
+
 		// Below k releasable clients: 409, nothing released or recorded.
 		api.Do("DELETE", "/api/v1/clients/"+alike[4]+"/consents/research", nil, api.Bearer(chw))
 		refused, _ := postExtract(t, api)
@@ -201,8 +216,8 @@ func TestResearchExtract(t *testing.T) {
 		}
 		var n int64
 		api.DB.Gorm.Model(&model.ResearchExtract{}).Count(&n)
-		if n != 3 {
-			t.Errorf("%d extracts recorded, want 3", n)
+		if n != 5 {
+			t.Errorf("%d extracts recorded, want 5", n)
 		}
 
 		api.Run(t, []testutil.Scenario{
