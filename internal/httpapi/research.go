@@ -136,13 +136,8 @@ func (s *Server) researchDictionary(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
 		"k":                 research.K,
 		"quasi_identifiers": research.QuasiIdentifiers,
-		"generalisation": []string{
-			"birth_band: 10-year band -> 20-year band",
-			"municipality: municipality -> region:<code>",
-			"municipality: region:<code> -> other",
-			"rows still in a class smaller than k are left out",
-		},
-		"key":     "Brug-Extract-Key header of the extract's response: 32 random bytes in hex, shown once; the server keeps only its SHA-256 (key_fingerprint).",
-		"columns": out,
+		"generalisation":    research.Generalisation,
+		"key":               "Brug-Extract-Key header of the extract's response: 32 random bytes in hex, shown once; the server keeps only its SHA-256 (key_fingerprint).",
+		"columns":           out,
 	})
 }

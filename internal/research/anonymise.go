@@ -97,12 +97,34 @@ func orUnknown(s string) string {
 }
 
 // steps are the generalisations, in order, applied to the rows of classes
-// smaller than k: a 20-year birth band, then the region instead of the
-// municipality, then no place at all.
+// smaller than k: a 20-year birth band; the region instead of the
+// municipality; the number of care rights instead of which ones; no place
+// at all; a 40-year birth band.
 var steps = []func(*Row){
 	func(r *Row) { r.BirthBand = BirthBand(r.Subject.BirthYear, 20) },
 	func(r *Row) { r.Municipality = "region:" + orUnknown(r.Subject.Region) },
+	func(r *Row) { r.CareRights = CareRightsCount(r.Subject.CareRights) },
 	func(r *Row) { r.Municipality = Other },
+	func(r *Row) { r.BirthBand = BirthBand(r.Subject.BirthYear, 40) },
+}
+
+// Generalisation describes the steps, for the data dictionary.
+var Generalisation = []string{
+	"birth_band: 10-year band -> 20-year band",
+	"municipality: municipality -> region:<code>",
+	"care_rights: the set -> count:<n> (how many rights, not which)",
+	"municipality: region:<code> -> other",
+	"birth_band: 20-year band -> 40-year band (1960-1999)",
+	"rows still in a class smaller than k are left out",
+}
+
+// CareRightsCount is the generalised care rights: how many, not which.
+func CareRightsCount(rights []string) string {
+	set := CareRightsSet(rights)
+	if set == "none" {
+		return "count:0"
+	}
+	return fmt.Sprintf("count:%d", strings.Count(set, "|")+1)
 }
 
 // Anonymise makes every released combination of quasi-identifiers hold at

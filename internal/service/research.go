@@ -52,10 +52,10 @@ func (s *Service) ResearchColumns(ctx context.Context) ([]ResearchColumn, error)
 	}
 	cols := []ResearchColumn{
 		{Name: "pseudonym", Type: "string", Description: "HMAC-SHA256 of the client id with this extract's key (first 16 bytes, hex): the same person has the same pseudonym within one extract and an unrelated one in another."},
-		{Name: "birth_band", Type: "string", Quasi: true, Description: "Birth year in a 10-year band (1980-1989); a 20-year band (1980-1999) where needed for k-anonymity; unknown when not recorded."},
+		{Name: "birth_band", Type: "string", Quasi: true, Description: "Birth year in a 10-year band (1980-1989); a 20-year (1980-1999) or 40-year band (1960-1999) where needed for k-anonymity; unknown when not recorded."},
 		{Name: "municipality", Type: "string", Quasi: true, Description: "Municipality of the client's neighbourhood (never the neighbourhood); region:<code> or other where generalised for k-anonymity; unknown when not recorded."},
 		{Name: "language", Type: "string", Quasi: true, Values: model.Languages, Description: "Preferred language."},
-		{Name: "care_rights", Type: "string", Quasi: true, Values: codes["belgian_care_rights"], Description: "Belgian care rights held, codes sorted and joined by |; none when none."},
+		{Name: "care_rights", Type: "string", Quasi: true, Values: codes["belgian_care_rights"], Description: "Belgian care rights held, codes sorted and joined by |; none when none; count:<n> (how many, not which) where needed for k-anonymity."},
 		{Name: "source", Type: "string", Quasi: true, Values: model.ClientSources, Description: "How the client came to the programme."},
 		{Name: "status", Type: "string", Values: model.ClientStatuses, Description: "Status of the client record at the time of the extract."},
 	}
