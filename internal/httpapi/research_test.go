@@ -219,6 +219,10 @@ func TestResearchExtract(t *testing.T) {
 		if n != 5 {
 			t.Errorf("%d extracts recorded, want 5", n)
 		}
+		api.DB.Gorm.Model(&model.AuditEvent{}).Where("action = 'research.extract_refused'").Count(&n)
+		if n != 1 {
+			t.Errorf("refusal audited %d times, want 1", n)
+		}
 
 		api.Run(t, []testutil.Scenario{
 			{Name: "unknown field", Method: "POST", Path: "/api/v1/research/extracts", As: mgr, Body: map[string]any{"k": 2, "columns": "all"}, Status: 422, Fields: []string{"columns", "k"}},
