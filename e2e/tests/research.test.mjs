@@ -46,6 +46,13 @@ describe('research extract', () => {
       await noHorizontalScroll(page, 'research extract');
       await axe(page, 'research extract with its key');
 
+      // The data dictionary names every column of the file, in its order.
+      const dictFile = page.waitForEvent('download');
+      await page.getByRole('link', { name: 'Download the data dictionary' }).click();
+      const dict = JSON.parse(readFileSync(await (await dictFile).path(), 'utf8'));
+      assert.equal(dict.columns.map((c) => c.name).join(','), header);
+      assert.equal(dict.k, 5);
+
       // Once the page is left, the key is gone for good.
       await page.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).click();
       await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
