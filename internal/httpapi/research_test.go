@@ -233,3 +233,34 @@ func TestResearchExtract(t *testing.T) {
 		})
 	})
 }
+
+// A merged pair is one person: the tombstone is never a row of its own,
+// even when both records had a research consent.
+func TestResearchExtractCountsAMergedPairOnce(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		var ids []string
+		for i := range 6 {
+			id := newClient(t, api, chw, map[string]any{"given_name": "Merge", "family_name": "Pair" + string(rune('A'+i)),
+				"birth_year": 1990 + i, "language": "fr", "source": "partner"})
+			api.Do("POST", "/api/v1/clients/"+id+"/consents", map[string]any{"purpose": "research"}, api.Bearer(chw))
+			ids = append(ids, id)
+		}
+		survivor, merged := ids[4], ids[5]
+		if r := api.Do("POST", "/api/v1/clients/"+survivor+"/merge", map[string]any{"merged_id": merged}, api.Bearer(coord)); r.Status != 200 {
+			t.Fatalf("merge: %d %s", r.Status, r.Body)
+		}
+
+		r, e := postExtract(t, api)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("extract: %d %s", r.Status, r.Body)
+		}
+		if len(e.rows) != 5 || !e.has(survivor) || e.has(merged) {
+			t.Errorf("%d rows; survivor released %v, tombstone released %v", len(e.rows), e.has(survivor), e.has(merged))
+		}
+		list := api.Do("GET", "/api/v1/research/extracts", nil, api.Bearer(mgr)).JSON(t)["items"].([]any)
+		if got := list[0].(map[string]any)["eligible"]; got != 5.0 {
+			t.Errorf("eligible = %v, want 5", got)
+		}
+	})
+}
