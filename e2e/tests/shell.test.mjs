@@ -12,7 +12,7 @@ const accounts = [
   { email: 'coordinator.liege@example.org', name: 'Louise Coordinatrice', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Liège',
     nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Group sessions', 'Providers'] } },
   { email: 'manager@example.org', name: 'Marc Manager', role: { nl: 'Manager', en: 'Manager' }, scope: { nl: 'Volledig programma', en: 'Whole programme' },
-    nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport'], en: ['Dashboard', 'Activity report', 'Barrier report'] } },
+    nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport', 'Onderzoeksextract'], en: ['Dashboard', 'Activity report', 'Barrier report', 'Research extract'] } },
   { email: 'admin@example.org', name: 'Ada Admin', role: { nl: 'Beheerder', en: 'Administrator' }, scope: null,
     nav: { nl: ['Gebruikers', 'Teams', 'Auditlog'], en: ['Users', 'Teams', 'Audit log'] } },
 ];

@@ -40,6 +40,10 @@ const (
 	// as report aggregates.
 	PermGroupsReadTeam  = "groups:read_team"
 	PermGroupsWriteTeam = "groups:write_team"
+	// PermResearchExtract releases the pseudonymised, k-anonymous research
+	// extract. Least privilege: only the programme manager (reports over
+	// the whole programme), not a fund's manager nor the admin.
+	PermResearchExtract = "research:extract"
 )
 
 // RoleProgrammeManager is the casbin role of a manager who may read the
@@ -61,7 +65,7 @@ var Policy = map[string][]string{
 		PermGroupsReadTeam, PermGroupsWriteTeam),
 	"manager": append(slices.Clone(common),
 		PermReportsReadFund, PermReportsExport),
-	RoleProgrammeManager: {PermReportsReadAll},
+	RoleProgrammeManager: {PermReportsReadAll, PermResearchExtract},
 	"admin": append(slices.Clone(common),
 		PermUsersManage, PermAuditRead, PermTeamsConfigure),
 }

@@ -40,6 +40,10 @@ func TestAuthorizer(t *testing.T) {
 		{"coordinator", false, []string{liege}, liege, PermGroupsWriteTeam, true},
 		{"manager", true, nil, "", PermGroupsReadTeam, false}, // aggregates only, in reports
 		{"admin", false, nil, "", PermGroupsReadTeam, false},
+		{"manager", true, nil, "", PermResearchExtract, true},   // the programme manager only
+		{"manager", false, nil, "", PermResearchExtract, false}, // not a fund's manager
+		{"admin", false, nil, "", PermResearchExtract, false},
+		{"coordinator", false, []string{gent}, "", PermResearchExtract, false},
 		{"nobody", false, nil, "", PermMeRead, false},
 		{"chw", false, nil, "", "not-a-permission", false},
 	}

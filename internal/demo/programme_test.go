@@ -2,8 +2,10 @@ package demo_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +209,35 @@ func TestDemoProgramme(t *testing.T) {
 			if assigned < moved {
 				t.Errorf("%d assignment events for %d moved clients", assigned, moved)
 			}
+		})
+
+		t.Run("the research extract of the demo is k-anonymous and accounts for everyone eligible", func(t *testing.T) {
+			var eligible int64
+			g.Raw(`SELECT COUNT(*) FROM clients c WHERE c.merged_into_id IS NULL AND EXISTS
+			       (SELECT 1 FROM consents k WHERE k.client_id = c.id AND k.purpose = 'research' AND k.withdrawn_at IS NULL)`).Scan(&eligible)
+			r := api.Do("POST", "/api/v1/research/extracts", map[string]any{}, api.Bearer("manager@example.org"))
+			if r.Status != 201 {
+				t.Fatalf("extract: %d %s", r.Status, r.Body)
+			}
+			recs, err := csv.NewReader(strings.NewReader(string(r.Body))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := recs[1:]
+			suppressed, _ := strconv.Atoi(r.Header.Get("Brug-Extract-Suppressed"))
+			if int64(len(rows)+suppressed) != eligible || len(rows) < int(eligible)/2 {
+				t.Fatalf("%d rows released, %d left out, of %d eligible", len(rows), suppressed, eligible)
+			}
+			classes := map[string]int{}
+			for _, rec := range rows {
+				classes[strings.Join(rec[1:6], "|")]++
+			}
+			for class, n := range classes {
+				if n < 5 {
+					t.Errorf("class %s has %d rows", class, n)
+				}
+			}
+			t.Logf("%d eligible: %d released (%s generalised), %d left out, %d classes", eligible, len(rows), r.Header.Get("Brug-Extract-Generalised"), suppressed, len(classes))
 		})
 
 		t.Run("the demo accounts and the programme's staff sign in", func(t *testing.T) {

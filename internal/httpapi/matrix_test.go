@@ -147,6 +147,12 @@ var matrix = map[string]outcome{
 	"PATCH /api/v1/group-sessions/:group_session":             only(200, chw, coord),
 	"POST /api/v1/group-sessions/:group_session/participants": only(422, chw, coord),
 
+	// Only the programme manager; the test database has no research
+	// consent, so an extract is refused (409), releasing nothing.
+	"POST /api/v1/research/extracts":  only(409, mgr),
+	"GET /api/v1/research/extracts":   only(200, mgr),
+	"GET /api/v1/research/dictionary": only(200, mgr),
+
 	// The public pages (server-rendered, outside the JSON API).
 	"GET /":            everyone(302),
 	"HEAD /":           everyone(302),

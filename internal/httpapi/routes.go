@@ -129,6 +129,10 @@ func (s *Server) Routes() []Route {
 		{http.MethodPatch, "/api/v1/group-sessions/:id", auth.PermGroupsWriteTeam, s.patchGroupSession},
 		{http.MethodPost, "/api/v1/group-sessions/:id/participants", auth.PermGroupsWriteTeam, s.addGroupParticipant},
 
+		{http.MethodPost, "/api/v1/research/extracts", auth.PermResearchExtract, s.createResearchExtract},
+		{http.MethodGet, "/api/v1/research/extracts", auth.PermResearchExtract, s.listResearchExtracts},
+		{http.MethodGet, "/api/v1/research/dictionary", auth.PermResearchExtract, s.researchDictionary},
+
 		{http.MethodGet, "/api/v1/funds", auth.PermReferenceRead, s.listFunds},
 		{http.MethodGet, "/api/v1/reference/taxonomy", auth.PermReferenceRead, s.taxonomy},
 	}
@@ -164,7 +168,7 @@ func (s *Server) routes() {
 				mw = append(mw, s.inScope(kind))
 			}
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !neverReplayed[r.Method+" "+r.Path] {
 			mw = append(mw, s.idempotent)
 		}
 		s.E.Add(r.Method, r.Path, h, mw...)
@@ -174,6 +178,13 @@ func (s *Server) routes() {
 	s.E.Any("/api/*", s.apiFallback)
 	s.E.GET("/*", s.serveSPA)
 	s.E.HEAD("/*", s.serveSPA)
+}
+
+// neverReplayed are the writes whose answer must not be kept for an
+// Idempotency-Key replay: a research extract's rows are never stored on the
+// server, and its key is shown once. A retry makes a new extract.
+var neverReplayed = map[string]bool{
+	"POST /api/v1/research/extracts": true,
 }
 
 // scopedRecords maps the record routes to the kind of record their :id names.

@@ -505,6 +505,12 @@ func (s *Service) WithdrawConsent(ctx context.Context, p *Principal, clientID, p
 		if withdrawn, err = tx.WithdrawConsent(ctx, clientID, purpose, p.UserID); err != nil {
 			return err
 		}
+		// Withdrawing provider_sharing cancels the provider e-mails not sent
+		// yet, at once rather than when a worker next looks.
+		if withdrawn && purpose == "provider_sharing" {
+			_, err := tx.CancelProviderMail(ctx, clientID)
+			return err
+		}
 		// Withdrawing a reminder consent stops that channel's queue at once;
 		// the appointments ahead are planned again on the channel left.
 		channel := map[string]string{"sms_reminders": "sms", "email_reminders": "email"}[purpose]

@@ -228,3 +228,14 @@ func (s *Store) ReferralsIdleSince(ctx context.Context, statuses []string, t tim
 func (s *Store) UpdateReferralFields(ctx context.Context, id string, set map[string]any) error {
 	return mapErr(s.q(ctx).Model(&model.Referral{}).Where("id = ?", id).Updates(set).Error, "update referral")
 }
+
+// CancelProviderMail cancels the provider e-mails of a client's referral
+// links that are queued or being sent: the client withdrew their
+// provider_sharing consent, so nothing may go any more. A worker holding
+// one mid-send finds it cancelled when it reports back.
+func (s *Store) CancelProviderMail(ctx context.Context, clientID string) (int64, error) {
+	res := s.q(ctx).Model(&model.ReferralLink{}).
+		Where("mail_status IN ? AND referral_id IN (SELECT id FROM referrals WHERE client_id = ?)", []string{"queued", "sending"}, clientID).
+		Updates(map[string]any{"mail_status": "cancelled", "mail_next_at": nil})
+	return res.RowsAffected, mapErr(res.Error, "cancel provider mail")
+}

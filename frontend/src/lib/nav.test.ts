@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemFor, navigation, startPage } from './nav';
+import { itemFor, itemsFor, navigation, startPage } from './nav';
 
 describe('navigation', () => {
   it('gives every role its own start page', () => {
@@ -24,6 +24,12 @@ describe('navigation', () => {
     expect(itemFor('coordinator', '/group-sessions/1/participant')?.path).toBe('/group-sessions');
     expect(itemFor('manager', '/group-sessions')).toBeUndefined();
     expect(itemFor('admin', '/group-sessions')).toBeUndefined();
+  });
+  it('shows the research extract only to callers with research:extract', () => {
+    expect(itemFor('manager', '/research')).toBeUndefined();
+    expect(itemFor('manager', '/research', ['reports:read_all', 'research:extract'])?.label).toBe('nav.research');
+    expect(itemsFor('manager', ['reports:read_fund']).some((i) => i.path === '/research')).toBe(false);
+    for (const role of ['chw', 'coordinator', 'admin'] as const) expect(itemFor(role, '/research', ['research:extract'])).toBeUndefined();
   });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');

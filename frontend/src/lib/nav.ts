@@ -1,7 +1,8 @@
 import type { Role } from './api';
 import type { MessageKey } from './i18n/en';
 
-export interface NavItem { path: string; label: MessageKey }
+/** perm: shown only to callers holding that permission (from /me). */
+export interface NavItem { path: string; label: MessageKey; perm?: string }
 
 /** What each role finds in the navigation. The first item is the start page. */
 export const navigation: Record<Role, NavItem[]> = {
@@ -26,6 +27,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/dashboard', label: 'nav.dashboard' },
     { path: '/reports/activity', label: 'nav.activity' },
     { path: '/reports/barriers', label: 'nav.barriers' },
+    { path: '/research', label: 'nav.research', perm: 'research:extract' },
   ],
   admin: [
     { path: '/admin/users', label: 'nav.users' },
@@ -38,7 +40,12 @@ export function startPage(role: Role): string {
   return navigation[role][0].path;
 }
 
-/** The navigation item a path belongs to, if the role has it. */
-export function itemFor(role: Role, path: string): NavItem | undefined {
-  return navigation[role].find((i) => path === i.path || path.startsWith(i.path + '/'));
+/** The role's items the caller may use (an item with perm needs it). */
+export function itemsFor(role: Role, permissions: string[] = []): NavItem[] {
+  return navigation[role].filter((i) => !i.perm || permissions.includes(i.perm));
+}
+
+/** The navigation item a path belongs to, if the caller has it. */
+export function itemFor(role: Role, path: string, permissions: string[] = []): NavItem | undefined {
+  return itemsFor(role, permissions).find((i) => path === i.path || path.startsWith(i.path + '/'));
 }
