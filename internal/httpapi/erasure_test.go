@@ -14,7 +14,7 @@ import (
 // erasure fixture writes into every table that holds free text.
 var personal = []string{"Zoë", "Müller-Straße", "Zozo", "+32470556677", "zoe.muller@example.org", "visit-note-secret",
 	"barrier-detail-secret", "referral-reason-secret", "referral-note-secret", "appointment-place-secret", "appointment-note-secret",
-	"task-note-secret", "transition-note-secret", "Fatima", "fatima@example.org", "Mon fils"}
+	"task-note-secret", "transition-note-secret", "Fatima", "fatima@example.org", "Mon fils", "Tombstone-secret", "+32470998877"}
 
 // erasureFixture gives client id every kind of personal data: contact
 // details, notes and free text in visits, barriers, referrals and their
@@ -174,6 +174,14 @@ func TestClientErasure(t *testing.T) {
 		victim, other := gent1[0], gent1[1]
 		api.Clock.Set(time.Date(2026, 9, 20, 9, 0, 0, 0, time.UTC))
 		erasureFixture(t, api, victim)
+		// A second record of the same person, merged into this one: its
+		// tombstone and what the merge kept are the person's data too.
+		dup := newClient(t, api, chw, map[string]any{"given_name": "Zoë", "family_name": "Tombstone-secret", "phone": "0470 99 88 77"})
+		mr := api.Do("POST", "/api/v1/clients/"+victim+"/merge", map[string]any{"merged_id": dup, "take": []string{"phone"}}, api.Bearer(coord))
+		if mr.Status != 200 {
+			t.Fatal(mr.Status, string(mr.Body))
+		}
+		mergeID := mr.JSON(t)["merge"].(map[string]any)["id"].(string)
 		api.Clock.Set(time.Date(2026, 10, 20, 9, 0, 0, 0, time.UTC))
 		reports := []struct{ as, path string }{
 			{coord, "/api/v1/reports/activity?group_by=week&from=2026-09-01&to=2026-10-15"},
@@ -248,6 +256,11 @@ func TestClientErasure(t *testing.T) {
 				t.Errorf("%s of the erased client are gone", tb)
 			}
 		}
+		var tomb model.Client
+		api.DB.Gorm.Where("id = ?", dup).Take(&tomb)
+		if tomb.ErasedAt == nil || tomb.FamilyName != "" || tomb.Phone != nil {
+			t.Errorf("tombstone not erased: %+v", tomb)
+		}
 		var c model.Client
 		api.DB.Gorm.Where("id = ?", victim).Take(&c)
 		if c.ErasureReference != "GDPR-2026-014" || c.ErasedBy == nil || c.SearchText != "" || c.Email != nil {
@@ -273,6 +286,7 @@ func TestClientErasure(t *testing.T) {
 		}
 		api.Run(t, []testutil.Scenario{
 			{Name: "erased twice", Method: "POST", Path: path, As: coord, Body: body, Status: 409},
+			{Name: "the merge cannot bring the data back", Method: "POST", Path: "/api/v1/client-merges/" + mergeID + "/undo", As: coord, Status: 409},
 			{Name: "nothing more can be written", Method: "PATCH", Path: "/api/v1/clients/" + victim, As: coord, Body: map[string]any{"given_name": "New"}, Status: 409},
 			{Name: "no visit either", Method: "POST", Path: "/api/v1/clients/" + victim + "/visits", As: chw, Body: map[string]any{"mode": "home", "duration_minutes": 5}, Status: 409},
 			{Name: "the timeline says so", Method: "GET", Path: "/api/v1/clients/" + victim + "/timeline", As: coord, Status: 200, Contains: []string{`"erased"`}},

@@ -137,6 +137,9 @@ func (s *Service) UndoMerge(ctx context.Context, p *Principal, mergeID string) (
 	if m.UndoneAt != nil {
 		return m, apperr.New(apperr.KindConflict, "This merge was undone already.")
 	}
+	if surv, err := s.Store.ClientByIDUnscoped(ctx, m.SurvivorID); err == nil && surv.ErasedAt != nil {
+		return m, apperr.New(apperr.KindConflict, "The record's data was erased: the merge cannot be undone.")
+	}
 	if s.Store.Now().Sub(m.CreatedAt) > store.MergeUndoWindow {
 		return m, apperr.New(apperr.KindConflict, "A merge can be undone within 30 days only.")
 	}
