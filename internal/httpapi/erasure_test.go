@@ -286,6 +286,7 @@ func TestClientErasure(t *testing.T) {
 		}
 		api.Run(t, []testutil.Scenario{
 			{Name: "erased twice", Method: "POST", Path: path, As: coord, Body: body, Status: 409},
+			{Name: "nothing is merged into it", Method: "POST", Path: "/api/v1/clients/" + victim + "/merge", As: coord, Body: map[string]any{"merged_id": other}, Status: 409},
 			{Name: "the merge cannot bring the data back", Method: "POST", Path: "/api/v1/client-merges/" + mergeID + "/undo", As: coord, Status: 409},
 			{Name: "nothing more can be written", Method: "PATCH", Path: "/api/v1/clients/" + victim, As: coord, Body: map[string]any{"given_name": "New"}, Status: 409},
 			{Name: "no visit either", Method: "POST", Path: "/api/v1/clients/" + victim + "/visits", As: chw, Body: map[string]any{"mode": "home", "duration_minutes": 5}, Status: 409},

@@ -98,6 +98,9 @@ func (s *Service) MergeClients(ctx context.Context, p *Principal, survivorID, me
 	if err := f.Err(); err != nil {
 		return model.ClientMerge{}, ClientView{}, err
 	}
+	if surv.ErasedAt != nil || merged.ErasedAt != nil {
+		return model.ClientMerge{}, ClientView{}, apperr.New(apperr.KindConflict, "An erased record cannot be merged.")
+	}
 	m, err := s.Store.MergeClients(ctx, p.Scope, survivorID, mergedID, p.UserID, set, dedupe(take))
 	if err != nil {
 		return model.ClientMerge{}, ClientView{}, storeErr(err)
