@@ -14,7 +14,7 @@ import (
 // erasure fixture writes into every table that holds free text.
 var personal = []string{"Zoë", "Müller-Straße", "Zozo", "+32470556677", "zoe.muller@example.org", "visit-note-secret",
 	"barrier-detail-secret", "referral-reason-secret", "referral-note-secret", "appointment-place-secret", "appointment-note-secret",
-	"task-note-secret", "transition-note-secret", "Fatima", "fatima@example.org", "Mon fils", "Tombstone-secret", "+32470998877"}
+	"task-note-secret", "transition-note-secret", "Fatima", "fatima@example.org", "Mon fils", "Tombstone-secret", "+32470998877", "close-reason-secret"}
 
 // erasureFixture gives client id every kind of personal data: contact
 // details, notes and free text in visits, barriers, referrals and their
@@ -182,6 +182,12 @@ func TestClientErasure(t *testing.T) {
 			t.Fatal(mr.Status, string(mr.Body))
 		}
 		mergeID := mr.JSON(t)["merge"].(map[string]any)["id"].(string)
+		// Closed in the period: the closing counts in the report and must
+		// go on counting, while its reason is erased.
+		api.Clock.Set(time.Date(2026, 9, 25, 9, 0, 0, 0, time.UTC))
+		if r := api.Do("PATCH", "/api/v1/clients/"+victim, map[string]any{"status": "closed", "close_reason": "close-reason-secret"}, api.Bearer(chw)); r.Status != 200 {
+			t.Fatal(r.Status, string(r.Body))
+		}
 		api.Clock.Set(time.Date(2026, 10, 20, 9, 0, 0, 0, time.UTC))
 		reports := []struct{ as, path string }{
 			{coord, "/api/v1/reports/activity?group_by=week&from=2026-09-01&to=2026-10-15"},
@@ -202,6 +208,9 @@ func TestClientErasure(t *testing.T) {
 			return out
 		}
 		before := report()
+		if !strings.Contains(before[0], `"clients_closed"`) {
+			t.Fatal("fixture: no closing in the report")
+		}
 		otherBefore := clientRows(t, api, other)
 		dump := tableDump(t, api, "visits")
 		if !strings.Contains(dump, "visit-note-secret") {
