@@ -92,7 +92,11 @@ func (s *Server) exportClient(c echo.Context) error {
 		if lang == "" {
 			lang = x.Client.Language
 		}
-		b, err := exportPDF(doc, lang)
+		terms, err := s.svc.Store.TaxonomyTerms(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		b, err := exportPDF(doc, lang, exportLabeler(lang, terms))
 		if err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func refName(r *userRef) string {
 }
 
 // exportPDF lays the export out on A4 pages, in lang.
-func exportPDF(doc exportDTO, lang string) ([]byte, error) {
+func exportPDF(doc exportDTO, lang string, label func(kind, code string) string) ([]byte, error) {
 	tx := exportTexts[lang]
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes("dejavu", "", dejaVuSans)
@@ -112,7 +112,7 @@ func exportPDF(doc exportDTO, lang string) ([]byte, error) {
 		field("email", *cl.Email)
 	}
 	field("language", cl.Language)
-	field("status", cl.Status)
+	field("status", label("status", cl.Status))
 	field("created", brusselsTime(cl.CreatedAt))
 	if cl.ErasedAt != nil {
 		field("erased", brusselsTime(*cl.ErasedAt))
@@ -126,30 +126,34 @@ func exportPDF(doc exportDTO, lang string) ([]byte, error) {
 			if c.WithdrawnAt != nil {
 				w = tx["withdrawn"] + " " + brusselsTime(*c.WithdrawnAt)
 			}
-			line(c.Purpose, tx["given"]+" "+brusselsTime(c.GivenAt), w)
+			line(label("consent", c.Purpose), tx["given"]+" "+brusselsTime(c.GivenAt), w)
 		}
 	}
 	if heading("visits", len(doc.Visits)) {
 		for _, v := range doc.Visits {
-			line(brusselsTime(v.VisitedAt), v.Mode, fmt.Sprintf("%d %s", v.DurationMinutes, tx["minutes"]), strings.Join(v.Missions, ", "), v.Note)
+			missions := make([]string, len(v.Missions))
+			for i, m := range v.Missions {
+				missions[i] = label("chw_missions", m)
+			}
+			line(brusselsTime(v.VisitedAt), label("mode", v.Mode), fmt.Sprintf("%d %s", v.DurationMinutes, tx["minutes"]), strings.Join(missions, ", "), v.Note)
 		}
 	}
 	if heading("barriers", len(doc.Barriers)) {
 		for _, b := range doc.Barriers {
-			line(brusselsTime(b.DetectedAt), b.Category, b.Status, b.Detail)
+			line(brusselsTime(b.DetectedAt), label("barrier_categories", b.Category), label("barrier", b.Status), b.Detail)
 		}
 	}
 	if heading("referrals", len(doc.Referrals)) {
 		for _, r := range doc.Referrals {
-			line(brusselsTime(r.CreatedAt), r.ProviderType, refName(r.Provider), r.Status, r.Reason, r.Note)
+			line(brusselsTime(r.CreatedAt), label("provider_types", r.ProviderType), refName(r.Provider), label("referral", r.Status), r.Reason, r.Note)
 			for _, e := range r.Events {
-				line("   "+brusselsTime(e.At), e.From+" → "+e.To, tx["by"]+" "+refName(e.Actor)+e.By, e.Note)
+				line("   "+brusselsTime(e.At), label("referral", e.From)+" → "+label("referral", e.To), tx["by"]+" "+refName(e.Actor)+e.By, e.Note)
 			}
 		}
 	}
 	if heading("appointments", len(doc.Appointments)) {
 		for _, a := range doc.Appointments {
-			line(brusselsTime(a.StartsAt), refName(a.Provider), a.Location, a.Status, a.Note)
+			line(brusselsTime(a.StartsAt), refName(a.Provider), a.Location, label("appointment", a.Status), a.Note)
 		}
 	}
 	if heading("reminders", len(doc.Reminders)) {
@@ -158,7 +162,7 @@ func exportPDF(doc exportDTO, lang string) ([]byte, error) {
 			if r.SentAt != nil {
 				when = brusselsTime(*r.SentAt)
 			}
-			line(when, r.Channel, r.Status, r.Destination)
+			line(when, strings.ToUpper(r.Channel), label("reminder", r.Status), r.Destination)
 			pdf.MultiCell(0, 5, "   "+r.Text, "", "L", false)
 		}
 	}
