@@ -38,6 +38,16 @@ type exportEventDTO struct {
 	At     time.Time      `json:"at"`
 }
 
+// exportAuditDTO is an audit row as the client sees it: who did what
+// when — not the staff member's address or request id.
+type exportAuditDTO struct {
+	Actor     *userRef  `json:"actor"`
+	ActorRole string    `json:"actor_role"`
+	Action    string    `json:"action"`
+	Detail    string    `json:"detail"`
+	At        time.Time `json:"at"`
+}
+
 type exportDTO struct {
 	Format          string              `json:"format"`
 	ExportedAt      time.Time           `json:"exported_at"`
@@ -53,7 +63,7 @@ type exportDTO struct {
 	GroupSessions   []groupSessionDTO   `json:"group_sessions"`
 	Merges          []mergeDTO          `json:"merges"`
 	History         []exportEventDTO    `json:"history"`
-	Audit           []auditDTO          `json:"audit"`
+	Audit           []exportAuditDTO    `json:"audit"`
 }
 
 // exportClient answers everything Brug holds about a client: JSON by
@@ -123,7 +133,7 @@ func (s *Server) exportDoc(c echo.Context, x service.ClientExport) (exportDTO, e
 		Reminders:  []exportReminderDTO{},
 		Merges:     []mergeDTO{},
 		History:    []exportEventDTO{},
-		Audit:      []auditDTO{},
+		Audit:      []exportAuditDTO{},
 	}
 	cl, err := s.clientDTOs(c, []service.ClientView{x.Client})
 	if err != nil {
@@ -194,8 +204,13 @@ func (s *Server) exportDoc(c echo.Context, x service.ClientExport) (exportDTO, e
 		doc.History = append(doc.History, exportEventDTO{Kind: e.Kind, Actor: ref(e.ActorID), Detail: d, At: e.CreatedAt})
 	}
 	for _, e := range x.Audit {
-		doc.Audit = append(doc.Audit, auditDTO{ID: e.ID, Actor: ref(e.ActorID), ActorRole: e.ActorRole, Action: e.Action,
-			Detail: e.Detail, RequestID: e.RequestID, IP: e.IP, At: e.CreatedAt})
+		doc.Audit = append(doc.Audit, exportAuditDTO{
+			Actor:     ref(e.ActorID),
+			ActorRole: e.ActorRole,
+			Action:    e.Action,
+			Detail:    e.Detail,
+			At:        e.CreatedAt,
+		})
 	}
 	doc.Referrals = nonNil(doc.Referrals)
 	doc.Appointments = nonNil(doc.Appointments)
