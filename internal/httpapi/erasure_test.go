@@ -91,7 +91,13 @@ func clientRows(t *testing.T, api *testutil.API, id string) string {
 func TestClientExport(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
-		id := newClient(t, api, chw, map[string]any{"given_name": "Export", "language": "de"})
+		// The client came from a group session: the export names it.
+		session := newGroupSession(t, api, chw, nil)
+		cr := api.Do("POST", "/api/v1/group-sessions/"+session+"/participants", map[string]any{"given_name": "Export", "language": "de", "confirm_duplicate": true}, api.Bearer(chw))
+		if cr.Status != 201 {
+			t.Fatal(cr.Status, string(cr.Body))
+		}
+		id := cr.JSON(t)["id"].(string)
 		erasureFixture(t, api, id)
 		path := "/api/v1/clients/" + id + "/export"
 		api.Run(t, []testutil.Scenario{
@@ -117,6 +123,7 @@ func TestClientExport(t *testing.T) {
 			Reminds  []map[string]any `json:"reminders"`
 			Tasks    []map[string]any
 			Contacts []map[string]any `json:"contact_requests"`
+			Sessions []map[string]any `json:"group_sessions"`
 			History  []map[string]any
 			Audit    []map[string]any
 		}
@@ -133,6 +140,9 @@ func TestClientExport(t *testing.T) {
 			if n == 0 {
 				t.Errorf("export has no %s", k)
 			}
+		}
+		if len(doc.Sessions) != 1 || doc.Sessions[0]["id"] != session {
+			t.Errorf("group sessions: %v", doc.Sessions)
 		}
 		body := string(r.Body)
 		for _, s := range []string{"visit-note-secret", "barrier-detail-secret", "referral-reason-secret", "transition-note-secret",
