@@ -111,6 +111,7 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 		LinkSecret:       cfg.JWTSecret,
 		Areas:            &service.AreaCache{},
 		ContactRetention: cfg.ContactRetention,
+		RetentionMonths:  cfg.RetentionMonths,
 		Reminders: service.ReminderPolicy{QuietFrom: cfg.QuietFrom, QuietTo: cfg.QuietTo,
 			Configured: map[string]bool{"sms": cfg.SMSURL != "", "email": cfg.SMTPURL != ""}},
 	}, nil

@@ -176,8 +176,8 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 }
 
 // housekeeping runs the time-based rules (chase tasks, referral expiry),
-// removes refresh tokens that expired a day ago and folds the report
-// change rows, every ten minutes. Several
+// removes refresh tokens that expired a day ago, folds the report
+// change rows and applies the retention rules, every ten minutes. Several
 // processes may run it at once: the rules never duplicate their work.
 func housekeeping(ctx context.Context, svc *service.Service) {
 	t := time.NewTicker(10 * time.Minute)
@@ -202,6 +202,13 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 			svc.Log.Warn("contact retention failed", "err", err)
 		} else if n > 0 {
 			svc.Log.Info("personal data of handled contact requests deleted", "count", n)
+		}
+		// Retention: clients closed longer than BRUG_RETENTION_MONTHS ago
+		// and not under legal hold lose their personal data.
+		if n, err := svc.EraseExpired(ctx); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("client retention failed", "err", err)
+		} else if n > 0 {
+			svc.Log.Info("personal data of closed clients erased", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -25,6 +25,10 @@ const (
 	PermClientsWriteTm  = "clients:write_team"
 	PermClientsAssign   = "clients:assign"
 	PermClientsMerge    = "clients:merge"
+	// Subject rights: export everything held about a client, erase it,
+	// put or lift a legal hold. Coordinators of the client's team only.
+	PermClientsExport   = "clients:export"
+	PermClientsErase    = "clients:erase"
 	PermAuditReadTeam   = "audit:read_team"
 	PermProvidersRead   = "providers:read"
 	PermProvidersManage = "providers:manage_team"
@@ -60,6 +64,7 @@ var Policy = map[string][]string{
 		PermGroupsReadTeam, PermGroupsWriteTeam),
 	"coordinator": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign, PermClientsMerge,
+		PermClientsExport, PermClientsErase,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
 		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure,
 		PermGroupsReadTeam, PermGroupsWriteTeam),

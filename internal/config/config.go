@@ -52,6 +52,8 @@ type Config struct {
 	ContactPerHour int
 	// ContactRetention is how long a handled contact request keeps its personal data.
 	ContactRetention time.Duration
+	// RetentionMonths is how long after closing a client keeps its personal data.
+	RetentionMonths int
 }
 
 // Production reports whether the stricter production rules apply.
@@ -114,6 +116,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ReportConcurrency = p.integer("BRUG_REPORT_CONCURRENCY", 2, 1, 64)
 	c.ContactPerHour = p.integer("BRUG_CONTACT_PER_HOUR", 10, 1, 10_000)
 	c.ContactRetention = time.Duration(p.integer("BRUG_CONTACT_RETENTION_DAYS", 183, 1, 3650)) * 24 * time.Hour
+	c.RetentionMonths = p.integer("BRUG_RETENTION_MONTHS", 24, 1, 600)
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")

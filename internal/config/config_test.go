@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/brug.db" || c.Env != "development" ||
 		c.Demo || c.LogLevel != "info" || c.LogFormat != "text" || c.BaseURL.String() != "http://127.0.0.1:8080" ||
-		c.AccessTTL != 15*time.Minute || !c.SQLite() {
+		c.AccessTTL != 15*time.Minute || !c.SQLite() || c.RetentionMonths != 24 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -45,6 +45,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"BRUG_JWT_SECRET": "short"}, "BRUG_JWT_SECRET"},
 		{map[string]string{"BRUG_QUIET_HOURS": "night"}, "BRUG_QUIET_HOURS"},
 		{map[string]string{"BRUG_REMINDER_MAX_ATTEMPTS": "0"}, "BRUG_REMINDER_MAX_ATTEMPTS"},
+		{map[string]string{"BRUG_RETENTION_MONTHS": "0"}, "BRUG_RETENTION_MONTHS"},
+		{map[string]string{"BRUG_RETENTION_MONTHS": "two years"}, "BRUG_RETENTION_MONTHS"},
 		{map[string]string{"BRUG_ENV": "production"}, "BRUG_JWT_SECRET"},
 		{map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("x", 32), "BRUG_DEMO": "true"}, "BRUG_DEMO"},
 	}
@@ -57,6 +59,13 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %q does not name %s", tc.env, err, tc.want)
 		}
+	}
+}
+
+func TestRetentionMonths(t *testing.T) {
+	c, err := FromMap(map[string]string{"BRUG_RETENTION_MONTHS": "60"})
+	if err != nil || c.RetentionMonths != 60 {
+		t.Fatalf("BRUG_RETENTION_MONTHS=60: %v %+v", err, c)
 	}
 }
 

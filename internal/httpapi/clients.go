@@ -41,6 +41,15 @@ type clientDTO struct {
 	LastActivityAt  time.Time `json:"last_activity_at"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// ErasedAt set: the record's personal data was erased.
+	ErasedAt  *time.Time    `json:"erased_at"`
+	LegalHold *legalHoldDTO `json:"legal_hold"`
+}
+
+type legalHoldDTO struct {
+	At     time.Time `json:"at"`
+	By     *string   `json:"by"`
+	Reason string    `json:"reason"`
 }
 
 func toClientDTO(v service.ClientView, names map[string]string) clientDTO {
@@ -49,6 +58,10 @@ func toClientDTO(v service.ClientView, names map[string]string) clientDTO {
 		Phone: v.Phone, Email: v.Email, Language: v.Language, SpokenLanguages: v.SpokenLanguages, TeamID: v.TeamID,
 		NeighbourhoodID: v.NeighbourhoodID, AssignedCHWID: v.AssignedCHWID, Status: v.Status, CloseReason: v.CloseReason,
 		CareRights: v.CareRights, Source: v.Source, LastActivityAt: v.LastActivityAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		ErasedAt: v.ErasedAt,
+	}
+	if v.LegalHoldAt != nil {
+		d.LegalHold = &legalHoldDTO{At: *v.LegalHoldAt, By: v.LegalHoldBy, Reason: v.LegalHoldReason}
 	}
 	if v.AssignedCHWID != nil {
 		d.AssignedCHW = &userRef{ID: *v.AssignedCHWID, Name: names[*v.AssignedCHWID]}

@@ -18,6 +18,7 @@ import (
 var QueryParams = map[string][]string{
 	"/api/v1/users":                 {"q", "role", "team_id", "include_disabled", "limit", "cursor"},
 	"/api/v1/clients":               {"q", "status", "team_id", "assigned_to", "limit", "cursor"},
+	"/api/v1/clients/:id/export":    {"format", "lang"},
 	"/api/v1/providers":             {"type", "municipality", "language", "accepting", "accepts_new_patients", "third_party_payment", "q", "limit", "cursor"},
 	"/api/v1/referrals":             {"client_id", "status"},
 	"/api/v1/appointments":          {"from", "to", "client_id", "status"},

@@ -162,8 +162,19 @@ type Client struct {
 	// that record, which old links and ids resolve to.
 	MergedIntoID *string
 	MergedAt     *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// ErasedAt marks a record whose personal data was erased (on request
+	// or by the retention rule); ErasureReference and ErasureReason say why.
+	ErasedAt         *time.Time
+	ErasedBy         *string
+	ErasureReference string
+	ErasureReason    string
+	// LegalHoldAt set: neither a coordinator nor the retention rule may
+	// erase the record.
+	LegalHoldAt     *time.Time
+	LegalHoldBy     *string
+	LegalHoldReason string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // ClientMerge is one merge of two client records, kept so it can be undone.

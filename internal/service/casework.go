@@ -79,6 +79,9 @@ func (s *Service) writableClient(ctx context.Context, p *Principal, id string) (
 	if !s.canWriteClients(p) {
 		return c, apperr.NotFound()
 	}
+	if c.ErasedAt != nil {
+		return c, apperr.New(apperr.KindConflict, "This client's data was erased: nothing can be added or changed.")
+	}
 	return c, nil
 }
 

@@ -478,6 +478,9 @@ func (s *Service) UpdateClient(ctx context.Context, p *Principal, id string, in 
 	if !s.canWriteClients(p) {
 		return ClientView{}, apperr.NotFound()
 	}
+	if cur.ErasedAt != nil {
+		return ClientView{}, apperr.New(apperr.KindConflict, "This client's data was erased: the record cannot be changed.")
+	}
 	var f apperr.Fields
 	if in.TeamID != nil && *in.TeamID != cur.TeamID {
 		f.Add("team_id", "read_only", "A client changes team only through a transfer by a coordinator.")

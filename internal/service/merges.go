@@ -98,6 +98,9 @@ func (s *Service) MergeClients(ctx context.Context, p *Principal, survivorID, me
 	if err := f.Err(); err != nil {
 		return model.ClientMerge{}, ClientView{}, err
 	}
+	if surv.ErasedAt != nil || merged.ErasedAt != nil {
+		return model.ClientMerge{}, ClientView{}, apperr.New(apperr.KindConflict, "An erased record cannot be merged.")
+	}
 	m, err := s.Store.MergeClients(ctx, p.Scope, survivorID, mergedID, p.UserID, set, dedupe(take))
 	if err != nil {
 		return model.ClientMerge{}, ClientView{}, storeErr(err)
@@ -136,6 +139,9 @@ func (s *Service) UndoMerge(ctx context.Context, p *Principal, mergeID string) (
 	}
 	if m.UndoneAt != nil {
 		return m, apperr.New(apperr.KindConflict, "This merge was undone already.")
+	}
+	if surv, err := s.Store.ClientByIDUnscoped(ctx, m.SurvivorID); err == nil && surv.ErasedAt != nil {
+		return m, apperr.New(apperr.KindConflict, "The record's data was erased: the merge cannot be undone.")
 	}
 	if s.Store.Now().Sub(m.CreatedAt) > store.MergeUndoWindow {
 		return m, apperr.New(apperr.KindConflict, "A merge can be undone within 30 days only.")

@@ -42,6 +42,9 @@ type Service struct {
 	// ContactRetention is how long a handled contact request keeps its
 	// personal data.
 	ContactRetention time.Duration
+	// RetentionMonths is how long after closing a client keeps its
+	// personal data (0: DefaultRetention).
+	RetentionMonths int
 }
 
 // Principal is the signed-in caller.

@@ -8,6 +8,12 @@ describe('clients helpers', () => {
     expect(displayName({ given_name: 'Amina', family_name: 'Diallo', pseudonym: 'Star' })).toBe('Amina Diallo');
     expect(displayName({ given_name: '', family_name: '', pseudonym: 'Star' })).toBe('Star');
   });
+  it('names an erased client by the label it is given, never by what is left', () => {
+    const erased = { given_name: '', family_name: '', pseudonym: '', erased_at: '2026-10-20T09:00:00Z' };
+    expect(displayName(erased, 'Erased client')).toBe('Erased client');
+    expect(displayName({ ...erased, given_name: 'Amina' }, 'Gewiste cliënt')).toBe('Gewiste cliënt');
+    for (const lang of Object.keys(catalogs) as (keyof typeof catalogs)[]) expect(catalogs[lang]['client.erased'], lang).toBeTruthy();
+  });
   it('splits comma lists', () => {
     expect(splitList(' Arabic, ,Tigrinya ')).toEqual(['Arabic', 'Tigrinya']);
   });

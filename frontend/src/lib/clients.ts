@@ -24,6 +24,9 @@ export interface Client {
   last_activity_at: string;
   created_at: string;
   updated_at: string;
+  /** Set when the record's personal data was erased. */
+  erased_at?: string | null;
+  legal_hold?: { at: string; by: string | null; reason: string } | null;
 }
 
 export interface Barrier {
@@ -40,7 +43,7 @@ export interface Barrier {
 export const timelineTypes = [
   'visit', 'barrier_detected', 'barrier_addressed', 'barrier_resolved', 'barrier_signalled', 'consent_given', 'consent_withdrawn',
   'created', 'updated', 'status_changed', 'assigned', 'referral', 'appointment', 'group_session', 'visit_updated', 'visit_deleted',
-  'merged', 'merge_undone',
+  'merged', 'merge_undone', 'erased', 'legal_hold', 'legal_hold_lifted',
 ] as const;
 export type TimelineType = (typeof timelineTypes)[number];
 
@@ -82,7 +85,8 @@ export const barrierNext: Record<string, string[]> = {
 };
 
 /** How a client is named on screen: the name, else the pseudonym. */
-export function displayName(c: Pick<Client, 'given_name' | 'family_name' | 'pseudonym'>): string {
+export function displayName(c: Pick<Client, 'given_name' | 'family_name' | 'pseudonym'> & { erased_at?: string | null }, erased = '—'): string {
+  if (c.erased_at) return erased;
   const name = `${c.given_name} ${c.family_name}`.trim();
   return name || c.pseudonym || '—';
 }
