@@ -97,6 +97,31 @@ describe('sign-in shell', () => {
     });
   }
 
+  it('a signed-out visit asks nothing of the session and logs nothing', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'nl-BE' });
+    const page = await context.newPage();
+    const errors = [];
+    const refreshes = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('request', (r) => { if (r.url().includes('/api/v1/auth/refresh')) refreshes.push(r.url()); });
+    try {
+      await page.goto(env.server.base + '/login');
+      await page.locator('#email').waitFor();
+      await page.goto(env.server.base + '/caseload');
+      await page.locator('#email').waitFor();
+      assert.deepEqual(refreshes, [], 'no refresh request without a session');
+      assert.deepEqual(errors, [], 'no console error (a 401 was logged on every load before)');
+      // Signed in, the refresh token never reaches page scripts.
+      await signIn(page, 'chw.gent1@example.org');
+      await page.getByTestId('user-name').waitFor();
+      const cookies = await page.evaluate(() => document.cookie);
+      assert.match(cookies, /brug_session=1/);
+      assert.doesNotMatch(cookies, /brug_refresh/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a wrong password shows an error next to the form, in the chosen language', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     try {

@@ -12,22 +12,31 @@ import (
 
 const refreshCookie = "brug_refresh"
 
+// sessionHintCookie tells the web app, without a request, that a refresh
+// cookie exists: it holds no secret ("1"), so page scripts may read it; the
+// refresh token itself stays in the HttpOnly cookie.
+const sessionHintCookie = "brug_session"
+
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
 	Password string `json:"password" validate:"required,max=1024"`
+	// ReturnRefreshToken: a client without cookies (a script, an app)
+	// asks for the refresh token in the body; a browser never needs it.
+	ReturnRefreshToken bool `json:"return_refresh_token"`
 }
 
 func (r *loginRequest) normalize() { r.Email = strings.TrimSpace(r.Email) }
 
 type refreshRequest struct {
-	RefreshToken string `json:"refresh_token" validate:"max=256"`
+	RefreshToken       string `json:"refresh_token" validate:"max=256"`
+	ReturnRefreshToken bool   `json:"return_refresh_token"`
 }
 
 type tokenResponse struct {
 	AccessToken  string  `json:"access_token"`
 	TokenType    string  `json:"token_type"`
 	ExpiresIn    int     `json:"expires_in"`
-	RefreshToken string  `json:"refresh_token"`
+	RefreshToken string  `json:"refresh_token,omitempty"`
 	User         userDTO `json:"user"`
 }
 
@@ -40,27 +49,28 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.writeSession(c, sess)
+	return s.writeSession(c, sess, req.ReturnRefreshToken)
 }
 
 // presentedRefreshToken reads the refresh token from the body, or else from
-// the web app's cookie.
-func presentedRefreshToken(c echo.Context) (string, error) {
+// the web app's cookie, and tells whether the answer carries the rotated
+// token in the body: when it came in the body, or the client asked.
+func presentedRefreshToken(c echo.Context) (string, bool, error) {
 	var req refreshRequest
 	if err := bindJSON(c, &req); err != nil {
-		return "", err
+		return "", false, err
 	}
 	if req.RefreshToken != "" {
-		return req.RefreshToken, nil
+		return req.RefreshToken, true, nil
 	}
 	if ck, err := c.Cookie(refreshCookie); err == nil {
-		return ck.Value, nil
+		return ck.Value, req.ReturnRefreshToken, nil
 	}
-	return "", nil
+	return "", req.ReturnRefreshToken, nil
 }
 
 func (s *Server) refresh(c echo.Context) error {
-	token, err := presentedRefreshToken(c)
+	token, inBody, err := presentedRefreshToken(c)
 	if err != nil {
 		return err
 	}
@@ -69,11 +79,13 @@ func (s *Server) refresh(c echo.Context) error {
 		s.clearRefreshCookie(c)
 		return err
 	}
-	return s.writeSession(c, sess)
+	// A client that presented its token in the body keeps its own copy:
+	// it gets the rotated one there too.
+	return s.writeSession(c, sess, inBody)
 }
 
 func (s *Server) logout(c echo.Context) error {
-	token, err := presentedRefreshToken(c)
+	token, _, err := presentedRefreshToken(c)
 	if err != nil {
 		return err
 	}
@@ -92,7 +104,10 @@ func (s *Server) logout(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-func (s *Server) writeSession(c echo.Context, sess service.Session) error {
+// writeSession answers a sign-in or refresh. The refresh token goes only
+// into the HttpOnly cookie, out of reach of page scripts, unless the client
+// asked for it in the body (return_refresh_token).
+func (s *Server) writeSession(c echo.Context, sess service.Session, inBody bool) error {
 	view, err := s.svc.User(c.Request().Context(), nil, sess.User.ID)
 	if err != nil {
 		return err
@@ -107,13 +122,21 @@ func (s *Server) writeSession(c echo.Context, sess service.Session) error {
 		Secure:   s.secure,
 		SameSite: http.SameSiteStrictMode,
 	})
+	c.SetCookie(&http.Cookie{
+		Name: sessionHintCookie, Value: "1", Path: "/", Expires: sess.RefreshUntil,
+		MaxAge: int(time.Until(sess.RefreshUntil).Seconds()), Secure: s.secure, SameSite: http.SameSiteStrictMode,
+	})
 	u := toUserDTO(view)
+	refresh := ""
+	if inBody {
+		refresh = sess.RefreshToken
+	}
 	u.Permissions = s.svc.Authz.Permissions(view.Role, view.AllReports)
 	return c.JSON(http.StatusOK, tokenResponse{
 		AccessToken:  sess.AccessToken,
 		TokenType:    "Bearer",
 		ExpiresIn:    int(sess.ExpiresIn.Seconds()),
-		RefreshToken: sess.RefreshToken,
+		RefreshToken: refresh,
 		User:         u,
 	})
 }
@@ -122,5 +145,9 @@ func (s *Server) clearRefreshCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
 		Name: refreshCookie, Value: "", Path: "/api/v1/auth", MaxAge: -1,
 		Expires: time.Unix(0, 0), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode,
+	})
+	c.SetCookie(&http.Cookie{
+		Name: sessionHintCookie, Value: "", Path: "/", MaxAge: -1,
+		Expires: time.Unix(0, 0), Secure: s.secure, SameSite: http.SameSiteStrictMode,
 	})
 }

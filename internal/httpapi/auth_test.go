@@ -16,12 +16,17 @@ func bearer(tok string) map[string]string { return map[string]string{"Authorizat
 
 func cookieOf(t *testing.T, r testutil.Response) *http.Cookie {
 	t.Helper()
+	return cookieNamed(t, r, "brug_refresh")
+}
+
+func cookieNamed(t *testing.T, r testutil.Response, name string) *http.Cookie {
+	t.Helper()
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-		if c.Name == "brug_refresh" {
+		if c.Name == name {
 			return c
 		}
 	}
-	t.Fatalf("no brug_refresh cookie in %v", r.Header)
+	t.Fatalf("no %s cookie in %v", name, r.Header)
 	return nil
 }
 
@@ -34,9 +39,15 @@ func TestLoginAndSession(t *testing.T) {
 			t.Fatalf("login: %d %s", r.Status, r.Body)
 		}
 		body := r.JSON(t)
-		access, refresh := body["access_token"].(string), body["refresh_token"].(string)
-		if body["token_type"] != "Bearer" || body["expires_in"].(float64) < 60 || access == "" || refresh == "" {
+		access := body["access_token"].(string)
+		// The browser's sign-in: the refresh token only in the HttpOnly cookie.
+		if _, ok := body["refresh_token"]; ok || body["token_type"] != "Bearer" || body["expires_in"].(float64) < 60 || access == "" {
 			t.Fatalf("token response: %s", r.Body)
+		}
+		refresh := cookieOf(t, r).Value
+		hint := cookieNamed(t, r, "brug_session")
+		if hint.HttpOnly || hint.Value != "1" || hint.Path != "/" || hint.SameSite != http.SameSiteStrictMode || strings.Contains(hint.Value, refresh) {
+			t.Fatalf("session hint cookie: %+v", hint)
 		}
 		u := body["user"].(map[string]any)
 		if u["role"] != "chw" || len(u["teams"].([]any)) != 1 || u["teams"].([]any)[0].(map[string]any)["name"] != "Gent" {
@@ -57,7 +68,10 @@ func TestLoginAndSession(t *testing.T) {
 		if r2.Status != 200 {
 			t.Fatalf("refresh by cookie: %d %s", r2.Status, r2.Body)
 		}
-		refresh2 := r2.JSON(t)["refresh_token"].(string)
+		if _, ok := r2.JSON(t)["refresh_token"]; ok {
+			t.Fatalf("refresh by cookie put the token in the body: %s", r2.Body)
+		}
+		refresh2 := cookieOf(t, r2).Value
 		if refresh2 == refresh {
 			t.Fatal("refresh token was not rotated")
 		}
@@ -78,14 +92,18 @@ func TestLoginAndSession(t *testing.T) {
 func TestLogoutEndsSession(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
-		body := api.Login("coordinator.gent@example.org", demo.Password).JSON(t)
-		access, refresh := body["access_token"].(string), body["refresh_token"].(string)
+		lr := api.Login("coordinator.gent@example.org", demo.Password)
+		body := lr.JSON(t)
+		access, refresh := body["access_token"].(string), cookieOf(t, lr).Value
 		r := api.Do("POST", "/api/v1/auth/logout", map[string]any{}, map[string]string{"Cookie": "brug_refresh=" + refresh})
 		if r.Status != 204 {
 			t.Fatalf("logout: %d %s", r.Status, r.Body)
 		}
 		if ck := cookieOf(t, r); ck.MaxAge >= 0 || ck.Value != "" {
 			t.Fatalf("cookie not cleared: %+v", ck)
+		}
+		if ck := cookieNamed(t, r, "brug_session"); ck.MaxAge >= 0 || ck.Value != "" {
+			t.Fatalf("session hint not cleared: %+v", ck)
 		}
 		if r := api.Do("POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": refresh}, nil); r.Status != 401 {
 			t.Fatalf("refresh after logout: %d", r.Status)
@@ -123,8 +141,9 @@ func TestBadCredentialsLookTheSame(t *testing.T) {
 func TestAccessTokenRejections(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
-		body := api.Login("chw.gent1@example.org", demo.Password).JSON(t)
-		access, refresh := body["access_token"].(string), body["refresh_token"].(string)
+		lr := api.Login("chw.gent1@example.org", demo.Password)
+		body := lr.JSON(t)
+		access, refresh := body["access_token"].(string), cookieOf(t, lr).Value
 		parts := strings.Split(access, ".")
 		none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
 		payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
@@ -152,8 +171,9 @@ func TestAccessTokenRejections(t *testing.T) {
 func TestDisabledUserRefusedAtOnce(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
-		body := api.Login("chw.liege1@example.org", demo.Password).JSON(t)
-		access, refresh := body["access_token"].(string), body["refresh_token"].(string)
+		lr := api.Login("chw.liege1@example.org", demo.Password)
+		body := lr.JSON(t)
+		access, refresh := body["access_token"].(string), cookieOf(t, lr).Value
 		id := body["user"].(map[string]any)["id"].(string)
 		if r := api.Do("PATCH", "/api/v1/users/"+id, map[string]any{"disabled": true}, api.Bearer(admin)); r.Status != 200 {
 			t.Fatalf("disable: %d %s", r.Status, r.Body)
@@ -233,4 +253,32 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 			t.Errorf("log contains %q", secret)
 		}
 	}
+}
+
+// A client without cookies asks for the refresh token in the body, and
+// then keeps getting the rotated one there; the browser never sees it.
+func TestRefreshTokenInBodyOnlyWhenAsked(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		r := api.Do("POST", "/api/v1/auth/login", map[string]any{"email": chw, "password": demo.Password, "return_refresh_token": true}, nil)
+		if r.Status != 200 {
+			t.Fatalf("login: %d %s", r.Status, r.Body)
+		}
+		refresh, _ := r.JSON(t)["refresh_token"].(string)
+		if refresh == "" || refresh != cookieOf(t, r).Value {
+			t.Fatalf("asked-for refresh token: %s", r.Body)
+		}
+		r2 := api.Do("POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": refresh}, nil)
+		next, _ := r2.JSON(t)["refresh_token"].(string)
+		if r2.Status != 200 || next == "" || next == refresh {
+			t.Fatalf("a body-presented token rotates in the body: %d %s", r2.Status, r2.Body)
+		}
+		r3 := api.Do("POST", "/api/v1/auth/refresh", map[string]any{"return_refresh_token": true}, map[string]string{"Cookie": "brug_refresh=" + next})
+		if last, _ := r3.JSON(t)["refresh_token"].(string); r3.Status != 200 || last == "" || last == next {
+			t.Fatalf("cookie refresh asking for the body: %d %s", r3.Status, r3.Body)
+		}
+		if r := api.Do("POST", "/api/v1/auth/refresh", map[string]any{"return_refresh_token": "yes"}, nil); r.Status != 422 {
+			t.Fatalf("a wrong type: %d", r.Status)
+		}
+	})
 }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, configure, login, setAccessToken } from './api';
+import { api, ApiError, configure, hasSessionHint, login, setAccessToken } from './api';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}) {
   return new Response(status === 204 ? null : JSON.stringify(body), {
@@ -78,5 +78,16 @@ describe('api', () => {
     configure({ fetch: fetch as unknown as typeof globalThis.fetch });
     await expect(login('a@b.c', 'x')).rejects.toBeInstanceOf(ApiError);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('session hint', () => {
+  it('reads only the brug_session=1 cookie', () => {
+    expect(hasSessionHint('')).toBe(false);
+    expect(hasSessionHint('brug_session=1')).toBe(true);
+    expect(hasSessionHint('lang=nl; brug_session=1; x=y')).toBe(true);
+    expect(hasSessionHint('brug_session=0')).toBe(false);
+    expect(hasSessionHint('not_brug_session=1')).toBe(false);
+    expect(hasSessionHint('brug_refresh=secret')).toBe(false);
   });
 });

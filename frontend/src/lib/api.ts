@@ -28,7 +28,8 @@ export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  refresh_token: string;
+  /** Only for clients that ask (return_refresh_token); the web app never gets it. */
+  refresh_token?: string;
   user: User;
 }
 
@@ -124,6 +125,15 @@ async function toError(res: Response): Promise<ApiError> {
   }
   const ra = res.headers.get('Retry-After');
   return new ApiError(res.status, problem, ra ? Number(ra) : null);
+}
+
+/**
+ * Whether the server said a session exists (the `brug_session` cookie: no
+ * secret, set beside the HttpOnly refresh cookie and cleared with it). A
+ * signed-out start then asks nothing and logs no 401.
+ */
+export function hasSessionHint(cookies = typeof document === 'undefined' ? '' : document.cookie): boolean {
+  return cookies.split(';').some((c) => c.trim() === 'brug_session=1');
 }
 
 /** Rotates the refresh cookie. Concurrent callers share one request, so a

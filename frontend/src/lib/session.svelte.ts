@@ -63,9 +63,10 @@ export const session = {
   get ended() {
     return state.ended;
   },
-  /** On start: the refresh cookie, if any, restores the session. */
+  /** On start: the refresh cookie, if the hint says there is one, restores the session. */
   async restore() {
     try {
+      if (!client.hasSessionHint()) return;
       const tokens = await client.refreshSession();
       if (tokens) begin(tokens);
     } finally {
