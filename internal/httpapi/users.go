@@ -2,12 +2,15 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -158,8 +161,8 @@ func (s *Server) listUsers(c echo.Context) error {
 		Cursor: c.QueryParam("cursor"),
 		Limit:  queryInt(c, "limit", 50, 1, 200, &fields),
 	}
-	if f.Role != "" && f.Role != "chw" && f.Role != "coordinator" && f.Role != "manager" && f.Role != "admin" {
-		fields.Add("role", "oneof", "Must be one of: chw, coordinator, manager, admin.")
+	if f.Role != "" && !slices.Contains(model.Roles, f.Role) {
+		fields.Add("role", "oneof", "Must be one of: "+strings.Join(model.Roles, ", ")+".")
 	}
 	if f.TeamID != "" && uuid.Validate(f.TeamID) != nil {
 		fields.Add("team_id", "uuid", "Must be a UUID.")

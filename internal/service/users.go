@@ -185,7 +185,7 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 	}
 	if in.Role != nil {
 		if !slices.Contains(model.Roles, *in.Role) {
-			fields.Add("role", "oneof", "The role must be one of chw, coordinator, manager, admin.")
+			fields.Add("role", "oneof", "The role must be one of chw, coordinator, manager, admin, dpo.")
 		}
 		u.Role = *in.Role
 	} else if u.Role == "" {
@@ -243,9 +243,9 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 		if len(teams) == 0 && !fields.Has("team_ids") {
 			fields.Add("team_ids", "count", "A coordinator leads at least one team.")
 		}
-	case model.RoleManager, model.RoleAdmin:
+	case model.RoleManager, model.RoleAdmin, model.RoleDPO:
 		if in.TeamIDs != nil && len(teams) > 0 {
-			fields.Add("team_ids", "count", "Managers and admins do not belong to a team.")
+			fields.Add("team_ids", "count", "Managers, admins and data protection officers do not belong to a team.")
 		}
 		teams = nil
 	}

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/brug-chw/brug/internal/model"
 )
 
-// RecordAudit appends an audit event. Audit rows are never updated.
+// RecordAudit appends an audit event to its stream's hash chain, in a
+// short transaction of its own. Audit rows are never updated.
 func (s *Store) RecordAudit(ctx context.Context, e *model.AuditEvent) error {
 	if e.ID == "" {
 		e.ID = NewID()
@@ -14,7 +17,19 @@ func (s *Store) RecordAudit(ctx context.Context, e *model.AuditEvent) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = s.Now()
 	}
-	return mapErr(s.q(ctx).Create(e).Error, "record audit event")
+	// Both engines keep microseconds: the hash covers what is read back.
+	e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
+	e.Stream = AuditStream(e.CreatedAt)
+	var err error
+	for range 3 {
+		// The head lock makes a lost race impossible; the unique
+		// (stream, seq) index would turn one into a conflict, retried.
+		err = s.Tx(ctx, func(tx *Store) error { return tx.appendAudit(ctx, e) })
+		if !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	return err
 }
 
 // AuditFilter narrows AuditEvents.
