@@ -49,7 +49,7 @@ func (s *Server) patchMe(c echo.Context) error {
 type userCreateRequest struct {
 	Email      string   `json:"email" validate:"required,email,max=254"`
 	Name       string   `json:"name" validate:"required,max=200"`
-	Role       string   `json:"role" validate:"required,oneof=chw coordinator manager admin"`
+	Role       string   `json:"role" validate:"required,oneof=chw coordinator manager admin dpo"`
 	TeamIDs    []string `json:"team_ids" validate:"max=20,dive,uuid"`
 	FundID     *string  `json:"fund_id" validate:"omitempty,uuid"`
 	Language   string   `json:"language" validate:"omitempty,oneof=nl fr de en"`
@@ -81,7 +81,7 @@ func (s *Server) createUser(c echo.Context) error {
 
 type userPatchRequest struct {
 	Name       *string          `json:"name" validate:"omitempty,min=1,max=200"`
-	Role       *string          `json:"role" validate:"omitempty,oneof=chw coordinator manager admin"`
+	Role       *string          `json:"role" validate:"omitempty,oneof=chw coordinator manager admin dpo"`
 	TeamIDs    *[]string        `json:"team_ids" validate:"omitempty,max=20,dive,uuid"`
 	FundID     Nullable[string] `json:"fund_id"`
 	Language   *string          `json:"language" validate:"omitempty,oneof=nl fr de en"`

@@ -100,3 +100,25 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 		t.Fatal("hash is not deterministic")
 	}
 }
+
+// A closed day's anchor is handed out once, whoever asks; today's is not.
+func TestAuditAnchorsOncePerClosedStream(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		d, _ := testutil.OpenDB(t, engine)
+		now := time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC)
+		st := store.New(d.Gorm, func() time.Time { return now })
+		for range 3 {
+			if err := st.RecordAudit(context.Background(), &model.AuditEvent{ActorRole: "system", Action: "a", Entity: "e"}); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(40 * time.Minute) // two on the 1st, one on the 2nd
+		}
+		got, err := st.AnchorClosedStreams(context.Background(), "2026-12-02")
+		if err != nil || len(got) != 1 || got[0].Stream != "2026-12-01" || got[0].Seq != 2 || len(got[0].Hash) != 64 {
+			t.Fatalf("anchors %+v %v", got, err)
+		}
+		if again, _ := st.AnchorClosedStreams(context.Background(), "2026-12-02"); len(again) != 0 {
+			t.Fatalf("anchored twice: %+v", again)
+		}
+	})
+}
