@@ -25,6 +25,12 @@ describe('navigation', () => {
     expect(itemFor('manager', '/group-sessions')).toBeUndefined();
     expect(itemFor('admin', '/group-sessions')).toBeUndefined();
   });
+  it('gives the data protection officer the audit log and nothing of client records', () => {
+    expect(startPage('dpo')).toBe('/admin/audit');
+    expect(navigation.dpo.map((i) => i.path)).toEqual(['/admin/audit']);
+    expect(itemFor('dpo', '/caseload')).toBeUndefined();
+    expect(itemFor('dpo', '/admin/users')).toBeUndefined();
+  });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');
   });
