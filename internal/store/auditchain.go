@@ -171,7 +171,7 @@ func (s *Store) VerifyAudit(ctx context.Context, from, to string) (AuditCheck, e
 		q = q.Where("stream <= ?", to)
 	}
 	rows, err := q.Select("stream, seq, prev_hash, hash, id, actor_id, actor_role, action, entity, entity_id, client_id, request_id, ip, detail, created_at").
-		Order("stream, seq, id").Rows()
+		Order("stream, seq").Rows()
 	if err != nil {
 		return res, mapErr(err, "read audit events")
 	}
