@@ -29,6 +29,7 @@ func TestAuditVerifyNamesTheFirstBadEvent(t *testing.T) {
 		defer d.Close()
 		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 		st := store.New(d.Gorm, func() time.Time { return now })
+		st.SetAuditShards(1)         // one chain per day, to name its events
 		ids := map[string][]string{} // stream -> ids by seq
 		for i := range 8 {
 			if i == 5 {

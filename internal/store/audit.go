@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/brug-chw/brug/internal/model"
@@ -20,6 +22,11 @@ func (s *Store) RecordAudit(ctx context.Context, e *model.AuditEvent) error {
 	// Both engines keep microseconds: the hash covers what is read back.
 	e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
 	e.Stream = AuditStream(e.CreatedAt)
+	if s.auditShards > 1 {
+		// Each event joins one of the day's chains at random, so that
+		// concurrent writers mostly lock different head rows.
+		e.Stream += "/" + strconv.Itoa(rand.IntN(s.auditShards))
+	}
 	var err error
 	for range 3 {
 		// The head lock makes a lost race impossible; the unique

@@ -27,6 +27,9 @@ func TestAuditChainWithConcurrentWriters(t *testing.T) {
 		day := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 		clock := func() time.Time { return day }
 		replicas := []*store.Store{store.New(d1.Gorm, clock), store.New(d2.Gorm, clock)}
+		// One chain for the day, to see every seq taken once.
+		replicas[0].SetAuditShards(1)
+		replicas[1].SetAuditShards(1)
 		const writers, each = 8, 15
 		var wg sync.WaitGroup
 		errs := make(chan error, writers*each)
@@ -65,6 +68,32 @@ func TestAuditChainWithConcurrentWriters(t *testing.T) {
 		heads, _ := replicas[1].AuditHeads(context.Background(), "2026-12-02", "2026-12-02")
 		if len(heads) != 1 || heads[0].Seq != writers*each {
 			t.Fatalf("heads %+v", heads)
+		}
+
+		// The next day spread over 8 chains (PostgreSQL's default): each
+		// whole, together every event.
+		next := func() time.Time { return day.Add(24 * time.Hour) }
+		sharded := []*store.Store{store.New(d1.Gorm, next), store.New(d2.Gorm, next)}
+		var wg2 sync.WaitGroup
+		for w := range writers {
+			sharded[w%2].SetAuditShards(store.DefaultAuditShards)
+			wg2.Add(1)
+			go func() {
+				defer wg2.Done()
+				for range each {
+					if err := sharded[w%2].RecordAudit(context.Background(), &model.AuditEvent{ActorRole: "system", Action: "test.write", Entity: "test"}); err != nil {
+						t.Error(err)
+					}
+				}
+			}()
+		}
+		wg2.Wait()
+		res, err = replicas[0].VerifyAudit(context.Background(), "2026-12-03", "2026-12-03")
+		if err != nil || res.Break != nil || res.Events != writers*each || res.Streams < 2 {
+			t.Fatalf("sharded day: %v %v %d events in %d streams", err, res.Break, res.Events, res.Streams)
+		}
+		if all, _ := replicas[0].VerifyAudit(context.Background(), "", ""); all.Break != nil || all.Events != 2*writers*each {
+			t.Fatalf("both days: %+v", all)
 		}
 	})
 }
@@ -107,6 +136,7 @@ func TestAuditAnchorsOncePerClosedStream(t *testing.T) {
 		d, _ := testutil.OpenDB(t, engine)
 		now := time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC)
 		st := store.New(d.Gorm, func() time.Time { return now })
+		st.SetAuditShards(1)
 		for range 3 {
 			if err := st.RecordAudit(context.Background(), &model.AuditEvent{ActorRole: "system", Action: "a", Entity: "e"}); err != nil {
 				t.Fatal(err)

@@ -7,14 +7,31 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/brug-chw/brug/internal/model"
 )
 
-// AuditStream is the chain an event made at t belongs to: its UTC day.
+// AuditStream is the day an event made at t belongs to: its UTC day. A
+// stream is that day, or the day and a shard ("2026-12-02/3") where a day is
+// spread over several chains (PostgreSQL).
 func AuditStream(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// streamRange narrows q to the streams of the UTC days from..to: "~" sorts
+// after "/" and every digit, so "2026-12-02/7" is before "2026-12-02~".
+func streamRange(q *gorm.DB, from, to string) *gorm.DB {
+	if from != "" {
+		q = q.Where("stream >= ?", from)
+	}
+	if to != "" {
+		q = q.Where("stream < ?", to+"~")
+	}
+	return q
+}
 
 // AuditHash is the SHA-256, in hex, of a canonical encoding of an event and
 // its place in the chain: every field as a netstring (length:bytes,), a
@@ -89,13 +106,7 @@ func (s *Store) appendAudit(ctx context.Context, e *model.AuditEvent) error {
 // AuditHeads lists the head of every chained stream from..to (UTC days,
 // inclusive; "" leaves that end open), oldest first.
 func (s *Store) AuditHeads(ctx context.Context, from, to string) ([]model.AuditHead, error) {
-	q := s.q(ctx).Where("stream <> ''")
-	if from != "" {
-		q = q.Where("stream >= ?", from)
-	}
-	if to != "" {
-		q = q.Where("stream <= ?", to)
-	}
+	q := streamRange(s.q(ctx).Where("stream <> ''"), from, to)
 	var out []model.AuditHead
 	err := q.Order("stream").Find(&out).Error
 	return out, mapErr(err, "list audit heads")
@@ -109,6 +120,7 @@ func (s *Store) AnchorClosedStreams(ctx context.Context, before string) ([]model
 	err := s.q(ctx).Raw(`UPDATE audit_heads SET anchored_at = ?
 		WHERE stream <> '' AND stream < ? AND anchored_at IS NULL
 		RETURNING stream, seq, hash, anchored_at`, s.Now(), before).Scan(&out).Error
+	sort.Slice(out, func(i, j int) bool { return out[i].Stream < out[j].Stream })
 	return out, mapErr(err, "anchor audit streams")
 }
 
@@ -163,13 +175,7 @@ func (s *Store) VerifyAudit(ctx context.Context, from, to string) (AuditCheck, e
 		return res, err
 	}
 
-	q := s.q(ctx).Model(&model.AuditEvent{}).Where("stream <> ''")
-	if from != "" {
-		q = q.Where("stream >= ?", from)
-	}
-	if to != "" {
-		q = q.Where("stream <= ?", to)
-	}
+	q := streamRange(s.q(ctx).Model(&model.AuditEvent{}).Where("stream <> ''"), from, to)
 	rows, err := q.Select("stream, seq, prev_hash, hash, id, actor_id, actor_role, action, entity, entity_id, client_id, request_id, ip, detail, created_at").
 		Order("stream, seq").Rows()
 	if err != nil {

@@ -7,10 +7,14 @@
 -- writer takes the head row's lock, so several processes and concurrent
 -- writers append one after the other, and the unique (stream, seq) index
 -- makes a lost race fail loudly (the writer retries).
+-- Streams compare byte by byte (COLLATE "C"), as verify walks them, whatever
+-- the database's collation: "2026-12-02/7" sorts before "2026-12-03".
+-- On PostgreSQL a day is spread over 8 chains ("2026-12-02/0" … "/7"), so
+-- concurrent writers mostly take different head rows.
 -- Events written before this migration are not chained: they keep stream ''
 -- and no seq, and the head of stream '' records how many there were, so
 -- `brug audit verify` notices one more or one fewer.
-ALTER TABLE audit_events ADD COLUMN stream text NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN stream text COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE audit_events ADD COLUMN seq bigint;
 ALTER TABLE audit_events ADD COLUMN prev_hash text NOT NULL DEFAULT '';
 ALTER TABLE audit_events ADD COLUMN hash text NOT NULL DEFAULT '';
@@ -20,7 +24,7 @@ CREATE INDEX audit_events_created_idx ON audit_events (created_at, id);
 CREATE INDEX audit_events_action_idx ON audit_events (action, created_at);
 
 CREATE TABLE audit_heads (
-    stream       text PRIMARY KEY,
+    stream       text COLLATE "C" PRIMARY KEY,
     seq          bigint NOT NULL,
     hash         text NOT NULL,
     -- when housekeeping logged the closed stream's anchor (once)

@@ -1,6 +1,8 @@
 -- +goose NO TRANSACTION
 -- +goose Up
 -- Tamper-evident audit: see migrations/postgres/00014_audit_chain.sql.
+-- SQLite compares text byte by byte already, and has one writer: one chain
+-- per day, named by the day.
 -- This file runs without goose's transaction because SQLite can change a
 -- CHECK constraint only by rebuilding the table (users, for the dpo role),
 -- and foreign keys must be off for that, which a transaction cannot do.
