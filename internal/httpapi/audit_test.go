@@ -89,6 +89,19 @@ func TestAuditReader(t *testing.T) {
 			}
 		}
 
+		// The coordinator's trail of the record marks the same reads.
+		trail := map[string]bool{}
+		for _, it := range items(t, api.Do(http.MethodGet, "/api/v1/clients/"+cl+"/audit", nil, api.Bearer(coord))) {
+			if a, ok := it["actor"].(map[string]any); ok && a["id"] == liege {
+				trail[it["action"].(string)] = it["unusual"].(bool)
+			} else if it["unusual"].(bool) {
+				t.Errorf("usual event marked unusual in the trail: %v", it)
+			}
+		}
+		if !trail["client.read"] || !trail[service.ActionEmergencyAccess] {
+			t.Errorf("trail marks %v", trail)
+		}
+
 		// Filters and pages: by action, actor, record type and period.
 		api.Run(t, []testutil.Scenario{
 			{Name: "by action", Method: "GET", Path: "/api/v1/audit?action=client.read&client_id=" + cl, As: admin, Status: 200,

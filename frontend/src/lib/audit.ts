@@ -28,6 +28,7 @@ export interface ClientAuditEvent {
   request_id: string;
   ip: string;
   at: string;
+  unusual: boolean;
 }
 
 export interface AuditFilters {
