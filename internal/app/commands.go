@@ -36,6 +36,10 @@ Usage:
   brug seed --demo           load reference data and the demo accounts (idempotent)
   brug user create --email E --name N --role R [--team SLUG] [--fund CODE]
                    [--language nl|fr|de|en] [--all-reports] [--password-stdin]
+  brug audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                             recompute the audit hash chain; exit 1 naming the first bad event
+  brug audit anchors [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                             print each day's last seq and hash (keep them elsewhere)
 
 Configuration comes from BRUG_* environment variables; see README.md.
 `
@@ -69,6 +73,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		err = userCreate(ctx, cfg, args[2:], stdin, stdout, stderr)
+	case "audit":
+		err = auditCommand(ctx, cfg, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "brug: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -176,8 +182,9 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 }
 
 // housekeeping runs the time-based rules (chase tasks, referral expiry),
-// removes refresh tokens that expired a day ago, folds the report
-// change rows and applies the retention rules, every ten minutes. Several
+// removes refresh tokens that expired a day ago, folds the report change
+// rows, applies the retention rules and logs the anchors of closed audit
+// streams, every ten minutes. Several
 // processes may run it at once: the rules never duplicate their work.
 func housekeeping(ctx context.Context, svc *service.Service) {
 	t := time.NewTicker(10 * time.Minute)
@@ -198,6 +205,7 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 		if _, err := svc.Store.CompactReportChanges(ctx, 30*24*time.Hour); err != nil && ctx.Err() == nil {
 			svc.Log.Warn("report snapshot housekeeping failed", "err", err)
 		}
+		anchorAudit(ctx, svc)
 		if n, err := svc.PurgeContacts(ctx); err != nil && ctx.Err() == nil {
 			svc.Log.Warn("contact retention failed", "err", err)
 		} else if n > 0 {
@@ -289,7 +297,7 @@ func userCreate(ctx context.Context, cfg *config.Config, args []string, stdin io
 	fs.SetOutput(stderr)
 	email := fs.String("email", "", "e-mail address (required)")
 	name := fs.String("name", "", "full name (required)")
-	role := fs.String("role", "", "chw, coordinator, manager or admin (required)")
+	role := fs.String("role", "", "chw, coordinator, manager, admin or dpo (required)")
 	team := fs.String("team", "", "team slug or id (chw, coordinator); several separated by commas")
 	fund := fs.String("fund", "", "fund code (manager)")
 	lang := fs.String("language", "nl", "nl, fr, de or en")

@@ -73,10 +73,13 @@ var Policy = map[string][]string{
 	RoleProgrammeManager: {PermReportsReadAll, PermResearchExtract},
 	"admin": append(slices.Clone(common),
 		PermUsersManage, PermAuditRead, PermTeamsConfigure),
+	// The data protection officer reads the audit log, nothing of client
+	// records and no account.
+	"dpo": append(slices.Clone(common), PermAuditRead),
 }
 
 // Global roles act programme-wide, not inside a team domain.
-var globalRoles = []string{"manager", "admin"}
+var globalRoles = []string{"manager", "admin", "dpo"}
 
 const modelText = `
 [request_definition]

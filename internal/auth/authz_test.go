@@ -34,6 +34,13 @@ func TestAuthorizer(t *testing.T) {
 		{"admin", false, nil, "", PermUsersManage, true},
 		{"admin", false, nil, "", PermClientsReadOwn, false}, // no client records by default
 		{"admin", false, nil, gent, PermClientsReadTeam, false},
+		{"admin", false, nil, "", PermAuditRead, true},
+		{"dpo", false, nil, "", PermAuditRead, true},
+		{"dpo", false, nil, "", PermClientsReadOwn, false}, // the data protection officer reads no record
+		{"dpo", false, nil, gent, PermAuditReadTeam, false},
+		{"dpo", false, nil, "", PermUsersManage, false},
+		{"dpo", false, nil, "", PermReportsReadAll, false},
+		{"coordinator", false, []string{gent}, "", PermAuditRead, false},
 		{"chw", true, []string{gent}, "", PermReportsReadAll, false}, // all_reports only lifts managers
 		{"chw", false, []string{gent}, gent, PermGroupsWriteTeam, true},
 		{"chw", false, []string{gent}, liege, PermGroupsReadTeam, false},

@@ -300,6 +300,7 @@ type auditDTO struct {
 	RequestID string    `json:"request_id"`
 	IP        string    `json:"ip"`
 	At        time.Time `json:"at"`
+	Unusual   bool      `json:"unusual"`
 }
 
 func (s *Server) clientAudit(c echo.Context) error {
@@ -307,15 +308,15 @@ func (s *Server) clientAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	events, names, err := s.svc.ClientAudit(c.Request().Context(), principal(c), id)
+	events, err := s.svc.ClientAudit(c.Request().Context(), principal(c), id)
 	if err != nil {
 		return err
 	}
 	out := make([]auditDTO, len(events))
 	for i, e := range events {
-		out[i] = auditDTO{ID: e.ID, ActorRole: e.ActorRole, Action: e.Action, Detail: e.Detail, RequestID: e.RequestID, IP: e.IP, At: e.CreatedAt}
+		out[i] = auditDTO{ID: e.ID, ActorRole: e.ActorRole, Action: e.Action, Detail: e.Detail, RequestID: e.RequestID, IP: e.IP, At: e.CreatedAt, Unusual: e.Unusual}
 		if e.ActorID != nil {
-			out[i].Actor = &userRef{*e.ActorID, names[*e.ActorID]}
+			out[i].Actor = &userRef{*e.ActorID, e.ActorName}
 		}
 	}
 	return c.JSON(http.StatusOK, newList(out, ""))

@@ -19,16 +19,18 @@ const (
 	coord = "coordinator.gent@example.org"
 	mgr   = "manager@example.org"
 	admin = "admin@example.org"
+	// dpo is not a demo account: newDPO makes it with the demo password.
+	dpo = "dpo@example.org"
 )
 
-var callers = []string{anon, chw, coord, mgr, admin}
+var callers = []string{anon, chw, coord, mgr, admin, dpo}
 
 // outcome is the status each caller gets for a route called with an empty
 // JSON object as body.
 type outcome map[string]int
 
 func everyone(status int) outcome {
-	return outcome{anon: status, chw: status, coord: status, mgr: status, admin: status}
+	return outcome{anon: status, chw: status, coord: status, mgr: status, admin: status, dpo: status}
 }
 
 // signedIn: every role gets status; anonymous 401.
@@ -49,9 +51,10 @@ func only(status int, roles ...string) outcome {
 }
 
 // record: the CHW following the client and the team's coordinator get
-// status; managers and admins get 404, as for a client that does not exist.
+// status; managers, admins and the dpo get 404, as for a client that does
+// not exist.
 func record(status int) outcome {
-	return outcome{anon: http.StatusUnauthorized, chw: status, coord: status, mgr: http.StatusNotFound, admin: http.StatusNotFound}
+	return outcome{anon: http.StatusUnauthorized, chw: status, coord: status, mgr: http.StatusNotFound, admin: http.StatusNotFound, dpo: http.StatusNotFound}
 }
 
 // matrix lists every route of the router. A route missing here fails the
@@ -66,6 +69,7 @@ var matrix = map[string]outcome{
 	"POST /api/v1/auth/logout":          everyone(204),
 	"GET /api/v1/me":                    signedIn(200),
 	"PATCH /api/v1/me":                  signedIn(200),
+	"GET /api/v1/audit":                 only(200, admin, dpo),
 	"GET /api/v1/users":                 only(200, admin),
 	"POST /api/v1/users":                only(422, admin),
 	"GET /api/v1/users/:id":             only(200, admin),
@@ -198,6 +202,7 @@ var catchAll = map[string]bool{"GET /*": true, "HEAD /*": true}
 func TestAuthorizationMatrix(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
+		newDPO(t, api)
 		urlOf := matrixRecords(t, api)
 		cl := urlOf(":id") // the matrix client
 		var keys []string

@@ -17,6 +17,7 @@ import (
 // not listed takes none. A test holds this table equal to api/openapi.yaml.
 var QueryParams = map[string][]string{
 	"/api/v1/users":                 {"q", "role", "team_id", "include_disabled", "limit", "cursor"},
+	"/api/v1/audit":                 {"actor_id", "client_id", "action", "entity", "from", "to", "limit", "cursor", "format"},
 	"/api/v1/clients":               {"q", "status", "team_id", "assigned_to", "limit", "cursor"},
 	"/api/v1/clients/:id/export":    {"format", "lang"},
 	"/api/v1/providers":             {"type", "municipality", "language", "accepting", "accepts_new_patients", "third_party_payment", "q", "limit", "cursor"},

@@ -48,6 +48,8 @@ func (s *Server) Routes() []Route {
 		{http.MethodPatch, "/api/v1/users/:id", auth.PermUsersManage, s.patchUser},
 		{http.MethodPut, "/api/v1/users/:id/intake-duty", auth.PermUsersManage, s.putIntakeDuty},
 
+		{http.MethodGet, "/api/v1/audit", auth.PermAuditRead, s.searchAudit},
+
 		{http.MethodGet, "/api/v1/teams", auth.PermTeamsRead, s.listTeams},
 		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},
 		{http.MethodPatch, "/api/v1/teams/:id", auth.PermTeamsConfigure, s.patchTeam},

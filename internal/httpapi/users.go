@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -46,7 +48,7 @@ func (s *Server) patchMe(c echo.Context) error {
 type userCreateRequest struct {
 	Email      string   `json:"email" validate:"required,email,max=254"`
 	Name       string   `json:"name" validate:"required,max=200"`
-	Role       string   `json:"role" validate:"required,oneof=chw coordinator manager admin"`
+	Role       string   `json:"role" validate:"required,oneof=chw coordinator manager admin dpo"`
 	TeamIDs    []string `json:"team_ids" validate:"max=20,dive,uuid"`
 	FundID     *string  `json:"fund_id" validate:"omitempty,uuid"`
 	Language   string   `json:"language" validate:"omitempty,oneof=nl fr de en"`
@@ -78,7 +80,7 @@ func (s *Server) createUser(c echo.Context) error {
 
 type userPatchRequest struct {
 	Name       *string          `json:"name" validate:"omitempty,min=1,max=200"`
-	Role       *string          `json:"role" validate:"omitempty,oneof=chw coordinator manager admin"`
+	Role       *string          `json:"role" validate:"omitempty,oneof=chw coordinator manager admin dpo"`
 	TeamIDs    *[]string        `json:"team_ids" validate:"omitempty,max=20,dive,uuid"`
 	FundID     Nullable[string] `json:"fund_id"`
 	Language   *string          `json:"language" validate:"omitempty,oneof=nl fr de en"`
@@ -158,8 +160,8 @@ func (s *Server) listUsers(c echo.Context) error {
 		Cursor: c.QueryParam("cursor"),
 		Limit:  queryInt(c, "limit", 50, 1, 200, &fields),
 	}
-	if f.Role != "" && f.Role != "chw" && f.Role != "coordinator" && f.Role != "manager" && f.Role != "admin" {
-		fields.OneOf("role", []string{"chw", "coordinator", "manager", "admin"})
+	if f.Role != "" && !slices.Contains(model.Roles, f.Role) {
+		fields.OneOf("role", model.Roles)
 	}
 	if f.TeamID != "" && uuid.Validate(f.TeamID) != nil {
 		fields.Add("team_id", "uuid", "Must be a UUID.")

@@ -10,10 +10,13 @@ const (
 	RoleCoordinator = "coordinator"
 	RoleManager     = "manager"
 	RoleAdmin       = "admin"
+	// RoleDPO is the data protection officer: reads the audit log, never a
+	// client record.
+	RoleDPO = "dpo"
 )
 
 // Roles lists every role.
-var Roles = []string{RoleCHW, RoleCoordinator, RoleManager, RoleAdmin}
+var Roles = []string{RoleCHW, RoleCoordinator, RoleManager, RoleAdmin, RoleDPO}
 
 // Languages lists the interface and message languages.
 var Languages = []string{"nl", "fr", "de", "en"}
@@ -123,6 +126,20 @@ type AuditEvent struct {
 	IP        string `gorm:"column:ip"`
 	Detail    string
 	CreatedAt time.Time
+	// The event's place in its stream's hash chain (migration 00014);
+	// events from before it have stream "" and no seq.
+	Stream   string
+	Seq      *int64
+	PrevHash string
+	Hash     string
+}
+
+// AuditHead is the last position and hash of one audit stream.
+type AuditHead struct {
+	Stream     string `gorm:"primaryKey"`
+	Seq        int64
+	Hash       string
+	AnchoredAt *time.Time
 }
 
 // Client statuses, sources, consent purposes, visit modes, barrier statuses.

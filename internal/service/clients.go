@@ -563,27 +563,21 @@ func (s *Service) Assignments(ctx context.Context, p *Principal, id string) ([]m
 	return s.Store.Assignments(ctx, id)
 }
 
-// ClientAudit lists who read and changed a client (coordinator of the team).
-func (s *Service) ClientAudit(ctx context.Context, p *Principal, id string) ([]model.AuditEvent, map[string]string, error) {
+// ClientAudit lists who read and changed a client (coordinator of the
+// team), with reads outside the usual scope marked as in the audit reader.
+func (s *Service) ClientAudit(ctx context.Context, p *Principal, id string) ([]AuditEntry, error) {
 	c, err := s.visibleClient(ctx, p, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, c.TeamID, auth.PermAuditReadTeam) {
-		return nil, nil, apperr.Forbidden()
+		return nil, apperr.Forbidden()
 	}
 	events, err := s.Store.ClientAudit(ctx, id, 500)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var ids []string
-	for _, e := range events {
-		if e.ActorID != nil {
-			ids = append(ids, *e.ActorID)
-		}
-	}
-	names, err := s.Store.UserNames(ctx, dedupe(ids))
-	return events, names, err
+	return s.auditEntries(ctx, events)
 }
 
 // Board returns a coordinator's team board.

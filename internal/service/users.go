@@ -252,9 +252,9 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 		if len(teams) == 0 && !fields.Has("team_ids") {
 			fields.AddP("team_ids", "count", "A coordinator leads at least one team.", map[string]any{"min": 1})
 		}
-	case model.RoleManager, model.RoleAdmin:
+	case model.RoleManager, model.RoleAdmin, model.RoleDPO:
 		if in.TeamIDs != nil && len(teams) > 0 {
-			fields.AddP("team_ids", "count", "Managers and admins do not belong to a team.", map[string]any{"max": 0})
+			fields.AddP("team_ids", "count", "Managers, admins and data protection officers do not belong to a team.", map[string]any{"max": 0})
 		}
 		teams = nil
 	}

@@ -32,6 +32,9 @@ type Store struct {
 	db    *gorm.DB
 	now   func() time.Time
 	cache *refCache
+	// auditShards is how many hash chains each day of audit events is
+	// spread over (see RecordAudit).
+	auditShards int
 }
 
 // refCache keeps what reports derive from reference data, which does not
@@ -52,7 +55,25 @@ func New(db *gorm.DB, now func() time.Time) *Store {
 	// Rows stamped by GORM (created_at, updated_at) take the same clock,
 	// so a report's period and a test's clock agree.
 	db = db.Session(&gorm.Session{NowFunc: func() time.Time { return now().UTC().Truncate(time.Microsecond) }})
-	return &Store{db: db, now: now, cache: &refCache{}}
+	shards := 1
+	if db.Dialector.Name() == "postgres" {
+		// Concurrent writers on PostgreSQL would queue behind one head
+		// row's lock held through each commit: spread them.
+		shards = DefaultAuditShards
+	}
+	return &Store{db: db, now: now, cache: &refCache{}, auditShards: shards}
+}
+
+// DefaultAuditShards is the number of audit chains per day on PostgreSQL.
+const DefaultAuditShards = 8
+
+// SetAuditShards sets how many chains a day of audit events is spread over
+// (1: one chain per day, named by the day alone).
+func (s *Store) SetAuditShards(n int) {
+	if n < 1 {
+		n = 1
+	}
+	s.auditShards = n
 }
 
 // Now returns the store clock in UTC, truncated to what both engines keep.
@@ -64,7 +85,7 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 // Tx runs fn in one transaction on a store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, now: s.now, cache: s.cache})
+		return fn(&Store{db: g, now: s.now, cache: s.cache, auditShards: s.auditShards})
 	})
 }
 

@@ -1,7 +1,7 @@
 // A typed client of the Brug API (api/openapi.yaml). The access token lives
 // only in this module's memory; the refresh token only in an HttpOnly cookie.
 
-export type Role = 'chw' | 'coordinator' | 'manager' | 'admin';
+export type Role = 'chw' | 'coordinator' | 'manager' | 'admin' | 'dpo';
 
 export interface TeamRef { id: string; name: string }
 export interface Fund { id: string; code: string; name: string }

@@ -31,6 +31,12 @@ describe('navigation', () => {
     expect(itemsFor('manager', ['reports:read_fund']).some((i) => i.path === '/research')).toBe(false);
     for (const role of ['chw', 'coordinator', 'admin'] as const) expect(itemFor(role, '/research', ['research:extract'])).toBeUndefined();
   });
+  it('gives the data protection officer the audit log and nothing of client records', () => {
+    expect(startPage('dpo')).toBe('/admin/audit');
+    expect(navigation.dpo.map((i) => i.path)).toEqual(['/admin/audit']);
+    expect(itemFor('dpo', '/caseload')).toBeUndefined();
+    expect(itemFor('dpo', '/admin/users')).toBeUndefined();
+  });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');
   });

@@ -34,6 +34,10 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/admin/teams', label: 'nav.teams' },
     { path: '/admin/audit', label: 'nav.audit' },
   ],
+  // The data protection officer reads the audit log and nothing else.
+  dpo: [
+    { path: '/admin/audit', label: 'nav.audit' },
+  ],
 };
 
 export function startPage(role: Role): string {
