@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -293,6 +294,10 @@ func TestClientErasure(t *testing.T) {
 		api.DB.Gorm.Model(&model.AuditEvent{}).Where("client_id = ? AND action = 'client.read'", victim).Count(&reads)
 		if reads == 0 {
 			t.Error("the audit trail's rows are gone")
+		}
+		// ...and unaltered: the hash chain still verifies after the erasure.
+		if chk, err := api.Svc.Store.VerifyAudit(context.Background(), "", ""); err != nil || chk.Break != nil || chk.Events == 0 {
+			t.Errorf("audit chain after erasure: %v %+v", err, chk)
 		}
 		after := report()
 		for i := range before {

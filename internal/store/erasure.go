@@ -95,7 +95,9 @@ func (s *Store) eraseRows(ctx context.Context, ids []string, req ErasureRequest)
 		{"reminders", &model.Reminder{}, "client_id IN ?", map[string]any{"destination": "", "last_error": "", "reply_token_hash": nil}},
 		{"open tasks", &model.Task{}, "client_id IN ? AND done_at IS NULL", map[string]any{"done_at": now}},
 		{"tasks", &model.Task{}, "client_id IN ?", map[string]any{"note": "", "params": "{}"}},
-		{"audit events", &model.AuditEvent{}, "client_id IN ? OR entity_id IN ?", map[string]any{"detail": ""}},
+		// The audit trail is not touched: it is hash-chained (a changed row
+		// would read as tampering), and it holds ids, actions and times, never
+		// the person's data, which goes with the rows above.
 	}
 	contact := model.ContactErasure()
 	contact["purged_at"], contact["updated_at"] = now, now
@@ -108,9 +110,6 @@ func (s *Store) eraseRows(ctx context.Context, ids []string, req ErasureRequest)
 	}{"contact requests", &model.ContactRequest{}, "client_id IN ?", contact})
 	for _, st := range steps {
 		args := []any{ids}
-		if st.what == "audit events" {
-			args = append(args, ids)
-		}
 		if err := s.q(ctx).Model(st.model).Where(st.where, args...).Updates(st.set).Error; err != nil {
 			return mapErr(err, "erase "+st.what)
 		}
