@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -117,6 +118,11 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		if n > 0 || clients > 0 || contacts > 0 {
 			log.Info("demo data loaded", "accounts", n, "clients", clients, "contact_requests", contacts)
 		}
+	}
+	// A soft memory limit makes the collector work harder before the heap
+	// outgrows the machine (GOMEMLIMIT, when set, wins).
+	if cfg.MemoryLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

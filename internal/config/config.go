@@ -37,8 +37,14 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for on the
 	// main listener; MetricsAddr, when set, is a separate listener that serves
 	// only /metrics (and the main one then has none). Neither: no metrics.
-	MetricsToken   string
-	MetricsAddr    string
+	MetricsToken string
+	MetricsAddr  string
+	// MaxInFlight caps the requests worked on at once (more are shed with
+	// 503); RequestTimeout is every request's deadline; MemoryLimit is the
+	// Go runtime's soft memory limit in bytes (0: GOMEMLIMIT or none).
+	MaxInFlight    int
+	RequestTimeout time.Duration
+	MemoryLimit    int64
 	ReferralExpiry time.Duration
 	// QuietFrom/QuietTo are minutes after midnight, Brussels time; equal
 	// values mean no quiet hours.
@@ -121,6 +127,9 @@ func FromMap(env map[string]string) (*Config, error) {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")
 	}
+	c.MaxInFlight = p.integer("BRUG_MAX_IN_FLIGHT", 256, 1, 100_000)
+	c.RequestTimeout = p.duration("BRUG_REQUEST_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute)
+	c.MemoryLimit = int64(p.integer("BRUG_MEMORY_LIMIT_MB", 512, 0, 1<<20)) << 20
 	c.MetricsToken = p.str("BRUG_METRICS_TOKEN", "")
 	if c.MetricsToken != "" && len(c.MetricsToken) < 24 {
 		p.fail("BRUG_METRICS_TOKEN", "must have at least 24 characters")

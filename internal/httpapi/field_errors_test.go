@@ -119,7 +119,7 @@ func TestFieldErrorsArePrecise(t *testing.T) {
 			if fmt.Sprint(fe["params"]) != "map[options:[nl fr de en]]" {
 				t.Errorf("language params %v", fe["params"])
 			}
-			if fe := wantFieldError(t, r, "role", "oneof", nil); fmt.Sprint(fe["params"]) != "map[options:[chw coordinator manager admin]]" {
+			if fe := wantFieldError(t, r, "role", "oneof", nil); fmt.Sprint(fe["params"]) != "map[options:[chw coordinator manager admin dpo]]" {
 				t.Errorf("role params %v", fe["params"])
 			}
 		})

@@ -44,6 +44,7 @@ type metrics struct {
 	latency       *prometheus.HistogramVec
 	auditFailures prometheus.Counter
 	dbUnavailable prometheus.Counter
+	shed          prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry, d *db.DB) *metrics {
@@ -61,11 +62,14 @@ func newMetrics(reg *prometheus.Registry, d *db.DB) *metrics {
 		dbUnavailable: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "brug_db_unavailable_responses_total", Help: "Requests answered 503 because the database did not answer.",
 		}),
+		shed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "brug_http_shed_total", Help: "Requests answered 503 at once because BRUG_MAX_IN_FLIGHT requests were being worked on.",
+		}),
 	}
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	reg.MustRegister(m.requests, m.latency, m.auditFailures, m.dbUnavailable)
+	reg.MustRegister(m.requests, m.latency, m.auditFailures, m.dbUnavailable, m.shed)
 	if d != nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(d.SQL, "brug"))
 	}

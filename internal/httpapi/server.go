@@ -49,6 +49,8 @@ type Server struct {
 	contactLimiter *ipLimiter
 	// pages holds the rendered public pages and static files.
 	pages pageCache
+	// handler is the router behind the in-flight cap, deadline and gzip.
+	handler http.Handler
 }
 
 // New builds the router with every middleware and route.
@@ -79,21 +81,25 @@ func New(d Deps) *Server {
 	e.Use(s.securityHeaders)
 	e.Use(s.requestMeta)
 	e.Use(bodyLimit(MaxBodyBytes))
-	// Compress text answers (pages, the SPA's assets, JSON) for phones on slow networks.
-	// The cached public pages come compressed already.
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: precompressed}))
 	s.routes()
+	// Compression (for phones on slow networks), the cap on requests in
+	// flight and the deadline wrap the router: see boundedHandler.
+	h, err := boundedHandler(e, d.Config.MaxInFlight, d.Config.RequestTimeout, s.metrics.shed.Inc)
+	if err != nil {
+		panic(err) // only for invalid constant options
+	}
+	s.handler = h
 	return s
 }
 
-// ServeHTTP lets tests and the http.Server use the router directly.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.E.ServeHTTP(w, r) }
+// ServeHTTP lets tests and the http.Server use the bounded router.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // HTTPServer wraps the router with timeouts against slow clients.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
-		Handler:           s.E,
+		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -53,6 +53,7 @@ const fieldCodes: Record<string, MessageKey> = {
   unknown_column: 'field.invalid',
   missing_column: 'field.invalid',
   html: 'field.invalid',
+  format: 'field.invalid',
   control: 'field.characters',
   characters: 'field.characters',
   encoding: 'field.encoding',
