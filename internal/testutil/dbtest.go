@@ -99,6 +99,9 @@ func Config(t testing.TB, dsn string) *config.Config {
 		"BRUG_JWT_SECRET":    fmt.Sprintf("%064d", 42),
 		"BRUG_LOG_LEVEL":     "error",
 		"BRUG_METRICS_TOKEN": MetricsToken,
+		// Tests that fire many requests at once test their own subject,
+		// not the shedding (which has its own test).
+		"BRUG_MAX_IN_FLIGHT": "10000",
 	})
 	if err != nil {
 		t.Fatalf("config: %v", err)
