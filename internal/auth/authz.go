@@ -40,6 +40,11 @@ const (
 	// as report aggregates.
 	PermGroupsReadTeam  = "groups:read_team"
 	PermGroupsWriteTeam = "groups:write_team"
+	// Break-the-glass: open one client outside one's scope for a while,
+	// with a reason, and find its id by an exact lookup.
+	PermClientsEmergency = "clients:emergency_access"
+	// The register of who may see what (Belgian law of 30 July 2018).
+	PermAccessRegisterRead = "access_register:read"
 )
 
 // RoleProgrammeManager is the casbin role of a manager who may read the
@@ -53,17 +58,17 @@ var common = []string{PermMeRead, PermMeUpdate, PermTeamsRead, PermReferenceRead
 var Policy = map[string][]string{
 	"chw": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermProvidersRead, PermReportsReadOwn,
-		PermGroupsReadTeam, PermGroupsWriteTeam),
+		PermGroupsReadTeam, PermGroupsWriteTeam, PermClientsEmergency),
 	"coordinator": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign, PermClientsMerge,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
 		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure,
-		PermGroupsReadTeam, PermGroupsWriteTeam),
+		PermGroupsReadTeam, PermGroupsWriteTeam, PermClientsEmergency),
 	"manager": append(slices.Clone(common),
 		PermReportsReadFund, PermReportsExport),
 	RoleProgrammeManager: {PermReportsReadAll},
 	"admin": append(slices.Clone(common),
-		PermUsersManage, PermAuditRead, PermTeamsConfigure),
+		PermUsersManage, PermAuditRead, PermTeamsConfigure, PermAccessRegisterRead),
 }
 
 // Global roles act programme-wide, not inside a team domain.

@@ -47,6 +47,8 @@ type Config struct {
 	ContactPerHour int
 	// ContactRetention is how long a handled contact request keeps its personal data.
 	ContactRetention time.Duration
+	// EmergencyAccess is how long a break-the-glass grant opens a client.
+	EmergencyAccess time.Duration
 }
 
 // Production reports whether the stricter production rules apply.
@@ -109,6 +111,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ReportConcurrency = p.integer("BRUG_REPORT_CONCURRENCY", 2, 1, 64)
 	c.ContactPerHour = p.integer("BRUG_CONTACT_PER_HOUR", 10, 1, 10_000)
 	c.ContactRetention = time.Duration(p.integer("BRUG_CONTACT_RETENTION_DAYS", 183, 1, 3650)) * 24 * time.Hour
+	c.EmergencyAccess = time.Duration(p.integer("BRUG_EMERGENCY_ACCESS_HOURS", 4, 1, 24)) * time.Hour
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")

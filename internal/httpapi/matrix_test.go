@@ -99,6 +99,9 @@ var matrix = map[string]outcome{
 	"GET /api/v1/clients/:id/consents":               record(200),
 	"POST /api/v1/clients/:id/consents":              record(422),
 	"DELETE /api/v1/clients/:id/consents/:purpose":   record(204),
+	"POST /api/v1/clients/:id/emergency-access":      only(422, chw, coord),
+	"GET /api/v1/emergency-access":                   only(200, chw, coord),
+	"POST /api/v1/client-lookup":                     only(422, chw, coord),
 
 	"GET /api/v1/providers":                        only(200, chw, coord),
 	"POST /api/v1/providers":                       only(422, coord),

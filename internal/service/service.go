@@ -42,6 +42,8 @@ type Service struct {
 	// ContactRetention is how long a handled contact request keeps its
 	// personal data.
 	ContactRetention time.Duration
+	// EmergencyAccessTTL is how long a break-the-glass grant lives.
+	EmergencyAccessTTL time.Duration
 }
 
 // Principal is the signed-in caller.

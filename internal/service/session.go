@@ -178,8 +178,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if u.FundID != nil {
 		fund = *u.FundID
 	}
+	sc := store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports, IntakeDuty: u.IntakeDuty}
+	if err := s.emergencyScope(ctx, &sc); err != nil {
+		return nil, err
+	}
 	return &Principal{
-		Scope:     store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports, IntakeDuty: u.IntakeDuty},
+		Scope:     sc,
 		Email:     u.Email,
 		Name:      u.Name,
 		Language:  u.Language,
