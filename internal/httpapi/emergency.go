@@ -65,7 +65,7 @@ func (s *Server) listEmergencyAccess(c echo.Context) error {
 	for i, g := range grants {
 		out[i] = toEmergencyAccessDTO(g)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out})
+	return c.JSON(http.StatusOK, map[string]any{"items": out, "hours": s.svc.EmergencyAccessHours()})
 }
 
 type clientLookupRequest struct {

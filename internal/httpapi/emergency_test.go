@@ -85,7 +85,7 @@ func TestEmergencyAccess(t *testing.T) {
 			{Name: "timeline", Method: "GET", Path: "/api/v1/clients/" + id + "/timeline", As: chwLiege, Status: 200},
 			{Name: "visit", Method: "POST", Path: "/api/v1/clients/" + id + "/visits", Body: map[string]any{"mode": "office", "duration_minutes": 15}, As: chwLiege, Status: 201},
 			{Name: "visits", Method: "GET", Path: "/api/v1/clients/" + id + "/visits", As: chwLiege, Status: 200, Contains: []string{`"office"`}},
-			{Name: "grants", Method: "GET", Path: "/api/v1/emergency-access", As: chwLiege, Status: 200, Contains: []string{id}},
+			{Name: "grants", Method: "GET", Path: "/api/v1/emergency-access", As: chwLiege, Status: 200, Contains: []string{id, `"hours":4`}},
 			{Name: "twice", Method: "POST", Path: "/api/v1/clients/" + id + "/emergency-access", Body: map[string]any{"reason": "Client came to the Liège office again"}, As: chwLiege, Status: 409},
 			{Name: "others still out", Method: "GET", Path: "/api/v1/clients/" + id, As: coordLiege, Status: 404},
 		})

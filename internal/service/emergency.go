@@ -55,6 +55,9 @@ func (s *Service) emergencyTTL() time.Duration {
 	return DefaultEmergencyAccess
 }
 
+// EmergencyAccessHours is how many hours a new grant lasts.
+func (s *Service) EmergencyAccessHours() int { return int(s.emergencyTTL() / time.Hour) }
+
 // GrantEmergencyAccess opens a client outside the caller's scope until the
 // grant expires. A client already in scope (or already opened) is a 409.
 func (s *Service) GrantEmergencyAccess(ctx context.Context, p *Principal, clientID, reason string) (model.EmergencyAccess, error) {
