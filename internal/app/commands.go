@@ -36,6 +36,7 @@ Usage:
   brug seed --demo           load reference data and the demo accounts (idempotent)
   brug user create --email E --name N --role R [--team SLUG] [--fund CODE]
                    [--language nl|fr|de|en] [--all-reports] [--password-stdin]
+  brug access-register       print who may read or change which data, and the accounts per team
 
 Configuration comes from BRUG_* environment variables; see README.md.
 `
@@ -63,6 +64,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = migrate(ctx, cfg, stdout)
 	case "seed":
 		err = seed(ctx, cfg, args[1:], stdout, stderr)
+	case "access-register":
+		err = accessRegister(ctx, cfg, stdout, stderr)
 	case "user":
 		if len(args) < 2 || args[1] != "create" {
 			fmt.Fprint(stderr, usage)

@@ -71,6 +71,7 @@ var matrix = map[string]outcome{
 	"GET /api/v1/users/:id":             only(200, admin),
 	"PATCH /api/v1/users/:id":           only(200, admin),
 	"PUT /api/v1/users/:id/intake-duty": only(422, admin),
+	"GET /api/v1/access-register":       only(200, admin),
 	"GET /api/v1/teams":                 signedIn(200),
 	"GET /api/v1/funds":                 signedIn(200),
 	"GET /api/v1/reference/taxonomy":    signedIn(200),

@@ -47,6 +47,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/users/:id", auth.PermUsersManage, s.getUser},
 		{http.MethodPatch, "/api/v1/users/:id", auth.PermUsersManage, s.patchUser},
 		{http.MethodPut, "/api/v1/users/:id/intake-duty", auth.PermUsersManage, s.putIntakeDuty},
+		{http.MethodGet, "/api/v1/access-register", auth.PermAccessRegisterRead, s.accessRegister},
 
 		{http.MethodGet, "/api/v1/teams", auth.PermTeamsRead, s.listTeams},
 		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},

@@ -25,6 +25,10 @@ describe('navigation', () => {
     expect(itemFor('manager', '/group-sessions')).toBeUndefined();
     expect(itemFor('admin', '/group-sessions')).toBeUndefined();
   });
+  it('gives the access register to admins only', () => {
+    expect(itemFor('admin', '/admin/access-register')?.label).toBe('nav.accessRegister');
+    for (const role of ['chw', 'coordinator', 'manager'] as const) expect(itemFor(role, '/admin/access-register')).toBeUndefined();
+  });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');
   });

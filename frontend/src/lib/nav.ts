@@ -31,6 +31,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/admin/users', label: 'nav.users' },
     { path: '/admin/teams', label: 'nav.teams' },
     { path: '/admin/audit', label: 'nav.audit' },
+    { path: '/admin/access-register', label: 'nav.accessRegister' },
   ],
 };
 
