@@ -47,6 +47,10 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/users/:id", auth.PermUsersManage, s.getUser},
 		{http.MethodPatch, "/api/v1/users/:id", auth.PermUsersManage, s.patchUser},
 		{http.MethodPut, "/api/v1/users/:id/intake-duty", auth.PermUsersManage, s.putIntakeDuty},
+		{http.MethodPost, "/api/v1/users/:id/invitation", auth.PermUsersManage, s.sendInvitation},
+		{http.MethodPost, "/api/v1/public/invitations/:token", Public, s.acceptInvitation},
+		{http.MethodGet, "/api/v1/notices", auth.PermMeRead, s.listNotices},
+		{http.MethodPost, "/api/v1/notices/:id/read", auth.PermMeRead, s.readNotice},
 		{http.MethodGet, "/api/v1/access-register", auth.PermAccessRegisterRead, s.accessRegister},
 
 		{http.MethodGet, "/api/v1/teams", auth.PermTeamsRead, s.listTeams},

@@ -41,7 +41,16 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	if err != nil {
 		return Session{}, err
 	}
-	ok, rehash, err := s.Hasher.Verify(ctx, password, u.PasswordHash)
+	var (
+		ok, rehash bool
+	)
+	if u.PasswordHash == "" {
+		// An account still waiting for its invitation has no password yet;
+		// answer as slowly as a wrong one.
+		err = s.Hasher.DummyVerify(ctx, password)
+	} else {
+		ok, rehash, err = s.Hasher.Verify(ctx, password, u.PasswordHash)
+	}
 	if err != nil {
 		if errors.Is(err, auth.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return Session{}, busyOr(err)
