@@ -84,4 +84,3 @@ func (s *Server) readNotice(c echo.Context) error {
 	}
 	return c.NoContent(http.StatusNoContent)
 }
-
