@@ -137,6 +137,20 @@ func TestEmergencyAccess(t *testing.T) {
 			t.Fatalf("grant not marked reviewed: %+v", stored)
 		}
 
+		// The lookup is bounded: 20 an hour per account.
+		for i := 0; ; i++ {
+			r := api.Do("POST", "/api/v1/client-lookup", map[string]any{"phone": "0470987654"}, api.Bearer(chw2))
+			if r.Status == 429 {
+				if i != 20 {
+					t.Fatalf("lookup refused after %d, want 20", i)
+				}
+				break
+			}
+			if r.Status != 200 || i > 20 {
+				t.Fatalf("lookup %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+
 		// After expires_at the record is out of scope again.
 		api.Clock.Advance(4*time.Hour + time.Minute)
 		api.Run(t, []testutil.Scenario{

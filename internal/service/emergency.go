@@ -130,6 +130,9 @@ func (s *Service) EmergencyAccess(ctx context.Context, p *Principal) ([]model.Em
 	return s.Store.LiveEmergencyAccess(ctx, p.UserID, s.Store.Now())
 }
 
+// LookupsPerHour bounds how many lookups one account makes in an hour.
+const LookupsPerHour = 20
+
 // LookupInput is the narrow lookup: a whole phone number, or a full name
 // with birth year.
 type LookupInput struct {
@@ -176,6 +179,14 @@ func (s *Service) LookupClients(ctx context.Context, p *Principal, in LookupInpu
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
+	}
+	// The lookup is for the odd emergency, not for mapping the programme.
+	n, err := s.Store.CountActions(ctx, p.UserID, "client.lookup", s.Store.Now().Add(-time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	if n >= LookupsPerHour {
+		return nil, &apperr.Error{Kind: apperr.KindRateLimited, Detail: "Too many client lookups in the last hour; ask your coordinator.", RetryAfter: 15 * time.Minute}
 	}
 
 	text := ""

@@ -59,3 +59,11 @@ func (s *Store) LookupClients(ctx context.Context, phone, searchText string, bir
 	err := q.Order("clients.id").Limit(10).Scan(&out).Error
 	return out, mapErr(err, "client lookup")
 }
+
+// CountActions counts the audit events of one action by one actor since a
+// moment (the client lookup is bounded this way, across replicas).
+func (s *Store) CountActions(ctx context.Context, actorID, action string, since time.Time) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(&model.AuditEvent{}).Where("actor_id = ? AND action = ? AND created_at >= ?", actorID, action, since.UTC()).Count(&n).Error
+	return n, mapErr(err, "count actions")
+}
