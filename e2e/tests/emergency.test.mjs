@@ -96,6 +96,7 @@ describe('emergency access', () => {
     await page.goto(`${env.server.base}/clients/${first.id}`);
     await page.getByRole('heading', { name: 'Emma Glasbreker', level: 1 }).waitFor();
     await page.getByText(/hat diese Akte per Notfallzugriff bis .* geöffnet\. Grund: La cliente est venue au bureau de Liège/).waitFor();
+    await page.locator('.timeline').getByText(/^Per Notfallzugriff geöffnet bis .+: La cliente est venue au bureau de Liège/).waitFor();
     assert.equal(await page.getByTestId('emergency-banner').count(), 0);
     await done(ctx);
   });

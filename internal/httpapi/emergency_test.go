@@ -83,6 +83,8 @@ func TestEmergencyAccess(t *testing.T) {
 		api.Run(t, []testutil.Scenario{
 			{Name: "record", Method: "GET", Path: "/api/v1/clients/" + id, As: chwLiege, Status: 200, Contains: []string{"Glas"}},
 			{Name: "timeline", Method: "GET", Path: "/api/v1/clients/" + id + "/timeline", As: chwLiege, Status: 200},
+			{Name: "the own CHW sees it on the timeline", Method: "GET", Path: "/api/v1/clients/" + id + "/timeline", As: chw, Status: 200,
+				Contains: []string{`"type":"emergency_access"`, "Gent CHW is ill"}},
 			{Name: "visit", Method: "POST", Path: "/api/v1/clients/" + id + "/visits", Body: map[string]any{"mode": "office", "duration_minutes": 15}, As: chwLiege, Status: 201},
 			{Name: "visits", Method: "GET", Path: "/api/v1/clients/" + id + "/visits", As: chwLiege, Status: 200, Contains: []string{`"office"`}},
 			{Name: "barrier", Method: "POST", Path: "/api/v1/clients/" + id + "/barriers", Body: map[string]any{"category": "language"}, As: chwLiege, Status: 201},

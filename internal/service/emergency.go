@@ -97,6 +97,10 @@ func (s *Service) GrantEmergencyAccess(ctx context.Context, p *Principal, client
 		if err := tx.CreateEmergencyAccess(ctx, &g); err != nil {
 			return err
 		}
+		// On the timeline, so the client's own CHW sees who opened the record and why.
+		if err := tx.AddClientEvent(ctx, c.ID, p.UserID, "emergency_access", map[string]any{"reason": reason, "expires_at": g.ExpiresAt}); err != nil {
+			return err
+		}
 		params := TaskParams(map[string]string{
 			"name":   p.Name,
 			"reason": reason,

@@ -719,4 +719,5 @@ export const de: Record<MessageKey, string> = {
   "notices.title": "Zur Kenntnis",
   "notices.client_access_granted": "{name} ({email}) kann jetzt die Klientenakten von {team} lesen, als {role}.",
   "notices.read": "Gesehen",
+  "tl.emergency_access": "Per Notfallzugriff geöffnet bis {time}: {reason}",
 };

@@ -718,6 +718,7 @@ export const en = {
   "notices.title": "For your attention",
   "notices.client_access_granted": "{name} ({email}) can now read the client records of {team}, as {role}.",
   "notices.read": "Seen",
+  "tl.emergency_access": "Opened with emergency access until {time}: {reason}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -719,4 +719,5 @@ export const fr: Record<MessageKey, string> = {
   "notices.title": "À votre attention",
   "notices.client_access_granted": "{name} ({email}) peut désormais lire les dossiers des clients de {team}, en tant que {role}.",
   "notices.read": "Vu",
+  "tl.emergency_access": "Ouvert en accès d'urgence jusqu'au {time} : {reason}",
 };

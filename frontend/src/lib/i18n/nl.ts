@@ -719,4 +719,5 @@ export const nl: Record<MessageKey, string> = {
   "notices.title": "Ter attentie",
   "notices.client_access_granted": "{name} ({email}) kan nu de cliëntdossiers van {team} lezen, als {role}.",
   "notices.read": "Gezien",
+  "tl.emergency_access": "Geopend met noodtoegang tot {time}: {reason}",
 };
