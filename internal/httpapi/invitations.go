@@ -17,6 +17,11 @@ func (s *Server) sendInvitation(c echo.Context) error {
 		return err
 	}
 
+	// The body, if any, must be an empty object.
+	if err := bindJSON(c, &struct{}{}); err != nil {
+		return err
+	}
+
 	inv, err := s.svc.SendInvitation(c.Request().Context(), principal(c), id)
 	if err != nil {
 		return err
@@ -77,6 +82,9 @@ func (s *Server) listNotices(c echo.Context) error {
 func (s *Server) readNotice(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
+		return err
+	}
+	if err := bindJSON(c, &struct{}{}); err != nil {
 		return err
 	}
 	if err := s.svc.ReadNotice(c.Request().Context(), principal(c), id); err != nil {

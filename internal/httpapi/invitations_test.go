@@ -105,6 +105,7 @@ func TestInvitations(t *testing.T) {
 		api.Run(t, []testutil.Scenario{
 			{Name: "replaced link", Method: "POST", Path: "/api/v1/public/invitations/" + first, Body: map[string]any{"password": "lotte-kiest-opnieuw"}, Status: 410},
 			{Name: "not for coordinators", Method: "POST", Path: "/api/v1/users/" + id + "/invitation", As: coord, Status: 403},
+			{Name: "no fields", Method: "POST", Path: "/api/v1/users/" + id + "/invitation", As: admin, Body: map[string]any{"password": "x"}, Status: 422, Fields: []string{"password"}},
 		})
 		if l := api.Login("lotte@example.org", "lotte-kiest-zelf"); l.Status != 200 {
 			t.Fatalf("a reset link must not lock the account before it is used: %d", l.Status)
