@@ -121,10 +121,22 @@ func TestInvitations(t *testing.T) {
 		if r := api.Do("PATCH", "/api/v1/users/"+id, map[string]any{"role": "coordinator"}, api.Bearer(admin)); r.Status != 200 {
 			t.Fatalf("promote: %d %s", r.Status, r.Body)
 		}
-		var grants int64
-		api.DB.Gorm.Model(&model.AuditEvent{}).Where("action = ?", "user.client_access_granted").Count(&grants)
-		if grants != 2 {
-			t.Fatalf("%d user.client_access_granted events, want 2 (create chw, promote to coordinator)", grants)
+		grants := func() int64 {
+			var n int64
+			api.DB.Gorm.Model(&model.AuditEvent{}).Where("action = ?", "user.client_access_granted").Count(&n)
+			return n
+		}
+		if n := grants(); n != 2 {
+			t.Fatalf("%d user.client_access_granted events, want 2 (create chw, promote to coordinator)", n)
+		}
+		// Narrowing (back to CHW) is no grant; enabling a disabled account again is.
+		for _, body := range []map[string]any{{"role": "chw"}, {"disabled": true}, {"disabled": false}} {
+			if r := api.Do("PATCH", "/api/v1/users/"+id, body, api.Bearer(admin)); r.Status != 200 {
+				t.Fatalf("patch %v: %d %s", body, r.Status, r.Body)
+			}
+		}
+		if n := grants(); n != 3 {
+			t.Fatalf("%d user.client_access_granted events, want 3 (create, promote, enable again)", n)
 		}
 	})
 }

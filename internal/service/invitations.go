@@ -128,8 +128,9 @@ func (s *Service) recordClientAccess(ctx context.Context, p *Principal, before *
 			teamIDs = append(teamIDs, id)
 		}
 	}
-	if before != nil && before.Role != after.Role && ReadsClientRecords(before.Role) && before.DisabledAt == nil {
-		// chw -> coordinator in the same team widens access to the whole team.
+	if before != nil && before.DisabledAt == nil && before.Role == model.RoleCHW && after.Role == model.RoleCoordinator {
+		// chw -> coordinator in the same team widens access from a caseload
+		// to the whole team.
 		teamIDs = after.TeamIDs
 	}
 	if len(teamIDs) == 0 {
