@@ -165,6 +165,7 @@ describe('accounts and the access register', () => {
     await chw.getByText("Un dossier client hors du périmètre habituel (accès d'urgence)", { exact: false }).waitFor();
     await page.getByTestId('register-role-admin').getByText('Aucun dossier client').waitFor();
     await page.getByTestId('register-team').filter({ hasText: 'Liège' }).getByText('Nora Nieuw', { exact: false }).waitFor();
+    await page.getByTestId('register-emergency').getByText('Aucun pour le moment.').waitFor();
     await noHorizontalScroll(page, 'access register');
     await axe(page, 'access register');
     assert.deepEqual(ctx.problems, []);

@@ -63,6 +63,10 @@ func WriteAccessRegister(w io.Writer, reg service.AccessRegister) error {
 	for _, a := range reg.Programme {
 		fmt.Fprintf(&b, "  %-12s %s <%s>\n", a.Role, a.Name, a.Email)
 	}
+	fmt.Fprintf(&b, "\nLive emergency access (break-the-glass) (%d)\n", len(reg.Emergency))
+	for _, g := range reg.Emergency {
+		fmt.Fprintf(&b, "  %s <%s>: a client of %s, until %s UTC\n", g.UserName, g.UserEmail, g.TeamName, g.ExpiresAt.Format("2006-01-02 15:04"))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

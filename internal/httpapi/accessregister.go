@@ -37,11 +37,21 @@ type teamAccessDTO struct {
 	Accounts []accessHolderDTO `json:"accounts"`
 }
 
+type liveGrantDTO struct {
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	TeamName  string    `json:"team_name"`
+	GrantedAt time.Time `json:"granted_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 type accessRegisterDTO struct {
 	GeneratedAt time.Time         `json:"generated_at"`
 	Roles       []roleAccessDTO   `json:"roles"`
 	Teams       []teamAccessDTO   `json:"teams"`
 	Programme   []accessHolderDTO `json:"programme"`
+	Emergency   []liveGrantDTO    `json:"emergency_access"`
 }
 
 func toHolderDTOs(in []service.AccessHolder) []accessHolderDTO {
@@ -87,6 +97,17 @@ func (s *Server) accessRegister(c echo.Context) error {
 			Description:       r.Description,
 			ReadsClientRecord: r.ClientData,
 			Rules:             rules,
+		}
+	}
+	out.Emergency = make([]liveGrantDTO, len(reg.Emergency))
+	for i, g := range reg.Emergency {
+		out.Emergency[i] = liveGrantDTO{
+			UserID:    g.UserID,
+			Name:      g.UserName,
+			Email:     g.UserEmail,
+			TeamName:  g.TeamName,
+			GrantedAt: g.GrantedAt,
+			ExpiresAt: g.ExpiresAt,
 		}
 	}
 	for i, t := range reg.Teams {

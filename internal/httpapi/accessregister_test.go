@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/brug-chw/brug/internal/auth"
@@ -13,7 +14,15 @@ import (
 func TestAccessRegister(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
+		// A live grant shows, without the client or the reason.
+		cl := newClient(t, api, chw, map[string]any{"given_name": "Register", "family_name": "Glas"})
+		if g := api.Do("POST", "/api/v1/clients/"+cl+"/emergency-access", map[string]any{"reason": "Secret reason of the grant"}, api.Bearer(chwLiege)); g.Status != 201 {
+			t.Fatalf("grant: %d %s", g.Status, g.Body)
+		}
 		r := api.Do("GET", "/api/v1/access-register", nil, api.Bearer(admin))
+		if !strings.Contains(string(r.Body), `"email":"`+chwLiege+`","team_name":"Gent"`) || strings.Contains(string(r.Body), "Secret reason") || strings.Contains(string(r.Body), cl) {
+			t.Fatalf("emergency access in the register: %s", r.Body)
+		}
 		if r.Status != 200 {
 			t.Fatalf("register: %d %s", r.Status, r.Body)
 		}

@@ -97,6 +97,8 @@ type AccessRegister struct {
 	// Programme lists accounts that act programme-wide (managers,
 	// admins) or have no team.
 	Programme []AccessHolder
+	// Emergency lists the live break-the-glass grants.
+	Emergency []store.LiveGrant
 }
 
 var roleDescriptions = map[string]string{
@@ -199,6 +201,9 @@ func (s *Service) BuildAccessRegister(ctx context.Context, p *Principal) (Access
 			return slices.Index(registerRoles, x.Role) > slices.Index(registerRoles, y.Role) ||
 				x.Role == y.Role && x.Name < y.Name
 		})
+	}
+	if reg.Emergency, err = s.Store.LiveGrants(ctx, s.Store.Now()); err != nil {
+		return AccessRegister{}, err
 	}
 	if p != nil {
 		s.audit(ctx, p, "access_register.read", "access_register", "", "")

@@ -67,3 +67,28 @@ func (s *Store) CountActions(ctx context.Context, actorID, action string, since 
 	err := s.q(ctx).Model(&model.AuditEvent{}).Where("actor_id = ? AND action = ? AND created_at >= ?", actorID, action, since.UTC()).Count(&n).Error
 	return n, mapErr(err, "count actions")
 }
+
+// LiveGrant is a live break-the-glass grant as the access register shows
+// it: who, for which team's client, until when (not the reason, which may
+// name the client).
+type LiveGrant struct {
+	UserID    string
+	UserName  string
+	UserEmail string
+	TeamName  string
+	GrantedAt time.Time
+	ExpiresAt time.Time
+}
+
+// LiveGrants lists every grant alive at now, soonest to expire first.
+func (s *Store) LiveGrants(ctx context.Context, now time.Time) ([]LiveGrant, error) {
+	var out []LiveGrant
+	err := s.q(ctx).Table("emergency_access").
+		Select("CAST(users.id AS text) AS user_id, users.name AS user_name, users.email AS user_email, teams.name AS team_name, emergency_access.granted_at, emergency_access.expires_at").
+		Joins("JOIN users ON users.id = emergency_access.user_id").
+		Joins("JOIN clients ON clients.id = emergency_access.client_id").
+		Joins("JOIN teams ON teams.id = clients.team_id").
+		Where("emergency_access.expires_at > ?", now.UTC()).
+		Order("emergency_access.expires_at, emergency_access.id").Limit(500).Scan(&out).Error
+	return out, mapErr(err, "live grants")
+}

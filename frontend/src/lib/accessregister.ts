@@ -9,6 +9,8 @@ export interface AccessRegister {
   roles: RoleAccess[];
   teams: { id: string; name: string; accounts: AccessHolder[] }[];
   programme: AccessHolder[];
+  /** Live break-the-glass grants: who, a client of which team, until when. */
+  emergency_access: { user_id: string; name: string; email: string; team_name: string; granted_at: string; expires_at: string }[];
 }
 
 /** The catalogue key of a role, including the programme-wide manager. */

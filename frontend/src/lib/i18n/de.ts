@@ -720,4 +720,7 @@ export const de: Record<MessageKey, string> = {
   "notices.client_access_granted": "{name} ({email}) kann jetzt die Klientenakten von {team} lesen, als {role}.",
   "notices.read": "Gesehen",
   "tl.emergency_access": "Per Notfallzugriff geöffnet bis {time}: {reason}",
+  "register.emergency": "Laufende Notfallzugriffe",
+  "register.noEmergency": "Zurzeit keine.",
+  "register.emergencyItem": "{name} ({email}): ein Klient von {team}, bis {time}",
 };

@@ -719,6 +719,9 @@ export const en = {
   "notices.client_access_granted": "{name} ({email}) can now read the client records of {team}, as {role}.",
   "notices.read": "Seen",
   "tl.emergency_access": "Opened with emergency access until {time}: {reason}",
+  "register.emergency": "Live emergency access (break-the-glass)",
+  "register.noEmergency": "None at the moment.",
+  "register.emergencyItem": "{name} ({email}): a client of {team}, until {time}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -720,4 +720,7 @@ export const fr: Record<MessageKey, string> = {
   "notices.client_access_granted": "{name} ({email}) peut désormais lire les dossiers des clients de {team}, en tant que {role}.",
   "notices.read": "Vu",
   "tl.emergency_access": "Ouvert en accès d'urgence jusqu'au {time} : {reason}",
+  "register.emergency": "Accès d'urgence en cours",
+  "register.noEmergency": "Aucun pour le moment.",
+  "register.emergencyItem": "{name} ({email}) : un client de {team}, jusqu'au {time}",
 };

@@ -720,4 +720,7 @@ export const nl: Record<MessageKey, string> = {
   "notices.client_access_granted": "{name} ({email}) kan nu de cliëntdossiers van {team} lezen, als {role}.",
   "notices.read": "Gezien",
   "tl.emergency_access": "Geopend met noodtoegang tot {time}: {reason}",
+  "register.emergency": "Lopende noodtoegang",
+  "register.noEmergency": "Op dit moment geen.",
+  "register.emergencyItem": "{name} ({email}): een cliënt van {team}, tot {time}",
 };
