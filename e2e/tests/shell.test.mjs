@@ -14,7 +14,7 @@ const accounts = [
   { email: 'manager@example.org', name: 'Marc Manager', role: { nl: 'Manager', en: 'Manager' }, scope: { nl: 'Volledig programma', en: 'Whole programme' },
     nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport', 'Onderzoeksextract'], en: ['Dashboard', 'Activity report', 'Barrier report', 'Research extract'] } },
   { email: 'admin@example.org', name: 'Ada Admin', role: { nl: 'Beheerder', en: 'Administrator' }, scope: null,
-    nav: { nl: ['Gebruikers', 'Teams', 'Auditlog'], en: ['Users', 'Teams', 'Audit log'] } },
+    nav: { nl: ['Gebruikers', 'Teams', 'Auditlog', 'Toegangsregister'], en: ['Users', 'Teams', 'Audit log', 'Access register'] } },
 ];
 
 const allNavLabels = new Set(accounts.flatMap((a) => [...a.nav.nl, ...a.nav.en]));
@@ -186,9 +186,10 @@ describe('sign-in shell', () => {
       await page.locator('#nu-name').fill('Sara Nieuw');
       await page.locator('#nu-email').fill('sara.nieuw@example.org');
       await page.getByLabel('Gent').check();
-      await page.locator('#nu-password').fill('a-long-enough-password');
+      assert.equal(await page.locator('#nu-password').count(), 0, 'an admin sets no password');
+      await page.getByTestId('client-access-warning').waitFor();
       await page.getByRole('button', { name: 'Create user' }).click();
-      await page.getByText('The account of Sara Nieuw was created.').waitFor();
+      await page.getByText('The account of Sara Nieuw was created. An invitation to choose a password was sent to sara.nieuw@example.org').waitFor();
       problems.splice(0, problems.length, ...problems.filter((p) => !/Failed to load resource: .*422/.test(p)));
       await page.getByRole('button', { name: 'Disable Sara Nieuw' }).click();
       await page.getByRole('button', { name: 'Enable Sara Nieuw' }).waitFor();

@@ -191,3 +191,31 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 		t.Fatalf("start banner lacks the demo login: %s", out.String())
 	}
 }
+
+func TestAccessRegisterCommand(t *testing.T) {
+	dsn := testutil.DatabaseURL(t, "sqlite")
+	setEnv(t, dsn)
+	if code, _, errOut := run(t, "a-very-long-password\n", "user", "create", "--email", "reg@example.org", "--name", "Rita Register", "--role", "coordinator", "--team", "gent", "--password-stdin"); code != 0 {
+		t.Fatalf("create: %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, "", "access-register")
+	if code != 0 {
+		t.Fatalf("access-register: %d %s", code, errOut)
+	}
+	for _, want := range []string{
+		"30 July 2018",
+		"chw — fieldworker: own caseload only (READS CLIENT RECORDS)",
+		"admin — system administrator",
+		"clients:read_team",
+		"clients:emergency_access",
+		"Gent (1)",
+		"coordinator  Rita Register <reg@example.org>",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("register lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "admin — system administrator: accounts, teams, reference data, audit log; never client records (READS") {
+		t.Errorf("admins must not read client records:\n%s", out)
+	}
+}

@@ -41,6 +41,7 @@ Usage:
                              recompute the audit hash chain; exit 1 naming the first bad event
   brug audit anchors [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                              print each day's last seq and hash (keep them elsewhere)
+  brug access-register       print who may read or change which data, and the accounts per team
 
 Configuration comes from BRUG_* environment variables; see README.md.
 `
@@ -68,6 +69,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = migrate(ctx, cfg, stdout)
 	case "seed":
 		err = seed(ctx, cfg, args[1:], stdout, stderr)
+	case "access-register":
+		err = accessRegister(ctx, cfg, stdout, stderr)
 	case "user":
 		if len(args) < 2 || args[1] != "create" {
 			fmt.Fprint(stderr, usage)

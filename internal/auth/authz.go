@@ -48,6 +48,11 @@ const (
 	// extract. Least privilege: only the programme manager (reports over
 	// the whole programme), not a fund's manager nor the admin.
 	PermResearchExtract = "research:extract"
+	// Break-the-glass: open one client outside one's scope for a while,
+	// with a reason, and find its id by an exact lookup.
+	PermClientsEmergency = "clients:emergency_access"
+	// The register of who may see what (Belgian law of 30 July 2018).
+	PermAccessRegisterRead = "access_register:read"
 )
 
 // RoleProgrammeManager is the casbin role of a manager who may read the
@@ -61,21 +66,21 @@ var common = []string{PermMeRead, PermMeUpdate, PermTeamsRead, PermReferenceRead
 var Policy = map[string][]string{
 	"chw": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermProvidersRead, PermReportsReadOwn,
-		PermGroupsReadTeam, PermGroupsWriteTeam),
+		PermGroupsReadTeam, PermGroupsWriteTeam, PermClientsEmergency),
 	"coordinator": append(slices.Clone(common),
 		PermClientsReadOwn, PermClientsWriteOwn, PermClientsReadTeam, PermClientsWriteTm, PermClientsAssign, PermClientsMerge,
 		PermClientsExport, PermClientsErase,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
 		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure,
-		PermGroupsReadTeam, PermGroupsWriteTeam),
+		PermGroupsReadTeam, PermGroupsWriteTeam, PermClientsEmergency),
 	"manager": append(slices.Clone(common),
 		PermReportsReadFund, PermReportsExport),
 	RoleProgrammeManager: {PermReportsReadAll, PermResearchExtract},
 	"admin": append(slices.Clone(common),
-		PermUsersManage, PermAuditRead, PermTeamsConfigure),
-	// The data protection officer reads the audit log, nothing of client
-	// records and no account.
-	"dpo": append(slices.Clone(common), PermAuditRead),
+		PermUsersManage, PermAuditRead, PermTeamsConfigure, PermAccessRegisterRead),
+	// The data protection officer reads the audit log and keeps the access
+	// register, nothing of client records and no account.
+	"dpo": append(slices.Clone(common), PermAuditRead, PermAccessRegisterRead),
 }
 
 // Global roles act programme-wide, not inside a team domain.

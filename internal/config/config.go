@@ -61,6 +61,8 @@ type Config struct {
 	ContactRetention time.Duration
 	// RetentionMonths is how long after closing a client keeps its personal data.
 	RetentionMonths int
+	// EmergencyAccess is how long a break-the-glass grant opens a client.
+	EmergencyAccess time.Duration
 }
 
 // Production reports whether the stricter production rules apply.
@@ -124,6 +126,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ContactPerHour = p.integer("BRUG_CONTACT_PER_HOUR", 10, 1, 10_000)
 	c.ContactRetention = time.Duration(p.integer("BRUG_CONTACT_RETENTION_DAYS", 183, 1, 3650)) * 24 * time.Hour
 	c.RetentionMonths = p.integer("BRUG_RETENTION_MONTHS", 24, 1, 600)
+	c.EmergencyAccess = time.Duration(p.integer("BRUG_EMERGENCY_ACCESS_HOURS", 4, 1, 24)) * time.Hour
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")

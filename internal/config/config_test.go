@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/brug.db" || c.Env != "development" ||
 		c.Demo || c.LogLevel != "info" || c.LogFormat != "text" || c.BaseURL.String() != "http://127.0.0.1:8080" ||
-		c.AccessTTL != 15*time.Minute || !c.SQLite() || c.RetentionMonths != 24 {
+		c.AccessTTL != 15*time.Minute || !c.SQLite() || c.RetentionMonths != 24 || c.EmergencyAccess != 4*time.Hour {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -47,6 +47,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"BRUG_REMINDER_MAX_ATTEMPTS": "0"}, "BRUG_REMINDER_MAX_ATTEMPTS"},
 		{map[string]string{"BRUG_RETENTION_MONTHS": "0"}, "BRUG_RETENTION_MONTHS"},
 		{map[string]string{"BRUG_RETENTION_MONTHS": "two years"}, "BRUG_RETENTION_MONTHS"},
+		{map[string]string{"BRUG_EMERGENCY_ACCESS_HOURS": "0"}, "BRUG_EMERGENCY_ACCESS_HOURS"},
+		{map[string]string{"BRUG_EMERGENCY_ACCESS_HOURS": "4h"}, "BRUG_EMERGENCY_ACCESS_HOURS"},
 		{map[string]string{"BRUG_ENV": "production"}, "BRUG_JWT_SECRET"},
 		{map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("x", 32), "BRUG_DEMO": "true"}, "BRUG_DEMO"},
 	}

@@ -29,6 +29,9 @@ var validate = func() *validator.Validate {
 		}
 		return name
 	})
+	// invitation_only refuses any value: admins send an invitation link
+	// instead of setting a password.
+	_ = v.RegisterValidation("invitation_only", func(validator.FieldLevel) bool { return false })
 	return v
 }()
 
@@ -156,6 +159,8 @@ var ruleMessages = map[string]string{
 	"email":    "Must be a valid e-mail address.",
 	"uuid":     "Must be a UUID.",
 	"dive":     "Has an invalid item.",
+	// An admin never sets a password.
+	"invitation_only": "Admins do not set passwords: the user sets one from the invitation link. Send a new link with POST /api/v1/users/{id}/invitation.",
 }
 
 func validateStruct(dst any) error {

@@ -85,11 +85,8 @@ func TestReportsKeepPastAttribution(t *testing.T) {
 		if r := api.Do("PATCH", "/api/v1/users/"+gent1, map[string]any{"fund_id": funds[0].ID}, api.Bearer(admin)); r.Status != 200 {
 			t.Fatal(r.Status, string(r.Body))
 		}
-		r := api.Do("POST", "/api/v1/users", map[string]any{"email": "fundmgr@example.org", "name": "Fund Manager", "role": "manager",
-			"fund_id": funds[0].ID, "password": demo.Password}, api.Bearer(admin))
-		if r.Status != 201 {
-			t.Fatal(r.Status, string(r.Body))
-		}
+		createUser(t, api, map[string]any{"email": "fundmgr@example.org", "name": "Fund Manager", "role": "manager",
+			"fund_id": funds[0].ID}, demo.Password)
 
 		start := time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC) // a Monday
 		clients := workFixture(t, api, start)

@@ -114,11 +114,8 @@ func TestBarrierReport(t *testing.T) {
 		// was done: none here, since no demo CHW had a fund.
 		var cm model.Fund
 		api.DB.Gorm.Where("code = 'cm'").Take(&cm)
-		r := api.Do("POST", "/api/v1/users", map[string]any{"email": "fundmgr@example.org", "name": "Fund Manager", "role": "manager",
-			"fund_id": cm.ID, "password": "a-long-password"}, api.Bearer(admin))
-		if r.Status != 201 {
-			t.Fatal(r.Status, string(r.Body))
-		}
+		createUser(t, api, map[string]any{"email": "fundmgr@example.org", "name": "Fund Manager", "role": "manager",
+			"fund_id": cm.ID}, "a-long-password")
 		tok := api.Login("fundmgr@example.org", "a-long-password").JSON(t)["access_token"].(string)
 		body := string(api.Do("GET", q+"&group_by=team", nil, bearer(tok)).Body)
 		if strings.Contains(body, `"label":"Gent"`) || strings.Contains(body, "Liège") {

@@ -47,6 +47,11 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/users/:id", auth.PermUsersManage, s.getUser},
 		{http.MethodPatch, "/api/v1/users/:id", auth.PermUsersManage, s.patchUser},
 		{http.MethodPut, "/api/v1/users/:id/intake-duty", auth.PermUsersManage, s.putIntakeDuty},
+		{http.MethodPost, "/api/v1/users/:id/invitation", auth.PermUsersManage, s.sendInvitation},
+		{http.MethodPost, "/api/v1/public/invitations/:token", Public, s.acceptInvitation},
+		{http.MethodGet, "/api/v1/notices", auth.PermMeRead, s.listNotices},
+		{http.MethodPost, "/api/v1/notices/:id/read", auth.PermMeRead, s.readNotice},
+		{http.MethodGet, "/api/v1/access-register", auth.PermAccessRegisterRead, s.accessRegister},
 
 		{http.MethodGet, "/api/v1/audit", auth.PermAuditRead, s.searchAudit},
 
@@ -80,6 +85,9 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/clients/:id/consents", SignedIn, s.listConsents},
 		{http.MethodPost, "/api/v1/clients/:id/consents", SignedIn, s.giveConsent},
 		{http.MethodDelete, "/api/v1/clients/:id/consents/:purpose", SignedIn, s.withdrawConsent},
+		{http.MethodPost, "/api/v1/clients/:id/emergency-access", auth.PermClientsEmergency, s.grantEmergencyAccess},
+		{http.MethodGet, "/api/v1/emergency-access", auth.PermClientsEmergency, s.listEmergencyAccess},
+		{http.MethodPost, "/api/v1/client-lookup", auth.PermClientsEmergency, s.lookupClient},
 
 		{http.MethodGet, "/api/v1/providers", auth.PermProvidersRead, s.listProviders},
 		{http.MethodPost, "/api/v1/providers", auth.PermProvidersManage, s.createProvider},
@@ -170,7 +178,7 @@ func (s *Server) routes() {
 		// Scope before validation: a body error must not reveal that a
 		// record outside the caller's scope exists.
 		for prefix, kind := range scopedRecords {
-			if strings.HasPrefix(r.Path, prefix) {
+			if strings.HasPrefix(r.Path, prefix) && !unscopedRoutes[r.Path] {
 				mw = append(mw, s.inScope(kind))
 			}
 		}
@@ -202,6 +210,12 @@ var scopedRecords = map[string]string{
 	"/api/v1/reminders/:id":        "reminder",
 	"/api/v1/contact-requests/:id": "contact",
 	"/api/v1/group-sessions/:id":   "group_session",
+}
+
+// unscopedRoutes are record routes that must reach records outside the
+// caller's scope: break-the-glass is asked for precisely those.
+var unscopedRoutes = map[string]bool{
+	"/api/v1/clients/:id/emergency-access": true,
 }
 
 // apiFallback answers 405 (with Allow) when the path exists for other

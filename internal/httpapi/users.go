@@ -52,7 +52,7 @@ type userCreateRequest struct {
 	TeamIDs    []string `json:"team_ids" validate:"max=20,dive,uuid"`
 	FundID     *string  `json:"fund_id" validate:"omitempty,uuid"`
 	Language   string   `json:"language" validate:"omitempty,oneof=nl fr de en"`
-	Password   string   `json:"password" validate:"required,min=12,max=1024"`
+	Password   *string  `json:"password" validate:"omitempty,invitation_only"` // refused: the user sets it from the invitation
 	AllReports bool     `json:"all_reports"`
 }
 
@@ -70,7 +70,7 @@ func (s *Server) createUser(c echo.Context) error {
 		teams = []string{}
 	}
 	in := service.UserInput{Email: &req.Email, Name: &req.Name, Role: &req.Role, TeamIDs: &teams,
-		FundID: &req.FundID, Language: &lang, Password: &req.Password, AllReports: &req.AllReports}
+		FundID: &req.FundID, Language: &lang, Password: req.Password, AllReports: &req.AllReports}
 	v, err := s.svc.CreateUser(c.Request().Context(), principal(c), in)
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ type userPatchRequest struct {
 	Language   *string          `json:"language" validate:"omitempty,oneof=nl fr de en"`
 	Disabled   *bool            `json:"disabled"`
 	AllReports *bool            `json:"all_reports"`
-	Password   *string          `json:"password" validate:"omitempty,min=12,max=1024"`
+	Password   *string          `json:"password" validate:"omitempty,invitation_only"` // refused: send an invitation instead
 	Email      *string          `json:"email"`
 }
 

@@ -28,21 +28,21 @@ func TestAdminManagesUsers(t *testing.T) {
 		var created string
 		api.Run(t, []testutil.Scenario{
 			{Name: "create", Method: "POST", Path: "/api/v1/users", As: admin, Status: 201,
-				Body:     map[string]any{"email": "Nieuwe.CHW@Example.org", "name": "Nieuwe CHW", "role": "chw", "team_ids": []string{gent}, "password": "a-long-password", "language": "fr"},
+				Body:     map[string]any{"email": "Nieuwe.CHW@Example.org", "name": "Nieuwe CHW", "role": "chw", "team_ids": []string{gent}, "language": "fr"},
 				Contains: []string{`"email":"nieuwe.chw@example.org"`, `"name":"Gent"`, `"language":"fr"`},
 				Excludes: []string{"password"},
 				Check:    func(t *testing.T, r testutil.Response) { created = r.JSON(t)["id"].(string) }},
 			{Name: "duplicate e-mail, other case", Method: "POST", Path: "/api/v1/users", As: admin, Status: 409,
-				Body:   map[string]any{"email": "NIEUWE.chw@example.org", "name": "X", "role": "chw", "team_ids": []string{gent}, "password": "a-long-password"},
+				Body:   map[string]any{"email": "NIEUWE.chw@example.org", "name": "X", "role": "chw", "team_ids": []string{gent}},
 				Fields: []string{"email"}},
 			{Name: "manager without fund", Method: "POST", Path: "/api/v1/users", As: admin, Status: 422,
-				Body:   map[string]any{"email": "m2@example.org", "name": "M", "role": "manager", "password": "a-long-password"},
+				Body:   map[string]any{"email": "m2@example.org", "name": "M", "role": "manager"},
 				Fields: []string{"fund_id"}},
 			{Name: "admin with a team", Method: "POST", Path: "/api/v1/users", As: admin, Status: 422,
-				Body:   map[string]any{"email": "a2@example.org", "name": "A", "role": "admin", "team_ids": []string{gent}, "password": "a-long-password"},
+				Body:   map[string]any{"email": "a2@example.org", "name": "A", "role": "admin", "team_ids": []string{gent}},
 				Fields: []string{"team_ids"}},
 			{Name: "unknown team", Method: "POST", Path: "/api/v1/users", As: admin, Status: 422,
-				Body:   map[string]any{"email": "c2@example.org", "name": "C", "role": "coordinator", "team_ids": []string{"01890000-0000-7000-8000-000000000000"}, "password": "a-long-password"},
+				Body:   map[string]any{"email": "c2@example.org", "name": "C", "role": "coordinator", "team_ids": []string{"01890000-0000-7000-8000-000000000000"}},
 				Fields: []string{"team_ids"}},
 			{Name: "cannot disable self", Method: "PATCH", Path: "/api/v1/users/" + adminID, As: admin, Body: map[string]any{"disabled": true}, Status: 409},
 			{Name: "cannot demote self", Method: "PATCH", Path: "/api/v1/users/" + adminID, As: admin, Body: map[string]any{"role": "chw"}, Status: 409},
@@ -50,6 +50,9 @@ func TestAdminManagesUsers(t *testing.T) {
 		})
 		if created == "" {
 			t.Fatal("user not created")
+		}
+		if r := api.Do("POST", "/api/v1/public/invitations/"+invitationToken(t, api, created), map[string]any{"password": "a-long-password"}, nil); r.Status != 204 {
+			t.Fatalf("set password: %d %s", r.Status, r.Body)
 		}
 		r := api.Login("nieuwe.chw@example.org", "a-long-password")
 		if r.Status != 200 {
@@ -78,7 +81,7 @@ func TestUserListPaginatesStably(t *testing.T) {
 		gent := teamID(t, api, "gent")
 		for i := 0; i < 7; i++ {
 			r := api.Do("POST", "/api/v1/users", map[string]any{"email": fmt.Sprintf("p%d@example.org", i), "name": "Same Name",
-				"role": "chw", "team_ids": []string{gent}, "password": "a-long-password"}, api.Bearer(admin))
+				"role": "chw", "team_ids": []string{gent}}, api.Bearer(admin))
 			if r.Status != 201 {
 				t.Fatal(r.Status, string(r.Body))
 			}

@@ -13,12 +13,13 @@ const (
 	KindReminder     = "reminder"
 	KindCancellation = "cancellation"
 	KindReferralLink = "referral_link" // to a provider: the link to answer a referral
+	KindInvitation   = "invitation"    // to a staff member: the link to set their password (%[2]s is their first name)
 )
 
 // Languages and kinds every template set covers (a test checks).
 var (
 	Languages = []string{"nl", "fr", "de", "en"}
-	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink}
+	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink, KindInvitation}
 )
 
 // Data fills a template. It never carries a diagnosis, a provider's name or
@@ -88,6 +89,8 @@ var templates = map[string]map[string]texts{
 			"Je afspraak gaat niet door", "Dag,\n\nJe afspraak op %[1]s gaat niet door.\n%[2]s neemt contact met je op voor een nieuwe afspraak.\n\nGroeten,\n%[2]s"},
 		KindReferralLink: {"Brug: %[2]s verwijst iemand naar u. Antwoord tot %[1]s via %[3]s",
 			"Doorverwijzing van een gezondheidswerker", "Goeiedag,\n\n%[2]s, gezondheidswerker, verwijst iemand naar u door.\nU kunt antwoorden zonder account, tot %[1]s: %[3]s\n\nMet dank,\n%[2]s"},
+		KindInvitation: {"Brug: kies je wachtwoord voor %[1]s via %[3]s",
+			"Je account bij Brug", "Dag %[2]s,\n\nEr is een account bij Brug voor je klaar. Kies je wachtwoord via deze link; hij werkt één keer, tot %[1]s:\n%[3]s\n\nVroeg je dit niet aan? Laat het je beheerder weten.\n\nBrug"},
 	},
 	"fr": {
 		KindReminder: {"Rappel : rendez-vous %[1]s. Confirmez ou déplacez : %[3]s %[2]s",
@@ -96,6 +99,8 @@ var templates = map[string]map[string]texts{
 			"Votre rendez-vous est annulé", "Bonjour,\n\nVotre rendez-vous du %[1]s est annulé.\n%[2]s vous contactera pour un nouveau rendez-vous.\n\nCordialement,\n%[2]s"},
 		KindReferralLink: {"Brug : %[2]s vous oriente une personne. Répondez avant le %[1]s : %[3]s",
 			"Orientation par un agent de santé", "Bonjour,\n\n%[2]s, agent de santé communautaire, vous oriente une personne.\nVous pouvez répondre sans compte, jusqu'au %[1]s : %[3]s\n\nMerci,\n%[2]s"},
+		KindInvitation: {"Brug : choisissez votre mot de passe avant le %[1]s : %[3]s",
+			"Votre compte Brug", "Bonjour %[2]s,\n\nUn compte Brug vous attend. Choisissez votre mot de passe par ce lien ; il fonctionne une seule fois, jusqu'au %[1]s :\n%[3]s\n\nVous n'avez rien demandé ? Prévenez votre administrateur.\n\nBrug"},
 	},
 	"de": {
 		KindReminder: {"Erinnerung: Termin %[1]s. Bestätigen/verschieben: %[3]s %[2]s",
@@ -104,6 +109,8 @@ var templates = map[string]map[string]texts{
 			"Ihr Termin entfällt", "Guten Tag,\n\nIhr Termin am %[1]s entfällt.\n%[2]s meldet sich für einen neuen Termin.\n\nFreundliche Grüße\n%[2]s"},
 		KindReferralLink: {"Brug: %[2]s überweist Ihnen eine Person. Antwort bis %[1]s: %[3]s",
 			"Überweisung durch einen Gesundheitslotsen", "Guten Tag,\n\n%[2]s, Gesundheitslotse, überweist Ihnen eine Person.\nSie können ohne Konto antworten, bis %[1]s: %[3]s\n\nDanke\n%[2]s"},
+		KindInvitation: {"Brug: Passwort wählen bis %[1]s: %[3]s",
+			"Ihr Konto bei Brug", "Guten Tag %[2]s,\n\nein Konto bei Brug ist für Sie bereit. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, bis %[1]s:\n%[3]s\n\nHaben Sie das nicht erwartet? Sagen Sie es Ihrer Administration.\n\nBrug"},
 	},
 	"en": {
 		KindReminder: {"Reminder: appointment %[1]s. Confirm or change: %[3]s %[2]s",
@@ -112,6 +119,8 @@ var templates = map[string]map[string]texts{
 			"Your appointment is cancelled", "Hello,\n\nYour appointment on %[1]s is cancelled.\n%[2]s will contact you for a new appointment.\n\nKind regards,\n%[2]s"},
 		KindReferralLink: {"Brug: %[2]s refers someone to you. Answer by %[1]s: %[3]s",
 			"A referral from a community health worker", "Hello,\n\n%[2]s, community health worker, refers someone to you.\nYou can answer without an account until %[1]s: %[3]s\n\nThank you,\n%[2]s"},
+		KindInvitation: {"Brug: choose your password by %[1]s: %[3]s",
+			"Your Brug account", "Hello %[2]s,\n\nA Brug account is ready for you. Choose your password with this link; it works once, until %[1]s:\n%[3]s\n\nDid not expect this? Tell your administrator.\n\nBrug"},
 	},
 }
 

@@ -116,6 +116,9 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 		if _, err := w.RunProviderMail(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Warn("provider mail", "err", err)
 		}
+		if _, err := w.RunInvitationMail(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Warn("invitation mail", "err", err)
+		}
 		if n < w.Batch {
 			select {
 			case <-ctx.Done():

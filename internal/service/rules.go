@@ -20,7 +20,7 @@ const (
 )
 
 // TaskKinds lists every kind.
-var TaskKinds = []string{TaskFollowUp, TaskCallClient, TaskChaseReferral, TaskReschedule, TaskFirstContact, TaskConsentGone, TaskManual}
+var TaskKinds = []string{TaskFollowUp, TaskCallClient, TaskChaseReferral, TaskReschedule, TaskFirstContact, TaskConsentGone, TaskReviewEmergency, TaskManual}
 
 // Rule timings. The chase task comes well before the referral expires.
 const (

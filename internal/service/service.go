@@ -45,6 +45,8 @@ type Service struct {
 	// RetentionMonths is how long after closing a client keeps its
 	// personal data (0: DefaultRetention).
 	RetentionMonths int
+	// EmergencyAccessTTL is how long a break-the-glass grant lives.
+	EmergencyAccessTTL time.Duration
 }
 
 // Principal is the signed-in caller.

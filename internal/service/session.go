@@ -41,7 +41,16 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	if err != nil {
 		return Session{}, err
 	}
-	ok, rehash, err := s.Hasher.Verify(ctx, password, u.PasswordHash)
+	var (
+		ok, rehash bool
+	)
+	if u.PasswordHash == "" {
+		// An account still waiting for its invitation has no password yet;
+		// answer as slowly as a wrong one.
+		err = s.Hasher.DummyVerify(ctx, password)
+	} else {
+		ok, rehash, err = s.Hasher.Verify(ctx, password, u.PasswordHash)
+	}
 	if err != nil {
 		if errors.Is(err, auth.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return Session{}, busyOr(err)
@@ -178,8 +187,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	if u.FundID != nil {
 		fund = *u.FundID
 	}
+	sc := store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports, IntakeDuty: u.IntakeDuty}
+	if err := s.emergencyScope(ctx, &sc); err != nil {
+		return nil, err
+	}
 	return &Principal{
-		Scope:     store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports, IntakeDuty: u.IntakeDuty},
+		Scope:     sc,
 		Email:     u.Email,
 		Name:      u.Name,
 		Language:  u.Language,

@@ -34,6 +34,12 @@ func DecodeTaskParams(raw string) map[string]string {
 // taskTexts are the rule tasks' sentences; {message} and the like are
 // parameters.
 var taskTexts = map[string]reference.Labels{
+	TaskReviewEmergency: {
+		NL: "{name} heeft dit dossier met noodtoegang geopend tot {until}. Reden: {reason}. Kijk na of dat terecht was.",
+		FR: "{name} a ouvert ce dossier en accès d'urgence jusqu'au {until}. Motif : {reason}. Vérifiez que c'était justifié.",
+		DE: "{name} hat diese Akte per Notfallzugriff bis {until} geöffnet. Grund: {reason}. Prüfen Sie, ob das berechtigt war.",
+		EN: "{name} opened this record with emergency access until {until}. Reason: {reason}. Check that it was justified.",
+	},
 	TaskFirstContact: {
 		NL: "Via het contactformulier: {message}",
 		FR: "Via le formulaire de contact : {message}",

@@ -114,6 +114,14 @@ func (s *Service) UpdateTask(ctx context.Context, p *Principal, id string, done 
 			return t, err
 		}
 	}
+	// Closing a review task is the review of the grant it names.
+	if done != nil && *done && t.Kind == TaskReviewEmergency {
+		if grant := DecodeTaskParams(t.Params)["grant"]; grant != "" {
+			if err := s.Store.MarkEmergencyAccessReviewed(ctx, grant, p.UserID); err != nil {
+				return t, err
+			}
+		}
+	}
 	s.auditClient(ctx, p, "task.update", t.ClientID, "task="+id)
 	return s.Store.TaskByID(ctx, p.Scope, id)
 }

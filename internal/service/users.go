@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
@@ -53,9 +54,7 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in UserInput) (U
 		u.Email = strings.ToLower(strings.TrimSpace(*in.Email))
 	}
 	var fields apperr.Fields
-	if in.Password == nil {
-		fields.Add("password", "required", "A password is required.")
-	}
+	adminSetsPassword(p, in, &fields)
 	teams, err := s.applyUser(ctx, &u, nil, in, &fields)
 	if err != nil {
 		return UserView{}, err
@@ -63,11 +62,15 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in UserInput) (U
 	if err := fields.Err(); err != nil {
 		return UserView{}, err
 	}
-	hash, err := s.Hasher.Hash(ctx, *in.Password)
-	if err != nil {
-		return UserView{}, err
+	// Without a password (always, for an admin) the account waits for
+	// its invitation: an empty hash matches no password.
+	if in.Password != nil {
+		hash, err := s.Hasher.Hash(ctx, *in.Password)
+		if err != nil {
+			return UserView{}, err
+		}
+		u.PasswordHash = hash
 	}
-	u.PasswordHash = hash
 	if err := s.Store.CreateUser(ctx, &u, teams); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return UserView{}, &apperr.Error{Kind: apperr.KindConflict, Detail: "An account with this e-mail address exists.",
@@ -76,7 +79,27 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in UserInput) (U
 		return UserView{}, err
 	}
 	s.audit(ctx, p, "user.create", "user", u.ID, "role="+u.Role)
-	return s.User(ctx, p, u.ID)
+	if in.Password == nil {
+		inv, err := s.issueInvitation(ctx, p, u)
+		if err != nil {
+			return UserView{}, err
+		}
+		s.audit(ctx, p, "user.invitation", "user", u.ID, "expires_at="+inv.ExpiresAt.Format(time.RFC3339))
+	}
+	v, err := s.User(ctx, p, u.ID)
+	if err == nil {
+		s.recordClientAccess(ctx, p, nil, v.UserWithTeams)
+	}
+	return v, err
+}
+
+// adminSetsPassword refuses a password chosen by an admin account: people
+// set their own from an invitation link. The command line (no account) may
+// still set the first admin's.
+func adminSetsPassword(p *Principal, in UserInput, fields *apperr.Fields) {
+	if in.Password != nil && p != nil && p.UserID != "" {
+		fields.Add("password", "invitation_only", "Admins do not set passwords: the user sets one from the invitation link. Send a new link with POST /api/v1/users/{id}/invitation.")
+	}
 }
 
 // UpdateUser changes an account (admin). An admin cannot disable or demote
@@ -99,6 +122,7 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, id string, in Us
 	}
 	next := cur.User
 	var fields apperr.Fields
+	adminSetsPassword(p, in, &fields)
 	teams, err := s.applyUser(ctx, &next, cur.TeamIDs, in, &fields)
 	if err != nil {
 		return UserView{}, err
@@ -133,7 +157,11 @@ func (s *Service) UpdateUser(ctx context.Context, p *Principal, id string, in Us
 		return UserView{}, storeErr(err)
 	}
 	s.audit(ctx, p, "user.update", "user", id, strings.Join(changedFields(in), ","))
-	return s.User(ctx, p, id)
+	v, err := s.User(ctx, p, id)
+	if err == nil {
+		s.recordClientAccess(ctx, p, &cur, v.UserWithTeams)
+	}
+	return v, err
 }
 
 // SetIntakeDuty gives a coordinator the programme intake duty, or takes it

@@ -21,18 +21,22 @@ import (
 // A merged record (a tombstone) is visible to nobody: its id resolves to
 // the survivor (ResolveClientID).
 func visibleClients(q *gorm.DB, s Scope) *gorm.DB {
-	teams := s.TeamIDs
-	if len(teams) == 0 {
-		return q.Where("1 = 0")
-	}
 	q = q.Where("clients.merged_into_id IS NULL")
-	switch s.Role {
-	case model.RoleCHW:
-		return q.Where("clients.assigned_chw_id = ? AND clients.team_id IN ?", s.UserID, teams)
-	case model.RoleCoordinator:
-		return q.Where("clients.team_id IN ?", teams)
+	cond, args := "1 = 0", []any{}
+	if teams := s.TeamIDs; len(teams) > 0 {
+		switch s.Role {
+		case model.RoleCHW:
+			cond, args = "(clients.assigned_chw_id = ? AND clients.team_id IN ?)", []any{s.UserID, teams}
+		case model.RoleCoordinator:
+			cond, args = "clients.team_id IN ?", []any{teams}
+		}
 	}
-	return q.Where("1 = 0")
+	// A break-the-glass grant opens one client to a CHW or coordinator,
+	// never to a manager or an admin.
+	if len(s.EmergencyClientIDs) > 0 && (s.Role == model.RoleCHW || s.Role == model.RoleCoordinator) {
+		cond, args = "("+cond+" OR clients.id IN ?)", append(args, s.EmergencyClientIDs)
+	}
+	return q.Where(cond, args...)
 }
 
 // SearchText is the text a client is found and matched by: names folded

@@ -10,6 +10,10 @@ type Scope struct {
 	FundID     string
 	AllReports bool
 	IntakeDuty bool // sees the programme intake: contact requests no team covers
+	// EmergencyClientIDs are clients outside the usual scope that the caller
+	// opened with a live break-the-glass grant (loaded per request, so an
+	// expired grant stops counting at once).
+	EmergencyClientIDs []string
 }
 
 // InTeam reports whether the caller belongs to team id.

@@ -63,6 +63,9 @@ describe('task notes', () => {
       .toEqual([{ key: 'taskNote.first_contact', params: { message: 'Ik zoek een tandarts.' } }]);
     expect(taskNote({ kind: 'consent_withdrawn', note: 'Gebeld, geen antwoord', params: {}, text: '…' }))
       .toEqual([{ key: 'taskNote.consent_withdrawn', params: {} }, { text: 'Gebeld, geen antwoord' }]);
+    const review = { name: 'Ana', until: '2026-07-01 18:00', reason: 'Collega ziek', grant: 'g1' };
+    expect(taskNote({ kind: 'review_emergency_access', note: '', params: review, text: '…' }))
+      .toEqual([{ key: 'taskNote.review_emergency_access', params: review }]);
   });
   it('keeps a readable fallback', () => {
     // A kind this app does not know: the server's text in the reader's language.

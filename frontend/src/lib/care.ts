@@ -91,7 +91,11 @@ export interface Task {
 }
 
 /** The rule sentences the app renders itself, with the parameters each needs. */
-const taskNoteParams: Record<string, string[]> = { first_contact: ['message'], consent_withdrawn: [] };
+const taskNoteParams: Record<string, string[]> = {
+  first_contact: ['message'],
+  consent_withdrawn: [],
+  review_emergency_access: ['name', 'until', 'reason'],
+};
 
 export type TaskNotePart = { key: string; params: Record<string, string> } | { text: string };
 

@@ -43,7 +43,7 @@ export interface Barrier {
 export const timelineTypes = [
   'visit', 'barrier_detected', 'barrier_addressed', 'barrier_resolved', 'barrier_signalled', 'consent_given', 'consent_withdrawn',
   'created', 'updated', 'status_changed', 'assigned', 'referral', 'appointment', 'group_session', 'visit_updated', 'visit_deleted',
-  'merged', 'merge_undone', 'erased', 'legal_hold', 'legal_hold_lifted',
+  'merged', 'merge_undone', 'erased', 'legal_hold', 'legal_hold_lifted', 'emergency_access',
 ] as const;
 export type TimelineType = (typeof timelineTypes)[number];
 

@@ -33,9 +33,14 @@ describe('navigation', () => {
   });
   it('gives the data protection officer the audit log and nothing of client records', () => {
     expect(startPage('dpo')).toBe('/admin/audit');
-    expect(navigation.dpo.map((i) => i.path)).toEqual(['/admin/audit']);
+    expect(navigation.dpo.map((i) => i.path)).toEqual(['/admin/audit', '/admin/access-register']);
     expect(itemFor('dpo', '/caseload')).toBeUndefined();
     expect(itemFor('dpo', '/admin/users')).toBeUndefined();
+  });
+  it('gives the access register to admins and the data protection officer only', () => {
+    expect(itemFor('admin', '/admin/access-register')?.label).toBe('nav.accessRegister');
+    expect(itemFor('dpo', '/admin/access-register')?.label).toBe('nav.accessRegister');
+    for (const role of ['chw', 'coordinator', 'manager'] as const) expect(itemFor(role, '/admin/access-register')).toBeUndefined();
   });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');

@@ -33,10 +33,12 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/admin/users', label: 'nav.users' },
     { path: '/admin/teams', label: 'nav.teams' },
     { path: '/admin/audit', label: 'nav.audit' },
+    { path: '/admin/access-register', label: 'nav.accessRegister' },
   ],
-  // The data protection officer reads the audit log and nothing else.
+  // The data protection officer reads the audit log and keeps the access register, nothing else.
   dpo: [
     { path: '/admin/audit', label: 'nav.audit' },
+    { path: '/admin/access-register', label: 'nav.accessRegister' },
   ],
 };
 
