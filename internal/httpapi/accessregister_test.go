@@ -64,7 +64,7 @@ func TestAccessRegister(t *testing.T) {
 				t.Errorf("%s: register %v, policy %v", role.Role, perms, auth.Policy[role.Role])
 			}
 		}
-		want := map[string]bool{"chw": true, "coordinator": true, "manager": false, "manager_all": false, "admin": false}
+		want := map[string]bool{"chw": true, "coordinator": true, "manager": false, "manager_all": false, "admin": false, "dpo": false}
 		if len(reads) != len(want) {
 			t.Fatalf("roles in the register: %v", reads)
 		}

@@ -57,6 +57,9 @@ var permissionRules = map[string]AccessRule{
 	auth.PermGroupsReadTeam:     {Data: "group sessions (anonymous counts)", Access: "read", Scope: "the account's teams"},
 	auth.PermGroupsWriteTeam:    {Data: "group sessions (anonymous counts)", Access: "change", Scope: "the account's teams"},
 	auth.PermAccessRegisterRead: {Data: "this access register", Access: "read", Scope: "the whole programme"},
+	auth.PermClientsExport:      {Data: "everything held about one client (subject access export, JSON and PDF)", Access: "read", Scope: "clients of the account's teams", ClientData: true},
+	auth.PermClientsErase:       {Data: "a client's personal data (erasure on request, legal hold)", Access: "change", Scope: "clients of the account's teams", ClientData: true},
+	auth.PermResearchExtract:    {Data: "research extract (clients with a research consent, pseudonymised, k-anonymous, no free text)", Access: "read", Scope: "the whole programme"},
 }
 
 // RuleOf describes a permission (ok false for one the register lacks).
@@ -106,11 +109,12 @@ var roleDescriptions = map[string]string{
 	model.RoleCoordinator:     "leads one or more teams: every client of those teams",
 	model.RoleManager:         "fund or programme manager: aggregates only, never a client's identity",
 	model.RoleAdmin:           "system administrator: accounts, teams, reference data, audit log; never client records",
-	auth.RoleProgrammeManager: "a manager with reports:read_all (users.all_reports): also the whole programme's aggregates",
+	auth.RoleProgrammeManager: "a manager with reports:read_all (users.all_reports): also the whole programme's aggregates and the research extract",
+	model.RoleDPO:             "data protection officer: the audit log and this register; never client records",
 }
 
 // registerRoles is the order the register lists roles in.
-var registerRoles = []string{model.RoleCHW, model.RoleCoordinator, model.RoleManager, auth.RoleProgrammeManager, model.RoleAdmin}
+var registerRoles = []string{model.RoleCHW, model.RoleCoordinator, model.RoleManager, auth.RoleProgrammeManager, model.RoleAdmin, model.RoleDPO}
 
 // RoleAccessTable derives each role's rules from the casbin policy.
 func RoleAccessTable() ([]RoleAccess, error) {

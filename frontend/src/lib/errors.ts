@@ -54,6 +54,7 @@ const fieldCodes: Record<string, MessageKey> = {
   missing_column: 'field.invalid',
   html: 'field.invalid',
   format: 'field.invalid',
+  invitation_only: 'field.invitation_only',
   control: 'field.characters',
   characters: 'field.characters',
   encoding: 'field.encoding',

@@ -52,6 +52,7 @@ export const de: Record<MessageKey, string> = {
   'error.forbidden': 'Ihre Rolle darf das nicht.',
   'error.fields': 'Bitte korrigieren Sie die unten markierten Felder.',
   'field.required': 'Dieses Feld ist erforderlich.',
+  'field.invitation_only': "Administratoren legen keine Passwörter fest: Die Person wählt selbst eines über den Einladungslink.",
   'field.characters': "Dies enthält ein unzulässiges Steuerzeichen.",
   'field.charactersNewline': "Bitte in einer Zeile schreiben.",
   'field.charactersBidi': "Dies enthält ein Zeichen, das die Schreibrichtung umkehrt. Bitte ohne dieses Zeichen neu tippen.",

@@ -51,6 +51,7 @@ export const en = {
   'error.forbidden': 'Your role may not do this.',
   'error.fields': 'Please correct the fields marked below.',
   'field.required': 'This field is required.',
+  'field.invitation_only': "Admins do not set passwords: the person chooses one from the invitation link.",
   'field.characters': "This contains a control character that is not allowed.",
   'field.charactersNewline': "Keep this on one line.",
   'field.charactersBidi': "This contains a character that changes the direction of the text. Type it again without it.",

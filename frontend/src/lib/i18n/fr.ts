@@ -52,6 +52,7 @@ export const fr: Record<MessageKey, string> = {
   'error.forbidden': 'Votre rôle ne permet pas cette action.',
   'error.fields': 'Veuillez corriger les champs indiqués ci-dessous.',
   'field.required': 'Ce champ est obligatoire.',
+  'field.invitation_only': "Les administrateurs ne choisissent pas de mot de passe : la personne le choisit via le lien d’invitation.",
   'field.characters': "Ceci contient un caractère de contrôle non autorisé.",
   'field.charactersNewline': "Écrivez ceci sur une seule ligne.",
   'field.charactersBidi': "Ceci contient un caractère qui inverse le sens du texte. Retapez-le sans ce caractère.",

@@ -52,6 +52,7 @@ export const nl: Record<MessageKey, string> = {
   'error.forbidden': 'Je rol mag dit niet doen.',
   'error.fields': 'Verbeter de velden die hieronder aangeduid zijn.',
   'field.required': 'Dit veld is verplicht.',
+  'field.invitation_only': "Beheerders kiezen geen wachtwoorden: de persoon kiest er zelf een via de uitnodigingslink.",
   'field.characters': "Dit bevat een stuurteken dat niet toegelaten is.",
   'field.charactersNewline': "Houd dit op één regel.",
   'field.charactersBidi': "Dit bevat een teken dat de richting van de tekst omkeert. Typ het opnieuw zonder dat teken.",
