@@ -140,5 +140,3 @@ func TestInvitations(t *testing.T) {
 		}
 	})
 }
-
-
