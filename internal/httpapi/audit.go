@@ -118,7 +118,20 @@ func (s *Server) searchAudit(c echo.Context) error {
 	for i, e := range page.Items {
 		out[i] = toAuditEventDTO(e)
 	}
-	return c.JSON(http.StatusOK, newList(out, page.NextCursor))
+	// The first page also carries the recent grants of client access,
+	// whatever the filters: they are what a reader must not miss.
+	granted := []auditEventDTO{}
+	if f.Cursor == "" {
+		gs, err := s.svc.RecentAccessGrants(ctx, principal(c))
+		if err != nil {
+			return err
+		}
+		for _, e := range gs {
+			granted = append(granted, toAuditEventDTO(e))
+		}
+	}
+	list := newList(out, page.NextCursor)
+	return c.JSON(http.StatusOK, map[string]any{"items": list.Items, "next_cursor": list.NextCursor, "client_access_granted": granted})
 }
 
 // auditCSV streams every matching event; the header goes out with the

@@ -67,6 +67,19 @@ func TestInvitations(t *testing.T) {
 		if detail["account"] != "lotte@example.org" || detail["role"] != "chw" || detail["self"] != false || !strings.Contains(ev.Detail, "Gent") {
 			t.Fatalf("audit detail: %s", ev.Detail)
 		}
+		// ...and at the top of the audit reader's first page, whatever the search.
+		top := api.Do("GET", "/api/v1/audit?action=client.read&limit=1", nil, api.Bearer(admin)).JSON(t)
+		granted, _ := top["client_access_granted"].([]any)
+		if len(granted) == 0 || granted[0].(map[string]any)["entity_id"] != id || granted[0].(map[string]any)["action"] != "user.client_access_granted" {
+			t.Fatalf("audit reader's top: %v", top["client_access_granted"])
+		}
+		api.Do("GET", "/api/v1/me", nil, api.Bearer(coord))
+		if next, _ := top["next_cursor"].(string); next != "" {
+			later := api.Do("GET", "/api/v1/audit?action=client.read&limit=1&cursor="+next, nil, api.Bearer(admin)).JSON(t)
+			if g, _ := later["client_access_granted"].([]any); len(g) != 0 {
+				t.Fatalf("later pages repeat the grants: %v", g)
+			}
+		}
 		notices := api.Do("GET", "/api/v1/notices", nil, api.Bearer(coord)).JSON(t)["items"].([]any)
 		if len(notices) != 1 {
 			t.Fatalf("coordinator notices: %v", notices)
