@@ -99,11 +99,16 @@ func TestInvitations(t *testing.T) {
 			{Name: "read notice", Method: "POST", Path: "/api/v1/notices/" + nid + "/read", As: coord, Status: 204},
 			{Name: "notice gone", Method: "GET", Path: "/api/v1/notices", As: coord, Status: 200, Contains: []string{`"items":[]`}},
 			{Name: "short password", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "short"}, Status: 422, Fields: []string{"password"}},
-			{Name: "unknown token", Method: "POST", Path: "/api/v1/public/invitations/nope", Body: map[string]any{"password": "lotte-kiest-zelf"}, Status: 404},
-			{Name: "set password", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "lotte-kiest-zelf"}, Status: 204},
+			{Name: "unknown token", Method: "POST", Path: "/api/v1/public/invitations/nope", Body: map[string]any{"password": "groene-fiets-kiest-zelf"}, Status: 404},
+			{Name: "a common password", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "password1234"}, Status: 422, Contains: []string{`"reason":"common"`}},
+			{Name: "twelve of one letter", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "aaaaaaaaaaaa"}, Status: 422, Contains: []string{`"reason":"weak"`}},
+			{Name: "twelve spaces", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "            "}, Status: 422, Contains: []string{`"code":"password_weak"`}},
+			{Name: "the own e-mail", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "lotte@example.org"}, Status: 422, Contains: []string{`"reason":"personal"`}},
+			{Name: "the own name", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "Lotte kiest zelf!"}, Status: 422, Contains: []string{`"reason":"personal"`}},
+			{Name: "set password", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "groene-fiets-kiest-zelf"}, Status: 204},
 			{Name: "used once", Method: "POST", Path: "/api/v1/public/invitations/" + token, Body: map[string]any{"password": "iemand-anders-nu"}, Status: 410},
 		})
-		if l := api.Login("lotte@example.org", "lotte-kiest-zelf"); l.Status != 200 {
+		if l := api.Login("lotte@example.org", "groene-fiets-kiest-zelf"); l.Status != 200 {
 			t.Fatalf("sign in with the chosen password: %d", l.Status)
 		}
 
@@ -116,16 +121,16 @@ func TestInvitations(t *testing.T) {
 		api.Do("POST", "/api/v1/users/"+id+"/invitation", nil, api.Bearer(admin))
 		second := invitationToken(t, api, id)
 		api.Run(t, []testutil.Scenario{
-			{Name: "replaced link", Method: "POST", Path: "/api/v1/public/invitations/" + first, Body: map[string]any{"password": "lotte-kiest-opnieuw"}, Status: 410},
+			{Name: "replaced link", Method: "POST", Path: "/api/v1/public/invitations/" + first, Body: map[string]any{"password": "groene-fiets-opnieuw-nu"}, Status: 410},
 			{Name: "not for coordinators", Method: "POST", Path: "/api/v1/users/" + id + "/invitation", As: coord, Status: 403},
 			{Name: "no fields", Method: "POST", Path: "/api/v1/users/" + id + "/invitation", As: admin, Body: map[string]any{"password": "x"}, Status: 422, Fields: []string{"password"}},
 		})
-		if l := api.Login("lotte@example.org", "lotte-kiest-zelf"); l.Status != 200 {
+		if l := api.Login("lotte@example.org", "groene-fiets-kiest-zelf"); l.Status != 200 {
 			t.Fatalf("a reset link must not lock the account before it is used: %d", l.Status)
 		}
 		api.Clock.Advance(72 * time.Hour)
 		api.Run(t, []testutil.Scenario{
-			{Name: "expired link", Method: "POST", Path: "/api/v1/public/invitations/" + second, Body: map[string]any{"password": "lotte-kiest-opnieuw"}, Status: 410},
+			{Name: "expired link", Method: "POST", Path: "/api/v1/public/invitations/" + second, Body: map[string]any{"password": "groene-fiets-opnieuw-nu"}, Status: 410},
 		})
 
 		// A manager gets no client records: nothing to record; a CHW promoted

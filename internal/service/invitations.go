@@ -90,8 +90,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password string) 
 		return errLinkGone
 	}
 
-	if n := len([]rune(password)); n < MinPasswordLen || len(password) > auth.MaxPasswordBytes {
-		return apperr.Validation("password", "length", "The password must have at least 12 characters.")
+	var f apperr.Fields
+	if checkPassword(password, &f, u.Email, u.Name); f.Err() != nil {
+		return f.Err()
 	}
 	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/brug-chw/brug/internal/apperr"
+	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 )
@@ -36,6 +37,25 @@ type UserView struct {
 
 // MinPasswordLen follows NIST SP 800-63B for passwords chosen by people.
 const MinPasswordLen = 12
+
+// passwordMessages word auth.PasswordProblem's reasons for API users.
+var passwordMessages = map[string]string{
+	auth.PasswordCommon:   "This password is among the most common ones; choose another.",
+	auth.PasswordPersonal: "The password must not contain your e-mail address or name.",
+	auth.PasswordWeak:     "This password is easy to guess (a repeat, a sequence or a keyboard row); choose a longer or less predictable one.",
+}
+
+// checkPassword applies the password rules (NIST SP 800-63B): 12 to 1024
+// characters, not a common or personal one, not easy to guess.
+func checkPassword(pw string, f *apperr.Fields, personal ...string) {
+	if n := len([]rune(pw)); n < MinPasswordLen || len(pw) > auth.MaxPasswordBytes {
+		f.AddP("password", apperr.CodeLength, fmt.Sprintf("The password must have %d to %d characters.", MinPasswordLen, auth.MaxPasswordBytes), apperr.Between(MinPasswordLen, auth.MaxPasswordBytes))
+		return
+	}
+	if why := auth.PasswordProblem(pw, personal...); why != "" {
+		f.AddP("password", "password_weak", passwordMessages[why], map[string]any{"reason": why})
+	}
+}
 
 // checkUserName: a name is required and has at most 200 characters.
 func checkUserName(n string, fields *apperr.Fields) {
@@ -235,9 +255,7 @@ func (s *Service) applyUser(ctx context.Context, u *model.User, curTeams []strin
 		u.Language = *in.Language
 	}
 	if in.Password != nil {
-		if n := len([]rune(*in.Password)); n < MinPasswordLen || len(*in.Password) > 1024 {
-			fields.AddP("password", apperr.CodeLength, fmt.Sprintf("The password must have %d to 1024 characters.", MinPasswordLen), apperr.Between(MinPasswordLen, 1024))
-		}
+		checkPassword(*in.Password, fields, u.Email, u.Name)
 	}
 	if in.AllReports != nil {
 		u.AllReports = *in.AllReports

@@ -55,6 +55,7 @@ const fieldCodes: Record<string, MessageKey> = {
   html: 'field.invalid',
   format: 'field.invalid',
   invitation_only: 'field.invitation_only',
+  password_weak: 'field.passwordWeak',
   control: 'field.characters',
   characters: 'field.characters',
   encoding: 'field.encoding',
@@ -131,6 +132,10 @@ export function fieldMessage(e: FieldError): string {
       break;
     case 'phone':
       if (isValue(example)) return t('field.phone', { example });
+      break;
+    case 'password_weak':
+      if (p.reason === 'common') return t('field.passwordCommon');
+      if (p.reason === 'personal') return t('field.passwordPersonal');
       break;
     case 'characters':
       if (p.reason === 'newline') return t('field.charactersNewline');
