@@ -101,6 +101,7 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 		Store:              store.New(d.Gorm, now),
 		Hasher:             auth.NewHasher(params, cfg.HashSlots),
 		Tokens:             tokens,
+		Devices:            auth.NewDeviceSigner(cfg.JWTSecret, now),
 		Limiter:            auth.NewLoginLimiter(auth.DefaultLoginLimits, now),
 		Authz:              authz,
 		Log:                log,

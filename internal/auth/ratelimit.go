@@ -50,8 +50,9 @@ const maxRetryAfter = time.Hour
 // LoginLimiter slows password guessing without locking the real user out.
 // Every attempt costs its address a token, so one address cannot spray many
 // accounts. Only failures cost the account, and the account bucket refills
-// rather than locking, so its owner is slowed, never shut out, and a
-// successful sign-in refills it at once.
+// rather than locking. A browser that signed in to the account before
+// carries a signed device cookie and is throttled on its own bucket
+// (AllowDevice), so guesses from elsewhere never keep the real user out.
 //
 // Attempts in flight are counted against the account until their outcome
 // is reported: otherwise many addresses firing at once would all pass Allow
@@ -186,13 +187,74 @@ func (l *LoginLimiter) Failure(ip, account string) {
 	acc.lim.ReserveN(now, 1)
 }
 
-// Success forgets the account's failures, so the real user is not left
-// waiting out an attacker's guesses, or their own typos, once they got in.
+// Success ends an attempt from an unknown device that got in. It does not
+// forget the account's failures: the bucket for unknown devices is what an
+// attacker rotating addresses spends, and a sign-in by the real user must
+// not hand them a fresh burst. The user is let in from then on by the device
+// cookie that sign-in earns (AllowDevice), not by emptying the bucket.
 func (l *LoginLimiter) Success(ip, account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.ipBucket(ip)
-	l.accounts.remove(l.accountKey(account))
+	acc := l.accountBucket(account)
+	acc.expirePending(l.now())
+	if acc.pending > 0 {
+		acc.pending--
+	}
+}
+
+// deviceBucket throttles one known device of one account: a browser that
+// signed in to it before (a signed device cookie, OWASP's "device
+// cookies"). It has the account's limits, but its own tokens, so guesses
+// from unknown devices never slow the real user on a device they used.
+func (l *LoginLimiter) deviceBucket(account, device string) *bucket {
+	return l.accounts.get(l.hash('d', normalizeAccount(account)+"\x00"+device), func() *rate.Limiter {
+		return rate.NewLimiter(l.limits.PerAccount, l.limits.AccountBurst)
+	})
+}
+
+// AllowDevice is Allow for an attempt from a known device of the account:
+// the address still pays, the device's own bucket stands in for the
+// account's.
+func (l *LoginLimiter) AllowDevice(ip, account, device string) (ok bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	ipb, dev := l.ipBucket(ip), l.deviceBucket(account, device)
+	dev.expirePending(now)
+	devWait := waitFor(dev.lim, now, float64(dev.pending+1))
+	if dev.pending >= dev.lim.Burst() && dev.lim.Limit() != rate.Inf {
+		devWait = max(devWait, inFlightRetry)
+	}
+	if retryAfter = max(waitFor(ipb.lim, now, 1), devWait); retryAfter > 0 {
+		return false, retryAfter
+	}
+	ipb.lim.AllowN(now, 1)
+	dev.pending++
+	dev.pendingUntil = now.Add(pendingTTL)
+	return true, 0
+}
+
+// FailureDevice records a wrong password typed on a known device.
+func (l *LoginLimiter) FailureDevice(ip, account, device string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.ipBucket(ip)
+	dev := l.deviceBucket(account, device)
+	dev.expirePending(now)
+	if dev.pending > 0 {
+		dev.pending--
+	}
+	dev.lim.ReserveN(now, 1)
+}
+
+// SuccessDevice forgets the known device's failures (the user's own typos).
+func (l *LoginLimiter) SuccessDevice(ip, account, device string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ipBucket(ip)
+	l.accounts.remove(l.hash('d', normalizeAccount(account)+"\x00"+device))
 }
 
 // Size reports how many addresses and accounts are remembered.

@@ -97,21 +97,52 @@ func TestAccountSlowedAcrossAddresses(t *testing.T) {
 	}
 }
 
-func TestSuccessResetsAccount(t *testing.T) {
+// A sign-in from an unknown device does not refill the bucket that
+// attackers on unknown devices spend; a known device has its own bucket,
+// which its owner's success does refill.
+func TestSuccessDoesNotRefillUnknownDevices(t *testing.T) {
 	l, _ := newTestLimiter(100)
-	// Ann mistypes once, then gets in; her typo no longer counts.
+	// Ann mistypes once on a new phone and gets in with the second try:
+	// her bucket for unknown devices now holds one failure, and keeps it.
 	attempt(l, "203.0.113.1", "ann@example.org")
 	if ok, _ := l.Allow("203.0.113.1", "ann@example.org"); !ok {
 		t.Fatal("refused with one token left")
 	}
 	l.Success("203.0.113.1", "Ann@Example.org")
+	if ok, _ := attempt(l, "203.0.113.5", "ann@example.org"); !ok {
+		t.Fatal("the token left after her success is gone")
+	}
+	if ok, _ := l.Allow("203.0.113.6", "ann@example.org"); ok {
+		t.Fatal("a success handed unknown devices a fresh burst")
+	}
+	// Her own browser is not held back by any of it, only by its own failures.
+	const dev = "device-1"
+	n := 0
+	try := func() bool {
+		n++
+		ip := fmt.Sprintf("192.0.2.%d", n)
+		ok, _ := l.AllowDevice(ip, "ann@example.org", dev)
+		if ok {
+			l.FailureDevice(ip, "ann@example.org", dev)
+		}
+		return ok
+	}
 	for i := range 2 {
-		if ok, _ := attempt(l, "203.0.113.5", "ann@example.org"); !ok {
-			t.Fatalf("after success, attempt %d refused: failures not reset", i)
+		if !try() {
+			t.Fatalf("known device, attempt %d: throttled by unknown devices' failures", i)
 		}
 	}
-	if ok, _ := l.Allow("203.0.113.5", "ann@example.org"); ok {
-		t.Fatal("failures after the success are not counted")
+	if try() {
+		t.Fatal("the known device's own failures do not count")
+	}
+	l.SuccessDevice("192.0.2.200", "ann@example.org", dev)
+	for i := range 2 {
+		if !try() {
+			t.Fatalf("after her success, attempt %d on her device refused", i)
+		}
+	}
+	if try() {
+		t.Fatal("a known device is not limited at all")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/service"
 )
 
@@ -16,6 +17,10 @@ const refreshCookie = "brug_refresh"
 // cookie exists: it holds no secret ("1"), so page scripts may read it; the
 // refresh token itself stays in the HttpOnly cookie.
 const sessionHintCookie = "brug_session"
+
+// deviceCookie vouches that this browser signed in to the account before,
+// so it is throttled apart from guesses made elsewhere (auth.DeviceSigner).
+const deviceCookie = "brug_device"
 
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
@@ -45,10 +50,19 @@ func (s *Server) login(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	sess, err := s.svc.Login(c.Request().Context(), req.Email, req.Password)
+	device := ""
+	if ck, err := c.Cookie(deviceCookie); err == nil {
+		device = ck.Value
+	}
+	sess, err := s.svc.Login(c.Request().Context(), req.Email, req.Password, device)
 	if err != nil {
 		return err
 	}
+	// The device cookie: HttpOnly, only sent to sign-in, a year long.
+	c.SetCookie(&http.Cookie{
+		Name: deviceCookie, Value: sess.DeviceToken, Path: "/api/v1/auth/login", MaxAge: int(auth.DeviceTTL.Seconds()),
+		Expires: time.Now().Add(auth.DeviceTTL), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode,
+	})
 	return s.writeSession(c, sess, req.ReturnRefreshToken)
 }
 

@@ -21,6 +21,9 @@ type Service struct {
 	Hasher  *auth.Hasher
 	Tokens  *auth.TokenIssuer
 	Limiter *auth.LoginLimiter
+	// Devices signs the device cookies that exempt a browser that signed in
+	// before from the account's throttle (nil: none issued).
+	Devices *auth.DeviceSigner
 	Authz   *auth.Authorizer
 	Log     *slog.Logger
 	// RefreshTTL is how long a refresh token lives.

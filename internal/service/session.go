@@ -17,6 +17,9 @@ type Session struct {
 	RefreshToken string
 	RefreshUntil time.Time
 	User         store.UserWithTeams
+	// DeviceToken, after a password sign-in, vouches for this browser at
+	// its next sign-ins (the device cookie; see auth.DeviceSigner).
+	DeviceToken string
 }
 
 var errBadCredentials = apperr.New(apperr.KindUnauthorized, "E-mail address or password is wrong.")
@@ -24,9 +27,21 @@ var errBadCredentials = apperr.New(apperr.KindUnauthorized, "E-mail address or p
 // Login checks a password and opens a session. Unknown e-mail, wrong
 // password and disabled account all get the same answer, after the same
 // amount of hashing work, so the answer reveals nothing about accounts.
-func (s *Service) Login(ctx context.Context, email, password string) (Session, error) {
+func (s *Service) Login(ctx context.Context, email, password, deviceToken string) (Session, error) {
 	ip := MetaFrom(ctx).IP
-	if ok, wait := s.Limiter.Allow(ip, email); !ok {
+	// A browser that got in before is throttled on its own bucket, so
+	// guesses from unknown devices never lock its owner out.
+	device, known := "", false
+	if s.Devices != nil && deviceToken != "" {
+		device, known = s.Devices.Verify(deviceToken, email)
+	}
+	allow, failure, success := s.Limiter.Allow, s.Limiter.Failure, s.Limiter.Success
+	if known {
+		allow = func(ip, a string) (bool, time.Duration) { return s.Limiter.AllowDevice(ip, a, device) }
+		failure = func(ip, a string) { s.Limiter.FailureDevice(ip, a, device) }
+		success = func(ip, a string) { s.Limiter.SuccessDevice(ip, a, device) }
+	}
+	if ok, wait := allow(ip, email); !ok {
 		return Session{}, &apperr.Error{Kind: apperr.KindRateLimited, Detail: "Too many sign-in attempts. Try again later.", RetryAfter: wait}
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
@@ -34,7 +49,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 		if err := s.Hasher.DummyVerify(ctx, password); err != nil {
 			return Session{}, busyOr(err)
 		}
-		s.Limiter.Failure(ip, email)
+		failure(ip, email)
 		s.audit(ctx, nil, "auth.login_failed", "user", "", "")
 		return Session{}, errBadCredentials
 	}
@@ -60,11 +75,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 		ok = false
 	}
 	if !ok || u.DisabledAt != nil {
-		s.Limiter.Failure(ip, email)
+		failure(ip, email)
 		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login_failed", "user", u.ID, "")
 		return Session{}, errBadCredentials
 	}
-	s.Limiter.Success(ip, email)
+	success(ip, email)
 	if rehash {
 		if h, err := s.Hasher.Hash(ctx, password); err == nil {
 			_, _ = s.Store.UpdateUser(ctx, u.ID, store.UserChanges{PasswordHash: &h})
@@ -73,6 +88,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (Session, e
 	sess, err := s.openSession(ctx, u, store.NewID())
 	if err == nil {
 		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login", "user", u.ID, "")
+		if s.Devices != nil {
+			sess.DeviceToken = s.Devices.Issue(email)
+		}
 	}
 	return sess, err
 }
