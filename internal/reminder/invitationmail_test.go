@@ -60,7 +60,7 @@ func TestInvitationMail(t *testing.T) {
 			t.Fatalf("no link: %s", o.Message.Text)
 		}
 		token := strings.Fields(o.Message.Text[i+len("/invite/"):])[0]
-		if r := api.Do("POST", "/api/v1/public/invitations/"+token, map[string]any{"password": "jonas waehlt selbst"}, nil); r.Status != 204 {
+		if r := api.Do("POST", "/api/v1/public/invitations/"+token, map[string]any{"password": "gruene Tanne am Fluss"}, nil); r.Status != 204 {
 			t.Fatalf("the e-mailed link: %d %s", r.Status, r.Body)
 		}
 		var invs []model.UserInvitation
