@@ -215,6 +215,9 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 			svc.Log.Warn("report snapshot housekeeping failed", "err", err)
 		}
 		anchorAudit(ctx, svc)
+		if err := svc.ForgetSharedCounters(ctx); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("rate counter housekeeping failed", "err", err)
+		}
 		if n, err := svc.PurgeContacts(ctx); err != nil && ctx.Err() == nil {
 			svc.Log.Warn("contact retention failed", "err", err)
 		} else if n > 0 {

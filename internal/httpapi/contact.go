@@ -51,7 +51,7 @@ func (s *Server) submitContact(c echo.Context) error {
 	req := c.Request()
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxContactBody)
 	lang := pageLanguage(c, "")
-	if wait, ok := s.contactLimiter.allow(c.RealIP()); !ok {
+	if wait, ok := s.contactAllowed(c); !ok {
 		return &apperr.Error{Kind: apperr.KindRateLimited, RetryAfter: wait,
 			Detail: site.T(lang, "err.rate", int(math.Ceil(wait.Minutes())))}
 	}
@@ -338,4 +338,13 @@ func (s *Server) writeContact(c echo.Context, v service.ContactView) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, out[0])
+}
+
+// contactAllowed applies the contact form's limit per address: this
+// process's bucket, and on PostgreSQL the count over every replica.
+func (s *Server) contactAllowed(c echo.Context) (time.Duration, bool) {
+	if wait, ok := s.contactLimiter.allow(c.RealIP()); !ok {
+		return wait, false
+	}
+	return s.svc.SharedContactAllowed(c.Request().Context(), c.RealIP(), s.cfg.ContactPerHour)
 }

@@ -329,7 +329,7 @@ func (s *Server) contactSubmit(c echo.Context, lang string) error {
 	v := contactValues{Kind: f.Get("kind"), Name: f.Get("name"), Organisation: f.Get("organisation"), Phone: f.Get("phone"),
 		Email: f.Get("email"), Municipality: f.Get("municipality"), Language: f.Get("language"), Message: f.Get("message"),
 		Website: f.Get("website"), Consent: f.Get("consent") != ""}
-	if wait, ok := s.contactLimiter.allow(c.RealIP()); !ok {
+	if wait, ok := s.contactAllowed(c); !ok {
 		p.Status = http.StatusTooManyRequests
 		c.Response().Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		p.Data = s.contactData(c, v, nil, site.T(lang, "err.rate", int(math.Ceil(wait.Minutes()))))

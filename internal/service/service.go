@@ -21,6 +21,9 @@ type Service struct {
 	Hasher  *auth.Hasher
 	Tokens  *auth.TokenIssuer
 	Limiter *auth.LoginLimiter
+	// LocalLimitsOnly skips the limits counted in the database for every
+	// replica (tests whose scenarios sign in many times from one address).
+	LocalLimitsOnly bool
 	// Devices signs the device cookies that exempt a browser that signed in
 	// before from the account's throttle (nil: none issued).
 	Devices *auth.DeviceSigner

@@ -44,12 +44,21 @@ func (s *Service) Login(ctx context.Context, email, password, deviceToken string
 	if ok, wait := allow(ip, email); !ok {
 		return Session{}, &apperr.Error{Kind: apperr.KindRateLimited, Detail: "Too many sign-in attempts. Try again later.", RetryAfter: wait}
 	}
+	// Over every replica on PostgreSQL as well.
+	if err := s.sharedLoginCheck(ctx, ip, email, device); err != nil {
+		failure(ip, email) // end this process's reservation; the attempt was not made
+		return Session{}, err
+	}
+	wrong := func() {
+		failure(ip, email)
+		s.sharedLoginFailure(ctx, email, device)
+	}
 	u, err := s.Store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		if err := s.Hasher.DummyVerify(ctx, password); err != nil {
 			return Session{}, busyOr(err)
 		}
-		failure(ip, email)
+		wrong()
 		s.audit(ctx, nil, "auth.login_failed", "user", "", "")
 		return Session{}, errBadCredentials
 	}
@@ -75,7 +84,7 @@ func (s *Service) Login(ctx context.Context, email, password, deviceToken string
 		ok = false
 	}
 	if !ok || u.DisabledAt != nil {
-		failure(ip, email)
+		wrong()
 		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login_failed", "user", u.ID, "")
 		return Session{}, errBadCredentials
 	}

@@ -94,6 +94,7 @@ func DiscardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 func Wrap(t testing.TB, engine string, cfg *config.Config, d *db.DB, svc *service.Service) *API {
 	t.Helper()
 	svc.Limiter = auth.NewLoginLimiter(auth.LoginLimits{PerIP: 1000, IPBurst: 1000, PerAccount: 1000, AccountBurst: 1000, MaxKeys: 1000}, time.Now)
+	svc.LocalLimitsOnly = true // the replicas' shared counts: internal/app TestReplicasShareTheLimits
 	if _, err := demo.Seed(context.Background(), svc.Store, svc.Hasher); err != nil {
 		t.Fatalf("demo seed: %v", err)
 	}
