@@ -1,6 +1,6 @@
 import spec from '../../../api/openapi.yaml?raw';
 import { describe, expect, it } from 'vitest';
-import { barrierNext, barrierStatuses, changedFieldKeys, displayName, splitList, timelineTypes } from './clients';
+import { barrierNext, barrierStatuses, changedFieldKeys, displayName, refName, splitList, timelineTypes } from './clients';
 import { catalogs, type MessageKey } from './i18n/index.svelte';
 
 describe('clients helpers', () => {
@@ -69,5 +69,14 @@ describe('timeline', () => {
         expect(catalogs[lang][k], `${lang} ${k}`).toBeTruthy();
       }
     }
+  });
+});
+
+describe('refName', () => {
+  it('names an erased client in lists', () => {
+    expect(refName({ name: 'Amina Diallo' }, 'Erased client')).toBe('Amina Diallo');
+    expect(refName({ name: '' }, 'Erased client')).toBe('Erased client');
+    expect(refName({ name: '  ' }, 'Gewist dossier')).toBe('Gewist dossier');
+    expect(refName(null, 'Erased client')).toBe('Erased client');
   });
 });

@@ -164,3 +164,8 @@ export function changedFieldKeys(fields: unknown): `fieldName.${(typeof fieldNam
   }
   return out;
 }
+
+/** The name of a client as a list shows it: an erased client's is empty (its personal data is gone). */
+export function refName(ref: { name: string } | null | undefined, erased: string): string {
+  return ref?.name?.trim() ? ref.name : erased;
+}
