@@ -122,6 +122,37 @@ describe('sign-in shell', () => {
     }
   });
 
+  it('a person sees where they are signed in and ends another session (360 px)', async () => {
+    const other = await phonePage(env.browser);
+    const mine = await phonePage(env.browser);
+    try {
+      for (const ctx of [other, mine]) {
+        await ctx.page.goto(env.server.base + '/login');
+        await ctx.page.getByLabel('Taal').selectOption('en');
+        await signIn(ctx.page, 'coordinator.liege@example.org');
+        await ctx.page.getByTestId('user-name').waitFor();
+      }
+      await mine.page.getByRole('link', { name: 'Sessions', exact: true }).click();
+      await mine.page.getByRole('heading', { name: 'Your sessions', level: 1 }).waitFor();
+      const list = mine.page.getByTestId('sessions');
+      await list.getByText('This device').waitFor();
+      const before = await list.locator('li').count();
+      assert.ok(before >= 2, `two sign-ins, ${before} sessions`);
+      await noHorizontalScroll(mine.page, 'sessions');
+      await axe(mine.page, 'sessions');
+      await list.locator('li', { hasNotText: 'This device' }).first().getByRole('button', { name: /^End session: / }).click();
+      await mine.page.getByText(/The session on .* has ended\./).waitFor();
+      assert.equal(await list.locator('li').count(), before - 1);
+      // The other browser's session is over: its next request sends it to sign in.
+      await other.page.reload();
+      await other.page.locator('#email').waitFor();
+      assert.deepEqual(mine.problems, []);
+    } finally {
+      await other.context.close();
+      await mine.context.close();
+    }
+  });
+
   it('a wrong password shows an error next to the form, in the chosen language', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     try {

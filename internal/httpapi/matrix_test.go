@@ -69,6 +69,8 @@ var matrix = map[string]outcome{
 	"POST /api/v1/auth/logout":               everyone(204),
 	"GET /api/v1/me":                         signedIn(200),
 	"PATCH /api/v1/me":                       signedIn(200),
+	"GET /api/v1/me/sessions":                signedIn(200),
+	"DELETE /api/v1/me/sessions/:id":         signedIn(404),
 	"GET /api/v1/users":                      only(200, admin),
 	"POST /api/v1/users":                     only(422, admin),
 	"GET /api/v1/users/:id":                  only(200, admin),

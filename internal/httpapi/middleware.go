@@ -123,6 +123,7 @@ func (s *Server) requestMeta(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := service.WithMeta(c.Request().Context(), service.Meta{
 			RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 			IP:        c.RealIP(),
+			UserAgent: c.Request().UserAgent(),
 		})
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)

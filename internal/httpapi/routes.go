@@ -41,6 +41,8 @@ func (s *Server) Routes() []Route {
 
 		{http.MethodGet, "/api/v1/me", auth.PermMeRead, s.getMe},
 		{http.MethodPatch, "/api/v1/me", auth.PermMeUpdate, s.patchMe},
+		{http.MethodGet, "/api/v1/me/sessions", auth.PermMeRead, s.listSessions},
+		{http.MethodDelete, "/api/v1/me/sessions/:id", auth.PermMeUpdate, s.endSession},
 
 		{http.MethodGet, "/api/v1/users", auth.PermUsersManage, s.listUsers},
 		{http.MethodPost, "/api/v1/users", auth.PermUsersManage, s.createUser},

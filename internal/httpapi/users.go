@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -221,4 +222,35 @@ func queryInt(c echo.Context, name string, def, lo, hi int, fields *apperr.Field
 		return def
 	}
 	return n
+}
+
+type sessionDTO struct {
+	ID         string    `json:"id"`
+	Device     string    `json:"device"`
+	StartedAt  time.Time `json:"started_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	Current    bool      `json:"current"`
+}
+
+func (s *Server) listSessions(c echo.Context) error {
+	vs, err := s.svc.Sessions(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	out := make([]sessionDTO, len(vs))
+	for i, v := range vs {
+		out[i] = sessionDTO{ID: v.ID, Device: v.UserAgent, StartedAt: v.StartedAt, LastUsedAt: v.LastUsedAt, Current: v.Current}
+	}
+	return c.JSON(http.StatusOK, newList(out, ""))
+}
+
+func (s *Server) endSession(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.EndSession(c.Request().Context(), principal(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

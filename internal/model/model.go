@@ -107,6 +107,7 @@ type RefreshToken struct {
 	UserID    string
 	FamilyID  string
 	TokenHash string
+	UserAgent string
 	ExpiresAt time.Time
 	UsedAt    *time.Time
 	RevokedAt *time.Time

@@ -68,6 +68,8 @@ type Principal struct {
 type Meta struct {
 	RequestID string
 	IP        string
+	// UserAgent names the browser or app, for the sessions list.
+	UserAgent string
 }
 
 type metaKey struct{}

@@ -3,11 +3,14 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/textpolicy"
 )
 
 // Session is what a successful login or refresh hands out.
@@ -107,7 +110,7 @@ func (s *Service) Login(ctx context.Context, email, password, deviceToken string
 func (s *Service) openSession(ctx context.Context, u store.UserWithTeams, family string) (Session, error) {
 	token, hash := auth.NewRefreshToken()
 	until := s.Store.Now().Add(s.RefreshTTL)
-	if err := s.Store.CreateRefreshToken(ctx, u.ID, family, hash, until); err != nil {
+	if err := s.Store.CreateRefreshToken(ctx, u.ID, family, hash, deviceName(MetaFrom(ctx).UserAgent), until); err != nil {
 		return Session{}, err
 	}
 	return s.issue(u, family, token, until)
@@ -225,4 +228,49 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		Language:  u.Language,
 		SessionID: claims.SessionID,
 	}, nil
+}
+
+// deviceName keeps what a person needs to recognise a session: the
+// User-Agent, as printable text of at most 200 characters.
+func deviceName(ua string) string {
+	ua = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || !utf8.ValidRune(r) || textpolicy.Bidi(r) || textpolicy.Invisible(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(ua, ""))
+	if r := []rune(ua); len(r) > 200 {
+		ua = string(r[:200])
+	}
+	return strings.TrimSpace(ua)
+}
+
+// SessionView is one of the caller's sessions.
+type SessionView struct {
+	store.LiveSession
+	Current bool
+}
+
+// Sessions lists the caller's live sessions (device, start, last use).
+func (s *Service) Sessions(ctx context.Context, p *Principal) ([]SessionView, error) {
+	rows, err := s.Store.LiveSessions(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SessionView, len(rows))
+	for i, r := range rows {
+		out[i] = SessionView{LiveSession: r, Current: r.ID == p.SessionID}
+	}
+	return out, nil
+}
+
+// EndSession ends one of the caller's sessions at once: its refresh tokens
+// are revoked, and its access tokens stop working with them. Another
+// person's session, or an ended one, is 404.
+func (s *Service) EndSession(ctx context.Context, p *Principal, id string) error {
+	if err := s.Store.EndUserSession(ctx, p.UserID, id); err != nil {
+		return storeErr(err)
+	}
+	s.audit(ctx, p, "session.end", "session", id, "")
+	return nil
 }

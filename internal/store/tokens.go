@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/brug-chw/brug/internal/model"
@@ -15,8 +16,8 @@ var (
 )
 
 // CreateRefreshToken stores a token's hash for a new or existing family.
-func (s *Store) CreateRefreshToken(ctx context.Context, userID, familyID, hash string, expires time.Time) error {
-	t := model.RefreshToken{ID: NewID(), UserID: userID, FamilyID: familyID, TokenHash: hash, ExpiresAt: expires.UTC()}
+func (s *Store) CreateRefreshToken(ctx context.Context, userID, familyID, hash, userAgent string, expires time.Time) error {
+	t := model.RefreshToken{ID: NewID(), UserID: userID, FamilyID: familyID, TokenHash: hash, UserAgent: userAgent, ExpiresAt: expires.UTC()}
 	return mapErr(s.q(ctx).Create(&t).Error, "create refresh token")
 }
 
@@ -51,7 +52,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string,
 			reused = true
 			return tx.RevokeFamily(ctx, old.FamilyID)
 		}
-		rotated = model.RefreshToken{ID: NewID(), UserID: old.UserID, FamilyID: old.FamilyID, TokenHash: newHash, ExpiresAt: expires.UTC()}
+		rotated = model.RefreshToken{ID: NewID(), UserID: old.UserID, FamilyID: old.FamilyID, TokenHash: newHash, UserAgent: old.UserAgent, ExpiresAt: expires.UTC()}
 		return mapErr(tx.q(ctx).Create(&rotated).Error, "store rotated token")
 	})
 	if err != nil {
@@ -99,4 +100,61 @@ func (s *Store) SessionActive(ctx context.Context, familyID string) (bool, error
 func (s *Store) DeleteExpiredTokens(ctx context.Context, before time.Time) (int64, error) {
 	res := s.q(ctx).Where("expires_at < ?", before.UTC()).Delete(&model.RefreshToken{})
 	return res.RowsAffected, mapErr(res.Error, "delete expired tokens")
+}
+
+// LiveSession is one signed-in session of a user: a refresh-token family
+// with a live token.
+type LiveSession struct {
+	ID         string
+	UserAgent  string
+	StartedAt  time.Time
+	LastUsedAt time.Time
+}
+
+// LiveSessions lists a user's sessions that can still be refreshed, the
+// most recently used first.
+func (s *Store) LiveSessions(ctx context.Context, userID string) ([]LiveSession, error) {
+	var rows []model.RefreshToken
+	if err := s.q(ctx).Where("user_id = ?", userID).Order("created_at").Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "sessions")
+	}
+	now := s.Now()
+	byFamily := map[string]*LiveSession{}
+	live := map[string]bool{}
+	var order []string
+	for _, r := range rows {
+		ls, ok := byFamily[r.FamilyID]
+		if !ok {
+			ls = &LiveSession{ID: r.FamilyID, UserAgent: r.UserAgent, StartedAt: r.CreatedAt}
+			byFamily[r.FamilyID] = ls
+			order = append(order, r.FamilyID)
+		}
+		ls.LastUsedAt = r.CreatedAt
+		if r.RevokedAt == nil && r.UsedAt == nil && now.Before(r.ExpiresAt) {
+			live[r.FamilyID] = true
+		}
+	}
+	out := []LiveSession{}
+	for _, id := range order {
+		if live[id] {
+			out = append(out, *byFamily[id])
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastUsedAt.After(out[j].LastUsedAt) })
+	return out, nil
+}
+
+// EndUserSession revokes one of the user's own sessions; ErrNotFound when
+// it is not theirs or no longer live.
+func (s *Store) EndUserSession(ctx context.Context, userID, familyID string) error {
+	now := s.Now()
+	res := s.q(ctx).Model(&model.RefreshToken{}).Where("user_id = ? AND family_id = ? AND revoked_at IS NULL AND used_at IS NULL AND expires_at > ?", userID, familyID, now).
+		Updates(map[string]any{"revoked_at": now, "updated_at": now})
+	if res.Error != nil {
+		return mapErr(res.Error, "end session")
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return s.RevokeFamily(ctx, familyID)
 }
