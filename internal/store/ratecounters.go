@@ -9,6 +9,10 @@ import (
 // PostgreSQL several replicas share one, on SQLite one process runs.
 func (s *Store) SharedLimits() bool { return s.isPG() }
 
+// windowKey keeps windows of different lengths apart: a minute and ten
+// minutes starting at the same instant are two counters, not one.
+func windowKey(key string, window time.Duration) string { return key + "/" + window.String() }
+
 // windowOf is the start of the fixed window holding t.
 func windowOf(t time.Time, window time.Duration) time.Time { return t.UTC().Truncate(window) }
 
@@ -17,7 +21,7 @@ func (s *Store) RateCount(ctx context.Context, key string, window time.Duration)
 	now := s.Now()
 	start := windowOf(now, window)
 	var n int
-	err := s.q(ctx).Raw("SELECT COALESCE(MAX(n), 0) FROM rate_counters WHERE key = ? AND window_start = ?", key, start).Scan(&n).Error
+	err := s.q(ctx).Raw("SELECT COALESCE(MAX(n), 0) FROM rate_counters WHERE key = ? AND window_start = ?", windowKey(key, window), start).Scan(&n).Error
 	return n, start.Add(window).Sub(now), mapErr(err, "rate count")
 }
 
@@ -28,7 +32,7 @@ func (s *Store) RateHit(ctx context.Context, key string, window time.Duration) (
 	start := windowOf(now, window)
 	var n int
 	err := s.q(ctx).Raw(`INSERT INTO rate_counters (key, window_start, n) VALUES (?, ?, 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 RETURNING n`, key, start).Scan(&n).Error
+		ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 RETURNING n`, windowKey(key, window), start).Scan(&n).Error
 	return n, start.Add(window).Sub(now), mapErr(err, "rate hit")
 }
 
