@@ -97,11 +97,25 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 	if err != nil {
 		return nil, err
 	}
+	sealKey := cfg.SecondFactorKey
+	if len(sealKey) == 0 {
+		sealKey = cfg.JWTSecret
+	}
+	second, err := auth.NewSecondFactor(sealKey, "Brug", now)
+	if err != nil {
+		return nil, err
+	}
+	roles := map[string]bool{}
+	for _, r := range cfg.SecondFactorRoles {
+		roles[r] = true
+	}
 	return &service.Service{
 		Store:              store.New(d.Gorm, now),
 		Hasher:             auth.NewHasher(params, cfg.HashSlots),
 		Tokens:             tokens,
 		Devices:            auth.NewDeviceSigner(cfg.JWTSecret, now),
+		SecondFactor:       second,
+		SecondFactorRoles:  roles,
 		Limiter:            auth.NewLoginLimiter(auth.DefaultLoginLimits, now),
 		Authz:              authz,
 		Log:                log,

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +64,16 @@ type Config struct {
 	RetentionMonths int
 	// EmergencyAccess is how long a break-the-glass grant opens a client.
 	EmergencyAccess time.Duration
+	// SecondFactorRoles must set up a second factor (TOTP) to sign in.
+	SecondFactorRoles []string
+	// SecondFactorKey seals the stored TOTP secrets (empty: derived from
+	// the JWT secret, which then cannot be rotated without a reset of every
+	// second factor).
+	SecondFactorKey []byte
 }
+
+// secondFactorRoles are the roles BRUG_SECOND_FACTOR_ROLES may name.
+var secondFactorRoles = []string{"chw", "coordinator", "manager", "admin", "dpo"}
 
 // Production reports whether the stricter production rules apply.
 func (c *Config) Production() bool { return c.Env == "production" }
@@ -127,6 +137,17 @@ func FromMap(env map[string]string) (*Config, error) {
 	c.ContactRetention = time.Duration(p.integer("BRUG_CONTACT_RETENTION_DAYS", 183, 1, 3650)) * 24 * time.Hour
 	c.RetentionMonths = p.integer("BRUG_RETENTION_MONTHS", 24, 1, 600)
 	c.EmergencyAccess = time.Duration(p.integer("BRUG_EMERGENCY_ACCESS_HOURS", 4, 1, 24)) * time.Hour
+	// Everyone who sees more than their own caseload needs a second factor
+	// in production; a programme can add CHWs ("all" or a list with chw).
+	defRoles := ""
+	if c.Production() {
+		defRoles = "coordinator,manager,admin,dpo"
+	}
+	c.SecondFactorRoles = p.roles("BRUG_SECOND_FACTOR_ROLES", defRoles)
+	c.SecondFactorKey = []byte(p.str("BRUG_SECOND_FACTOR_KEY", ""))
+	if len(c.SecondFactorKey) > 0 && len(c.SecondFactorKey) < 32 {
+		p.fail("BRUG_SECOND_FACTOR_KEY", "must be at least 32 bytes")
+	}
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p.fail("BRUG_ADDR", "must be host:port, e.g. 127.0.0.1:8080")
@@ -231,6 +252,30 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 	}
 	p.fail(name, fmt.Sprintf("must be one of %s, not %q", strings.Join(allowed, ", "), v))
 	return def
+}
+
+// roles reads a comma-separated list of roles; "none" is the empty list and
+// "all" every role.
+func (p *parser) roles(name, def string) []string {
+	v := strings.ToLower(strings.TrimSpace(p.str(name, def)))
+	switch v {
+	case "", "none":
+		return nil
+	case "all":
+		return slices.Clone(secondFactorRoles)
+	}
+	var out []string
+	for _, r := range strings.Split(v, ",") {
+		r = strings.TrimSpace(r)
+		if !slices.Contains(secondFactorRoles, r) {
+			p.fail(name, fmt.Sprintf("%q is not a role (one of %s, or all, or none)", r, strings.Join(secondFactorRoles, ", ")))
+			continue
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (p *parser) boolean(name string, def bool) bool {

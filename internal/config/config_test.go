@@ -50,6 +50,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"BRUG_EMERGENCY_ACCESS_HOURS": "0"}, "BRUG_EMERGENCY_ACCESS_HOURS"},
 		{map[string]string{"BRUG_EMERGENCY_ACCESS_HOURS": "4h"}, "BRUG_EMERGENCY_ACCESS_HOURS"},
 		{map[string]string{"BRUG_ENV": "production"}, "BRUG_JWT_SECRET"},
+		{map[string]string{"BRUG_SECOND_FACTOR_ROLES": "coordinator,boss"}, "BRUG_SECOND_FACTOR_ROLES"},
+		{map[string]string{"BRUG_SECOND_FACTOR_KEY": "short"}, "BRUG_SECOND_FACTOR_KEY"},
 		{map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("x", 32), "BRUG_DEMO": "true"}, "BRUG_DEMO"},
 	}
 	for _, tc := range cases {
@@ -60,6 +62,36 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %q does not name %s", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestSecondFactorRoles(t *testing.T) {
+	prod := map[string]string{"BRUG_ENV": "production", "BRUG_JWT_SECRET": strings.Repeat("s", 32)}
+	with := func(m map[string]string, k, v string) map[string]string {
+		out := map[string]string{k: v}
+		for a, b := range m {
+			out[a] = b
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, ""},
+		{prod, "coordinator,manager,admin,dpo"},
+		{with(prod, "BRUG_SECOND_FACTOR_ROLES", "all"), "chw,coordinator,manager,admin,dpo"},
+		{with(prod, "BRUG_SECOND_FACTOR_ROLES", "none"), ""},
+		{with(prod, "BRUG_SECOND_FACTOR_ROLES", " Coordinator , chw,chw"), "coordinator,chw"},
+		{map[string]string{"BRUG_SECOND_FACTOR_ROLES": "admin"}, "admin"},
+	} {
+		c, err := FromMap(tc.env)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.env, err)
+		}
+		if got := strings.Join(c.SecondFactorRoles, ","); got != tc.want {
+			t.Errorf("%v: roles %q, want %q", tc.env, got, tc.want)
 		}
 	}
 }

@@ -43,6 +43,8 @@ type tokenResponse struct {
 	ExpiresIn    int     `json:"expires_in"`
 	RefreshToken string  `json:"refresh_token,omitempty"`
 	User         userDTO `json:"user"`
+	// RecoveryCodes come once, when a second factor was just set up.
+	RecoveryCodes []string `json:"recovery_codes,omitempty"`
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -58,12 +60,24 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The device cookie: HttpOnly, only sent to sign-in, a year long.
+	if sess.Challenge != nil {
+		// The password was right; a code is still due (202: no session yet).
+		return c.JSON(http.StatusAccepted, challengeResponse{
+			SecondFactor: sess.Challenge.Purpose, Challenge: sess.Challenge.Token,
+			ExpiresIn: int(sess.Challenge.ExpiresIn.Seconds()),
+		})
+	}
+	return s.writeSignIn(c, sess, req.ReturnRefreshToken, nil)
+}
+
+// writeSignIn answers a completed sign-in: the device cookie (HttpOnly,
+// only sent to sign-in, a year long) and the session.
+func (s *Server) writeSignIn(c echo.Context, sess service.Session, inBody bool, recovery []string) error {
 	c.SetCookie(&http.Cookie{
 		Name: deviceCookie, Value: sess.DeviceToken, Path: "/api/v1/auth/login", MaxAge: int(auth.DeviceTTL.Seconds()),
 		Expires: time.Now().Add(auth.DeviceTTL), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode,
 	})
-	return s.writeSession(c, sess, req.ReturnRefreshToken)
+	return s.writeSessionWith(c, sess, inBody, recovery)
 }
 
 // presentedRefreshToken reads the refresh token from the body, or else from
@@ -122,6 +136,10 @@ func (s *Server) logout(c echo.Context) error {
 // into the HttpOnly cookie, out of reach of page scripts, unless the client
 // asked for it in the body (return_refresh_token).
 func (s *Server) writeSession(c echo.Context, sess service.Session, inBody bool) error {
+	return s.writeSessionWith(c, sess, inBody, nil)
+}
+
+func (s *Server) writeSessionWith(c echo.Context, sess service.Session, inBody bool, recovery []string) error {
 	view, err := s.svc.User(c.Request().Context(), nil, sess.User.ID)
 	if err != nil {
 		return err
@@ -147,11 +165,12 @@ func (s *Server) writeSession(c echo.Context, sess service.Session, inBody bool)
 	}
 	u.Permissions = s.svc.Authz.Permissions(view.Role, view.AllReports)
 	return c.JSON(http.StatusOK, tokenResponse{
-		AccessToken:  sess.AccessToken,
-		TokenType:    "Bearer",
-		ExpiresIn:    int(sess.ExpiresIn.Seconds()),
-		RefreshToken: refresh,
-		User:         u,
+		AccessToken:   sess.AccessToken,
+		TokenType:     "Bearer",
+		ExpiresIn:     int(sess.ExpiresIn.Seconds()),
+		RefreshToken:  refresh,
+		User:          u,
+		RecoveryCodes: recovery,
 	})
 }
 

@@ -18,27 +18,29 @@ type fundDTO struct {
 }
 
 type userDTO struct {
-	ID          string     `json:"id"`
-	Email       string     `json:"email"`
-	Name        string     `json:"name"`
-	Role        string     `json:"role"`
-	TeamIDs     []string   `json:"team_ids"`
-	Teams       []teamRef  `json:"teams"`
-	FundID      *string    `json:"fund_id"`
-	Fund        *fundDTO   `json:"fund"`
-	Language    string     `json:"language"`
-	AllReports  bool       `json:"all_reports"`
-	IntakeDuty  bool       `json:"intake_duty"`
-	DisabledAt  *time.Time `json:"disabled_at"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
-	Permissions []string   `json:"permissions,omitempty"`
+	ID         string    `json:"id"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name"`
+	Role       string    `json:"role"`
+	TeamIDs    []string  `json:"team_ids"`
+	Teams      []teamRef `json:"teams"`
+	FundID     *string   `json:"fund_id"`
+	Fund       *fundDTO  `json:"fund"`
+	Language   string    `json:"language"`
+	AllReports bool      `json:"all_reports"`
+	IntakeDuty bool      `json:"intake_duty"`
+	// SecondFactor: the account signs in with a code from an app too.
+	SecondFactor bool       `json:"second_factor"`
+	DisabledAt   *time.Time `json:"disabled_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	Permissions  []string   `json:"permissions,omitempty"`
 }
 
 func toUserDTO(v service.UserView) userDTO {
 	d := userDTO{
 		ID: v.ID, Email: v.Email, Name: v.Name, Role: v.Role, FundID: v.FundID, Language: v.Language,
-		AllReports: v.AllReports, IntakeDuty: v.IntakeDuty, DisabledAt: v.DisabledAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		AllReports: v.AllReports, IntakeDuty: v.IntakeDuty, SecondFactor: v.SecondFactor, DisabledAt: v.DisabledAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		TeamIDs: []string{}, Teams: []teamRef{},
 	}
 	for _, t := range v.Teams {

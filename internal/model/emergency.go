@@ -43,4 +43,29 @@ type StaffNotice struct {
 	Params    string // JSON object, rendered in the reader's language
 	CreatedAt time.Time
 	ReadAt    *time.Time
+	// The outbox of a notice that is also e-mailed (none for the others).
+	MailStatus   string // none unless the notice is e-mailed too
+	MailAttempts int
+	MailNextAt   *time.Time
+}
+
+// SecondFactor is an account's TOTP: Secret sealed (auth.SecondFactor),
+// Pending a secret waiting for its first code, LastStep the step of the last
+// code accepted.
+type SecondFactor struct {
+	UserID    string `gorm:"primaryKey"`
+	Secret    string
+	Pending   string
+	EnabledAt *time.Time
+	LastStep  int64
+	UpdatedAt time.Time
+}
+
+// RecoveryCode is one single-use recovery code, as a hash.
+type RecoveryCode struct {
+	ID        string `gorm:"primaryKey"`
+	UserID    string
+	CodeHash  string
+	CreatedAt time.Time
+	UsedAt    *time.Time
 }

@@ -14,12 +14,15 @@ const (
 	KindCancellation = "cancellation"
 	KindReferralLink = "referral_link" // to a provider: the link to answer a referral
 	KindInvitation   = "invitation"    // to a staff member: the link to set their password (%[2]s is their first name)
+	// KindSecondFactorReset tells a staff member an admin reset their second
+	// factor (%[1]s when, %[2]s their first name, %[3]s the sign-in page).
+	KindSecondFactorReset = "second_factor_reset"
 )
 
 // Languages and kinds every template set covers (a test checks).
 var (
 	Languages = []string{"nl", "fr", "de", "en"}
-	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink, KindInvitation}
+	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink, KindInvitation, KindSecondFactorReset}
 )
 
 // Data fills a template. It never carries a diagnosis, a provider's name or
@@ -91,6 +94,8 @@ var templates = map[string]map[string]texts{
 			"Doorverwijzing van een gezondheidswerker", "Goeiedag,\n\n%[2]s, gezondheidswerker, verwijst iemand naar u door.\nU kunt antwoorden zonder account, tot %[1]s: %[3]s\n\nMet dank,\n%[2]s"},
 		KindInvitation: {"Brug: kies je wachtwoord voor %[1]s via %[3]s",
 			"Je account bij Brug", "Dag %[2]s,\n\nEr is een account bij Brug voor je klaar. Kies je wachtwoord via deze link; hij werkt één keer, tot %[1]s:\n%[3]s\n\nVroeg je dit niet aan? Laat het je beheerder weten.\n\nBrug"},
+		KindSecondFactorReset: {"Brug: je tweede factor (code-app) werd gewist op %[1]s. Niet gevraagd? Meld het meteen aan je beheerder.",
+			"Je tweede factor bij Brug werd gewist", "Dag %[2]s,\n\nOp %[1]s heeft een beheerder de tweede factor (de code-app) van je Brug-account gewist, bijvoorbeeld na een verloren telefoon. Je sessies werden beëindigd. Bij je volgende aanmelding stel je een nieuwe in: %[3]s\n\nHeb je dit niet gevraagd? Meld het meteen aan je coördinator of beheerder.\n\nBrug"},
 	},
 	"fr": {
 		KindReminder: {"Rappel : rendez-vous %[1]s. Confirmez ou déplacez : %[3]s %[2]s",
@@ -101,6 +106,8 @@ var templates = map[string]map[string]texts{
 			"Orientation par un agent de santé", "Bonjour,\n\n%[2]s, agent de santé communautaire, vous oriente une personne.\nVous pouvez répondre sans compte, jusqu'au %[1]s : %[3]s\n\nMerci,\n%[2]s"},
 		KindInvitation: {"Brug : choisissez votre mot de passe avant le %[1]s : %[3]s",
 			"Votre compte Brug", "Bonjour %[2]s,\n\nUn compte Brug vous attend. Choisissez votre mot de passe par ce lien ; il fonctionne une seule fois, jusqu'au %[1]s :\n%[3]s\n\nVous n'avez rien demandé ? Prévenez votre administrateur.\n\nBrug"},
+		KindSecondFactorReset: {"Brug : votre second facteur (app de codes) a été effacé le %[1]s. Pas demandé ? Prévenez votre administrateur.",
+			"Votre second facteur Brug a été effacé", "Bonjour %[2]s,\n\nLe %[1]s, un administrateur a effacé le second facteur (l'application de codes) de votre compte Brug, par exemple après la perte d'un téléphone. Vos sessions ont été fermées. À votre prochaine connexion, vous en configurerez un nouveau : %[3]s\n\nVous n'avez rien demandé ? Prévenez tout de suite votre coordinateur ou administrateur.\n\nBrug"},
 	},
 	"de": {
 		KindReminder: {"Erinnerung: Termin %[1]s. Bestätigen/verschieben: %[3]s %[2]s",
@@ -111,6 +118,8 @@ var templates = map[string]map[string]texts{
 			"Überweisung durch einen Gesundheitslotsen", "Guten Tag,\n\n%[2]s, Gesundheitslotse, überweist Ihnen eine Person.\nSie können ohne Konto antworten, bis %[1]s: %[3]s\n\nDanke\n%[2]s"},
 		KindInvitation: {"Brug: Passwort wählen bis %[1]s: %[3]s",
 			"Ihr Konto bei Brug", "Guten Tag %[2]s,\n\nein Konto bei Brug ist für Sie bereit. Wählen Sie Ihr Passwort über diesen Link; er funktioniert einmal, bis %[1]s:\n%[3]s\n\nHaben Sie das nicht erwartet? Sagen Sie es Ihrer Administration.\n\nBrug"},
+		KindSecondFactorReset: {"Brug: Ihr zweiter Faktor (Code-App) wurde am %[1]s gelöscht. Nicht veranlasst? Melden Sie es Ihrer Administration.",
+			"Ihr zweiter Faktor bei Brug wurde gelöscht", "Guten Tag %[2]s,\n\nam %[1]s hat eine Administratorin oder ein Administrator den zweiten Faktor (die Code-App) Ihres Brug-Kontos gelöscht, etwa nach einem verlorenen Telefon. Ihre Sitzungen wurden beendet. Bei der nächsten Anmeldung richten Sie einen neuen ein: %[3]s\n\nHaben Sie das nicht veranlasst? Melden Sie es sofort Ihrer Koordination oder Administration.\n\nBrug"},
 	},
 	"en": {
 		KindReminder: {"Reminder: appointment %[1]s. Confirm or change: %[3]s %[2]s",
@@ -121,6 +130,8 @@ var templates = map[string]map[string]texts{
 			"A referral from a community health worker", "Hello,\n\n%[2]s, community health worker, refers someone to you.\nYou can answer without an account until %[1]s: %[3]s\n\nThank you,\n%[2]s"},
 		KindInvitation: {"Brug: choose your password by %[1]s: %[3]s",
 			"Your Brug account", "Hello %[2]s,\n\nA Brug account is ready for you. Choose your password with this link; it works once, until %[1]s:\n%[3]s\n\nDid not expect this? Tell your administrator.\n\nBrug"},
+		KindSecondFactorReset: {"Brug: your second factor (code app) was reset on %[1]s. Not you? Tell your administrator now.",
+			"Your Brug second factor was reset", "Hello %[2]s,\n\nOn %[1]s an administrator reset the second factor (the code app) of your Brug account, for instance after a lost phone. Your sessions were ended. At your next sign-in you will set up a new one: %[3]s\n\nDid you not ask for this? Tell your coordinator or administrator at once.\n\nBrug"},
 	},
 }
 

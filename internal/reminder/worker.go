@@ -119,6 +119,9 @@ func (w *Worker) Run(ctx context.Context, interval time.Duration) {
 		if _, err := w.RunInvitationMail(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Warn("invitation mail", "err", err)
 		}
+		if _, err := w.RunNoticeMail(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Warn("notice mail", "err", err)
+		}
 		if n < w.Batch {
 			select {
 			case <-ctx.Done():

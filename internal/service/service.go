@@ -27,8 +27,15 @@ type Service struct {
 	// Devices signs the device cookies that exempt a browser that signed in
 	// before from the account's throttle (nil: none issued).
 	Devices *auth.DeviceSigner
-	Authz   *auth.Authorizer
-	Log     *slog.Logger
+	// SecondFactor checks TOTP codes and signs sign-in challenges (nil: no
+	// second factor at all).
+	SecondFactor *auth.SecondFactor
+	// SecondFactorRoles must set up a second factor before they get in
+	// (BRUG_SECOND_FACTOR_ROLES; in production coordinators, managers,
+	// admins and data protection officers by default).
+	SecondFactorRoles map[string]bool
+	Authz             *auth.Authorizer
+	Log               *slog.Logger
 	// RefreshTTL is how long a refresh token lives.
 	RefreshTTL time.Duration
 	// AuditFailed is called when an audit write fails (a metric counts it).

@@ -23,6 +23,9 @@ type Session struct {
 	// DeviceToken, after a password sign-in, vouches for this browser at
 	// its next sign-ins (the device cookie; see auth.DeviceSigner).
 	DeviceToken string
+	// Challenge, when set, means the password was right but a second
+	// factor is still due: there is no session yet, only the challenge.
+	Challenge *Challenge
 }
 
 var errBadCredentials = apperr.New(apperr.KindUnauthorized, "E-mail address or password is wrong.")
@@ -97,14 +100,14 @@ func (s *Service) Login(ctx context.Context, email, password, deviceToken string
 			_, _ = s.Store.UpdateUser(ctx, u.ID, store.UserChanges{PasswordHash: &h})
 		}
 	}
-	sess, err := s.openSession(ctx, u, store.NewID())
-	if err == nil {
-		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login", "user", u.ID, "")
-		if s.Devices != nil {
-			sess.DeviceToken = s.Devices.Issue(email)
-		}
+	ch, err := s.secondFactorStep(ctx, u)
+	if err != nil {
+		return Session{}, err
 	}
-	return sess, err
+	if ch != nil {
+		return Session{Challenge: ch}, nil
+	}
+	return s.completeSignIn(ctx, u, "none")
 }
 
 func (s *Service) openSession(ctx context.Context, u store.UserWithTeams, family string) (Session, error) {

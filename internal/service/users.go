@@ -33,6 +33,8 @@ type UserView struct {
 	store.UserWithTeams
 	Teams []model.Team
 	Fund  *model.Fund
+	// SecondFactor: the account signs in with a code from an app too.
+	SecondFactor bool
 }
 
 // MinPasswordLen follows NIST SP 800-63B for passwords chosen by people.
@@ -362,9 +364,17 @@ func (s *Service) views(ctx context.Context, users []store.UserWithTeams) ([]Use
 	for _, t := range teams {
 		teamByID[t.ID] = t
 	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	second, err := s.Store.SecondFactorUsers(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]UserView, len(users))
 	for i, u := range users {
-		v := UserView{UserWithTeams: u}
+		v := UserView{UserWithTeams: u, SecondFactor: second[u.ID]}
 		for _, id := range u.TeamIDs {
 			v.Teams = append(v.Teams, teamByID[id])
 		}

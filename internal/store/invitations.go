@@ -70,6 +70,9 @@ func (s *Store) CreateNotices(ctx context.Context, notices []model.StaffNotice) 
 		if notices[i].ID == "" {
 			notices[i].ID = NewID()
 		}
+		if notices[i].MailStatus == "" {
+			notices[i].MailStatus = "none"
+		}
 	}
 	return mapErr(s.q(ctx).Create(&notices).Error, "create notices")
 }

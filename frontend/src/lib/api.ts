@@ -18,6 +18,8 @@ export interface User {
   language: string;
   all_reports: boolean;
   intake_duty: boolean;
+  /** The account signs in with a code from an authenticator app too. */
+  second_factor?: boolean;
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
@@ -31,6 +33,22 @@ export interface TokenResponse {
   /** Only for clients that ask (return_refresh_token); the web app never gets it. */
   refresh_token?: string;
   user: User;
+  /** Only right after a second factor was set up during the sign-in. */
+  recovery_codes?: string[];
+}
+
+/** A right password when a code is still due (202): verify, or set one up first. */
+export interface SecondFactorChallenge {
+  second_factor: 'verify' | 'enrol';
+  challenge: string;
+  expires_in: number;
+}
+
+/** A new second-factor secret: the QR code to scan, or the key to type. */
+export interface Enrolment { secret: string; otpauth_uri: string; qr_code: string }
+
+export function isChallenge(x: TokenResponse | SecondFactorChallenge): x is SecondFactorChallenge {
+  return 'challenge' in x && !('access_token' in x);
 }
 
 export interface FieldError {
@@ -173,10 +191,37 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return (await res.json()) as T;
 }
 
-export async function login(email: string, password: string): Promise<TokenResponse> {
+/** Signs in; when a second factor is due the answer is a challenge (no session yet). */
+export async function login(email: string, password: string): Promise<TokenResponse | SecondFactorChallenge> {
   const res = await send('POST', '/api/v1/auth/login', { email, password }, false);
   if (!res.ok) throw await toError(res);
+  if (res.status === 202) return (await res.json()) as SecondFactorChallenge;
   const tokens = (await res.json()) as TokenResponse;
+  accessToken = tokens.access_token;
+  return tokens;
+}
+
+async function authStep<T>(path: string, body: unknown): Promise<T> {
+  const res = await send('POST', path, body, false);
+  if (!res.ok) throw await toError(res);
+  return (await res.json()) as T;
+}
+
+/** Finishes a sign-in with a code from the app or a recovery code. */
+export async function verifySecondFactor(challenge: string, code: string): Promise<TokenResponse> {
+  const tokens = await authStep<TokenResponse>('/api/v1/auth/second-factor', { challenge, code });
+  accessToken = tokens.access_token;
+  return tokens;
+}
+
+/** During a sign-in that must set up a second factor: a new secret. */
+export function startEnrolment(challenge: string): Promise<Enrolment> {
+  return authStep<Enrolment>('/api/v1/auth/second-factor/enrolment', { challenge });
+}
+
+/** Turns the new second factor on with its first code; the answer has the recovery codes. */
+export async function confirmEnrolment(challenge: string, code: string): Promise<TokenResponse> {
+  const tokens = await authStep<TokenResponse>('/api/v1/auth/second-factor/enrolment/confirm', { challenge, code });
   accessToken = tokens.access_token;
   return tokens;
 }

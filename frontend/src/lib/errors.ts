@@ -56,6 +56,8 @@ const fieldCodes: Record<string, MessageKey> = {
   format: 'field.invalid',
   invitation_only: 'field.invitation_only',
   password_weak: 'field.passwordWeak',
+  second_factor_code: 'field.secondFactorCode',
+  second_factor_format: 'field.secondFactorFormat',
   control: 'field.characters',
   characters: 'field.characters',
   encoding: 'field.encoding',

@@ -73,8 +73,16 @@ export const session = {
       state.ready = true;
     }
   },
-  async login(email: string, password: string) {
-    begin(await client.login(email, password));
+  /** Signs in; returns the challenge when a second factor is still due. */
+  async login(email: string, password: string): Promise<client.SecondFactorChallenge | null> {
+    const answer = await client.login(email, password);
+    if (client.isChallenge(answer)) return answer;
+    begin(answer);
+    return null;
+  },
+  /** Starts the session a second-factor step opened. */
+  start(tokens: client.TokenResponse) {
+    begin(tokens);
   },
   async logout() {
     try {
