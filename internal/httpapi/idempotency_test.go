@@ -14,6 +14,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/app"
 	"github.com/brug-chw/brug/internal/db"
+	"github.com/brug-chw/brug/internal/store"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
@@ -258,6 +259,46 @@ func TestIdempotentWriteDuringOutage(t *testing.T) {
 			}
 			if n := countVisits(t, api, id); n != 1 {
 				t.Errorf("%d visits, want 1", n)
+			}
+		})
+	}
+}
+
+// While another request holds a key (its transaction still open), a second
+// one waits, and after IdempotencyLockWait answers 409
+// idempotency_in_progress with Retry-After, doing nothing; once the holder
+// is gone the key works. (PostgreSQL: SQLite's single writer makes the
+// second request wait for the first instead.)
+func TestIdempotencyKeyInProgress(t *testing.T) {
+	for _, engine := range testutil.Engines() {
+		if engine != db.Postgres {
+			continue
+		}
+		t.Run(engine, func(t *testing.T) {
+			api := testutil.NewAPI(t, engine)
+			id := newClient(t, api, chw, map[string]any{"given_name": "Held", "family_name": "Key", "phone": "0470 11 22 49"})
+			me := api.Do(http.MethodGet, "/api/v1/me", nil, api.Bearer(chw)).JSON(t)["id"].(string)
+			old := store.IdempotencyLockWait
+			store.IdempotencyLockWait = 300 * time.Millisecond
+			defer func() { store.IdempotencyLockWait = old }()
+			holder := api.DB.Gorm.Begin()
+			now := time.Now()
+			if err := holder.Exec(`INSERT INTO idempotency_keys (caller, key, request_hash, state, created_at, expires_at) VALUES (?, 'held', 'x', 'in_progress', ?, ?)`,
+				"user:"+me, now, now.Add(time.Hour)).Error; err != nil {
+				t.Fatal(err)
+			}
+			h := withKey(api.Bearer(chw), "held")
+			path := "/api/v1/clients/" + id + "/visits"
+			r := api.Do(http.MethodPost, path, map[string]any{"mode": "home", "duration_minutes": 20}, h)
+			if r.Status != 409 || problemCode(t, r) != "idempotency_in_progress" || r.Header.Get("Retry-After") == "" {
+				t.Errorf("while held: %d %s", r.Status, r.Body)
+			}
+			if n := countVisits(t, api, id); n != 0 {
+				t.Errorf("%d visits while the key was held", n)
+			}
+			holder.Rollback()
+			if r := api.Do(http.MethodPost, path, map[string]any{"mode": "home", "duration_minutes": 20}, h); r.Status != 201 {
+				t.Errorf("after the holder left: %d %s", r.Status, r.Body)
 			}
 		})
 	}

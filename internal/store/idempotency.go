@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/brug-chw/brug/internal/model"
 )
@@ -183,4 +184,49 @@ func registerSavepoints(db *gorm.DB) {
 	_ = cb.Delete().After("*").Register("brug:savepoint_end", end)
 	_ = cb.Raw().Before("*").Register("brug:savepoint_begin", begin)
 	_ = cb.Raw().After("*").Register("brug:savepoint_end", end)
+}
+
+// ErrStale: the record's version is not the one the caller edited.
+var ErrStale = errors.New("store: stale version")
+
+// RequestTx runs fn with every store call made with its context in one
+// transaction (joining the request's, when ctx already runs in one).
+func (s *Store) RequestTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if InRequestTx(ctx) {
+		return fn(ctx)
+	}
+	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(context.WithValue(ctx, requestTxKey{}, g))
+	})
+}
+
+// versioned are the tables whose rows carry a version (migration 00022).
+var versioned = map[string]bool{"clients": true, "referrals": true, "appointments": true, "tasks": true, "barriers": true}
+
+// CheckVersion answers ErrStale unless the row id of table (of clientID,
+// for barriers) is at version want; on PostgreSQL it locks the row until
+// the transaction ends, so nobody changes it between the check and the
+// update. Call it inside RequestTx.
+func (s *Store) CheckVersion(ctx context.Context, table, id, clientID string, want int) error {
+	if !versioned[table] {
+		return fmt.Errorf("check version: %s has none", table)
+	}
+	q := s.q(ctx).Table(table).Where("id = ?", id)
+	if clientID != "" {
+		q = q.Where("client_id = ?", clientID)
+	}
+	if s.isPG() {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var vs []int
+	if err := q.Pluck("version", &vs).Error; err != nil {
+		return mapErr(err, "check version")
+	}
+	if len(vs) == 0 {
+		return fmt.Errorf("check version: %w", ErrNotFound)
+	}
+	if vs[0] != want {
+		return ErrStale
+	}
+	return nil
 }
