@@ -191,7 +191,8 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 }
 
 // housekeeping runs the time-based rules (chase tasks, referral expiry),
-// removes refresh tokens that expired a day ago, folds the report change
+// removes refresh tokens that expired a day ago and old Idempotency-Key
+// answers, folds the report change
 // rows, applies the retention rules and logs the anchors of closed audit
 // streams, every ten minutes. Several
 // processes may run it at once: the rules never duplicate their work.
@@ -215,6 +216,11 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 			svc.Log.Warn("report snapshot housekeeping failed", "err", err)
 		}
 		anchorAudit(ctx, svc)
+		// Idempotency-Key answers older than their 24 hours and a day of
+		// grace (a late retry is told the key expired) are deleted.
+		if _, err := svc.Store.DeleteExpiredIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("idempotency key housekeeping failed", "err", err)
+		}
 		if err := svc.ForgetSharedCounters(ctx); err != nil && ctx.Err() == nil {
 			svc.Log.Warn("rate counter housekeeping failed", "err", err)
 		}

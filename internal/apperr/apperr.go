@@ -23,6 +23,7 @@ const (
 	KindNotFound     Kind = "not_found"
 	KindMethod       Kind = "method_not_allowed"
 	KindConflict     Kind = "conflict"
+	KindPrecondition Kind = "precondition_failed"
 	KindGone         Kind = "gone"
 	KindTooLarge     Kind = "too_large"
 	KindUnsupported  Kind = "unsupported_media_type"
@@ -39,6 +40,7 @@ var statusOf = map[Kind]int{
 	KindNotFound:     http.StatusNotFound,
 	KindMethod:       http.StatusMethodNotAllowed,
 	KindConflict:     http.StatusConflict,
+	KindPrecondition: http.StatusPreconditionFailed,
 	KindGone:         http.StatusGone,
 	KindTooLarge:     http.StatusRequestEntityTooLarge,
 	KindUnsupported:  http.StatusUnsupportedMediaType,
@@ -55,6 +57,7 @@ var titleOf = map[Kind]string{
 	KindNotFound:     "Not found",
 	KindMethod:       "Method not allowed",
 	KindConflict:     "Conflict",
+	KindPrecondition: "Precondition failed",
 	KindGone:         "No longer available",
 	KindTooLarge:     "Request too large",
 	KindUnsupported:  "Unsupported media type",

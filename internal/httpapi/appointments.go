@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 )
 
 type appointmentDTO struct {
+	Version         int       `json:"version"`
 	ID              string    `json:"id"`
 	ClientID        string    `json:"client_id"`
 	Client          *userRef  `json:"client"`
@@ -60,7 +62,7 @@ func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]ap
 	}
 	out := make([]appointmentDTO, len(apps))
 	for i, a := range apps {
-		d := appointmentDTO{ID: a.ID, ClientID: a.ClientID, ProviderID: a.ProviderID, ReferralID: a.ReferralID, StartsAt: a.StartsAt.UTC(),
+		d := appointmentDTO{Version: a.Version, ID: a.ID, ClientID: a.ClientID, ProviderID: a.ProviderID, ReferralID: a.ReferralID, StartsAt: a.StartsAt.UTC(),
 			StartsAtLocal: a.StartsAt.In(service.Brussels).Format("2006-01-02T15:04"), DurationMinutes: a.DurationMinutes,
 			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note, Reply: a.Reply}
 		st := states[a.ID]
@@ -79,10 +81,12 @@ func (s *Server) writeAppointment(c echo.Context, status int, a model.Appointmen
 	if err != nil {
 		return err
 	}
+	setETag(c, a.Version)
 	return c.JSON(status, out[0])
 }
 
 type appointmentRequest struct {
+	Version         *int             `json:"version"`
 	ClientID        string           `json:"client_id" validate:"omitempty,uuid"`
 	ProviderID      Nullable[string] `json:"provider_id"`
 	ReferralID      *string          `json:"referral_id" validate:"omitempty,uuid"`
@@ -111,6 +115,9 @@ func (s *Server) createAppointment(c echo.Context) error {
 	var req appointmentRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
+	}
+	if req.Version != nil {
+		return apperr.Validation("version", "unknown_field", "Only used when editing.")
 	}
 	if req.ClientID == "" {
 		return apperr.Validation("client_id", "required", "Which client is the appointment for?")
@@ -145,7 +152,25 @@ func (s *Server) patchAppointment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.svc.UpdateAppointment(c.Request().Context(), principal(c), id, in)
+	want, err := wantedVersion(c, req.Version)
+	if err != nil {
+		return err
+	}
+	var a model.Appointment
+	err = s.guarded(c, "appointments", id, "", want, func(ctx context.Context) (err error) {
+		a, err = s.svc.UpdateAppointment(ctx, principal(c), id, in)
+		return err
+	}, func() (any, int, error) {
+		cur, err := s.svc.Appointment(c.Request().Context(), principal(c), id)
+		if err != nil {
+			return nil, 0, err
+		}
+		out, err := s.appointmentDTOs(c, []model.Appointment{cur})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out[0], cur.Version, nil
+	})
 	if err != nil {
 		return err
 	}
@@ -210,6 +235,7 @@ func (s *Server) listAppointments(c echo.Context) error {
 }
 
 type taskDTO struct {
+	Version    int        `json:"version"`
 	ID         string     `json:"id"`
 	ClientID   string     `json:"client_id"`
 	Client     *userRef   `json:"client"`
@@ -237,7 +263,7 @@ func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error)
 	lang := principal(c).Language
 	out := make([]taskDTO, len(tasks))
 	for i, t := range tasks {
-		out[i] = taskDTO{ID: t.ID, ClientID: t.ClientID, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, Kind: t.Kind,
+		out[i] = taskDTO{Version: t.Version, ID: t.ID, ClientID: t.ClientID, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, Kind: t.Kind,
 			DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, Params: service.DecodeTaskParams(t.Params),
 			Text: service.TaskText(t, lang), CreatedAt: t.CreatedAt}
 	}
@@ -291,10 +317,11 @@ func (s *Server) createTask(c echo.Context) error {
 }
 
 type taskPatch struct {
-	Done  *bool         `json:"done"`
-	Note  *string       `json:"note"`
-	DueOn *string       `json:"due_on"`
-	Visit *visitRequest `json:"visit"`
+	Version *int          `json:"version"`
+	Done    *bool         `json:"done"`
+	Note    *string       `json:"note"`
+	DueOn   *string       `json:"due_on"`
+	Visit   *visitRequest `json:"visit"`
 }
 
 func (s *Server) patchTask(c echo.Context) error {
@@ -311,7 +338,25 @@ func (s *Server) patchTask(c echo.Context) error {
 		v := req.Visit.input()
 		visit = &v
 	}
-	t, err := s.svc.UpdateTask(c.Request().Context(), principal(c), id, req.Done, req.Note, req.DueOn, visit)
+	want, err := wantedVersion(c, req.Version)
+	if err != nil {
+		return err
+	}
+	var t model.Task
+	err = s.guarded(c, "tasks", id, "", want, func(ctx context.Context) (err error) {
+		t, err = s.svc.UpdateTask(ctx, principal(c), id, req.Done, req.Note, req.DueOn, visit)
+		return err
+	}, func() (any, int, error) {
+		cur, err := s.svc.Task(c.Request().Context(), principal(c), id)
+		if err != nil {
+			return nil, 0, err
+		}
+		out, err := s.taskDTOs(c, []model.Task{cur})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out[0], cur.Version, nil
+	})
 	if err != nil {
 		return err
 	}
@@ -319,6 +364,7 @@ func (s *Server) patchTask(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	setETag(c, t.Version)
 	return c.JSON(http.StatusOK, out[0])
 }
 

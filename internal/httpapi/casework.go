@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 )
 
 type barrierDTO struct {
+	Version     int        `json:"version"`
 	ID          string     `json:"id"`
 	ClientID    string     `json:"client_id"`
 	VisitID     *string    `json:"visit_id"`
@@ -26,7 +28,7 @@ type barrierDTO struct {
 }
 
 func toBarrierDTO(b model.Barrier) barrierDTO {
-	return barrierDTO{ID: b.ID, ClientID: b.ClientID, VisitID: b.VisitID, Category: b.Category, Detail: b.Detail, Status: b.Status,
+	return barrierDTO{Version: b.Version, ID: b.ID, ClientID: b.ClientID, VisitID: b.VisitID, Category: b.Category, Detail: b.Detail, Status: b.Status,
 		DetectedAt: b.DetectedAt, AddressedAt: b.AddressedAt, ResolvedAt: b.ResolvedAt, SignalledAt: b.SignalledAt}
 }
 
@@ -189,8 +191,9 @@ func (s *Server) listBarriers(c echo.Context) error {
 }
 
 type barrierPatch struct {
-	Status *string `json:"status" validate:"omitempty,oneof=open addressed resolved signalled"`
-	Detail *string `json:"detail" validate:"omitempty,max=2000"`
+	Version *int    `json:"version"`
+	Status  *string `json:"status" validate:"omitempty,oneof=open addressed resolved signalled"`
+	Detail  *string `json:"detail" validate:"omitempty,max=2000"`
 }
 
 func (s *Server) patchBarrier(c echo.Context) error {
@@ -206,10 +209,25 @@ func (s *Server) patchBarrier(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	b, err := s.svc.UpdateBarrier(c.Request().Context(), principal(c), id, barrierID, req.Status, req.Detail)
+	want, err := wantedVersion(c, req.Version)
 	if err != nil {
 		return err
 	}
+	var b model.Barrier
+	err = s.guarded(c, "barriers", barrierID, id, want, func(ctx context.Context) (err error) {
+		b, err = s.svc.UpdateBarrier(ctx, principal(c), id, barrierID, req.Status, req.Detail)
+		return err
+	}, func() (any, int, error) {
+		cur, err := s.svc.Barrier(c.Request().Context(), principal(c), id, barrierID)
+		if err != nil {
+			return nil, 0, err
+		}
+		return toBarrierDTO(cur), cur.Version, nil
+	})
+	if err != nil {
+		return err
+	}
+	setETag(c, b.Version)
 	return c.JSON(http.StatusOK, toBarrierDTO(b))
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,6 +22,7 @@ type userRef struct {
 }
 
 type clientDTO struct {
+	Version         int       `json:"version"`
 	ID              string    `json:"id"`
 	GivenName       string    `json:"given_name"`
 	FamilyName      string    `json:"family_name"`
@@ -54,7 +56,8 @@ type legalHoldDTO struct {
 
 func toClientDTO(v service.ClientView, names map[string]string) clientDTO {
 	d := clientDTO{
-		ID: v.ID, GivenName: v.GivenName, FamilyName: v.FamilyName, Pseudonym: v.Pseudonym, BirthYear: v.BirthYear,
+		Version: v.Version,
+		ID:      v.ID, GivenName: v.GivenName, FamilyName: v.FamilyName, Pseudonym: v.Pseudonym, BirthYear: v.BirthYear,
 		Phone: v.Phone, Email: v.Email, Language: v.Language, SpokenLanguages: v.SpokenLanguages, TeamID: v.TeamID,
 		NeighbourhoodID: v.NeighbourhoodID, AssignedCHWID: v.AssignedCHWID, Status: v.Status, CloseReason: v.CloseReason,
 		CareRights: v.CareRights, Source: v.Source, LastActivityAt: v.LastActivityAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
@@ -93,10 +96,12 @@ func (s *Server) writeClient(c echo.Context, status int, v service.ClientView) e
 	if err != nil {
 		return err
 	}
+	setETag(c, v.Version)
 	return c.JSON(status, out[0])
 }
 
 type clientRequest struct {
+	Version          *int             `json:"version"`
 	GivenName        *string          `json:"given_name"`
 	FamilyName       *string          `json:"family_name"`
 	Pseudonym        *string          `json:"pseudonym"`
@@ -145,6 +150,9 @@ func (s *Server) createClient(c echo.Context) error {
 	var req clientRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
+	}
+	if req.Version != nil {
+		return apperr.Validation("version", "unknown_field", "Only used when editing.")
 	}
 	in, err := req.input()
 	if err != nil {
@@ -221,7 +229,25 @@ func (s *Server) patchClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.UpdateClient(c.Request().Context(), principal(c), id, in)
+	want, err := wantedVersion(c, req.Version)
+	if err != nil {
+		return err
+	}
+	var v service.ClientView
+	err = s.guarded(c, "clients", id, "", want, func(ctx context.Context) (err error) {
+		v, err = s.svc.UpdateClient(ctx, principal(c), id, in)
+		return err
+	}, func() (any, int, error) {
+		cur, err := s.svc.Client(c.Request().Context(), principal(c), id)
+		if err != nil {
+			return nil, 0, err
+		}
+		out, err := s.clientDTOs(c, []service.ClientView{cur})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out[0], cur.Version, nil
+	})
 	if err != nil {
 		return err
 	}

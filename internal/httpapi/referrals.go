@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -163,6 +164,7 @@ type referralEventDTO struct {
 }
 
 type referralDTO struct {
+	Version       int                `json:"version"`
 	ID            string             `json:"id"`
 	ClientID      string             `json:"client_id"`
 	Client        *userRef           `json:"client"`
@@ -212,7 +214,7 @@ func (s *Server) referralDTOs(c echo.Context, views []service.ReferralView) ([]r
 	}
 	out := make([]referralDTO, len(views))
 	for i, v := range views {
-		d := referralDTO{ID: v.ID, ClientID: v.ClientID, ProviderID: v.ProviderID, ProviderType: v.ProviderType, Reason: v.Reason,
+		d := referralDTO{Version: v.Version, ID: v.ID, ClientID: v.ClientID, ProviderID: v.ProviderID, ProviderType: v.ProviderType, Reason: v.Reason,
 			Urgency: v.Urgency, BarrierIDs: v.BarrierIDs, Note: v.Note, Status: v.Status, Outcome: v.Outcome, DeclineReason: v.DeclineReason,
 			Allowed: service.ReferralTransitions[v.Status], LastEventAt: v.LastEventAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 		d.Client = clients[v.ClientID]
@@ -243,6 +245,7 @@ func (s *Server) writeReferral(c echo.Context, status int, v service.ReferralVie
 	if err != nil {
 		return err
 	}
+	setETag(c, v.Version)
 	return c.JSON(status, out[0])
 }
 
@@ -307,6 +310,7 @@ func (s *Server) getReferral(c echo.Context) error {
 }
 
 type referralPatch struct {
+	Version    *int    `json:"version"`
 	Reason     *string `json:"reason"`
 	Urgency    *string `json:"urgency"`
 	Note       *string `json:"note"`
@@ -322,7 +326,25 @@ func (s *Server) patchReferral(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	v, err := s.svc.UpdateReferral(c.Request().Context(), principal(c), id, req.Reason, req.Urgency, req.Note, req.ProviderID)
+	want, err := wantedVersion(c, req.Version)
+	if err != nil {
+		return err
+	}
+	var v service.ReferralView
+	err = s.guarded(c, "referrals", id, "", want, func(ctx context.Context) (err error) {
+		v, err = s.svc.UpdateReferral(ctx, principal(c), id, req.Reason, req.Urgency, req.Note, req.ProviderID)
+		return err
+	}, func() (any, int, error) {
+		cur, err := s.svc.Referral(c.Request().Context(), principal(c), id)
+		if err != nil {
+			return nil, 0, err
+		}
+		out, err := s.referralDTOs(c, []service.ReferralView{cur})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out[0], cur.Version, nil
+	})
 	if err != nil {
 		return err
 	}

@@ -177,8 +177,15 @@ func (s *Server) routes() {
 		if checksQuery(r.Method, r.Path) {
 			h = knownQuery(QueryParams[r.Path])(h)
 		}
+		unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead && strings.HasPrefix(r.Path, "/api/v1/") && !neverReplayed[r.Method+" "+r.Path]
 		if r.Perm == Public {
-			s.E.Add(r.Method, r.Path, h)
+			// Public writes (the contact form, a provider's answer) key
+			// by the client address.
+			if unsafe {
+				s.E.Add(r.Method, r.Path, h, s.idempotent)
+			} else {
+				s.E.Add(r.Method, r.Path, h)
+			}
 			continue
 		}
 		mw := []echo.MiddlewareFunc{s.authenticate}
@@ -192,7 +199,7 @@ func (s *Server) routes() {
 				mw = append(mw, s.inScope(kind))
 			}
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !neverReplayed[r.Method+" "+r.Path] {
+		if unsafe {
 			mw = append(mw, s.idempotent)
 		}
 		s.E.Add(r.Method, r.Path, h, mw...)
@@ -206,9 +213,22 @@ func (s *Server) routes() {
 
 // neverReplayed are the writes whose answer must not be kept for an
 // Idempotency-Key replay: a research extract's rows are never stored on the
-// server, and its key is shown once. A retry makes a new extract.
+// server, and its key is shown once (a retry makes a new extract); sign-in,
+// token rotation and sign-out answer with tokens and cookies, which must
+// never rest in the database (a retry signs in again).
 var neverReplayed = map[string]bool{
 	"POST /api/v1/research/extracts": true,
+	"POST /api/v1/auth/login":        true,
+	"POST /api/v1/auth/refresh":      true,
+	"POST /api/v1/auth/logout":       true,
+	// Second-factor answers carry tokens, secrets or recovery codes: never
+	// kept in the database in clear.
+	"POST /api/v1/auth/second-factor":                   true,
+	"POST /api/v1/auth/second-factor/enrolment":         true,
+	"POST /api/v1/auth/second-factor/enrolment/confirm": true,
+	"POST /api/v1/me/second-factor/enrolment":           true,
+	"POST /api/v1/me/second-factor/enrolment/confirm":   true,
+	"POST /api/v1/me/second-factor/recovery-codes":      true,
 }
 
 // scopedRecords maps the record routes to the kind of record their :id names.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -51,6 +52,8 @@ type Server struct {
 	pages pageCache
 	// handler is the router behind the in-flight cap, deadline and gzip.
 	handler http.Handler
+	// crashAfterCommit is the test-only crash hook (see crashAfterCommitEnv).
+	crashAfterCommit string
 }
 
 // New builds the router with every middleware and route.
@@ -60,6 +63,7 @@ func New(d Deps) *Server {
 	e.HidePort = true
 	s := &Server{E: e, cfg: d.Config, db: d.DB, svc: d.Service, log: d.Log, spa: d.SPA, openapi: d.OpenAPI}
 	s.secure = d.Config.BaseURL.Scheme == "https"
+	s.crashAfterCommit = os.Getenv(crashAfterCommitEnv)
 	s.contactLimiter = newIPLimiter(d.Config.ContactPerHour)
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()

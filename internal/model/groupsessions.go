@@ -52,13 +52,17 @@ type GroupSessionFacilitator struct {
 }
 
 // IdempotencyKey is the stored outcome of a write sent with an
-// Idempotency-Key header. Status 0 means the first request is still running.
+// Idempotency-Key header, per caller ("user:<id>", or "anon:<ip>" on public
+// writes). It is committed in the same transaction as the write itself, so
+// State is "done" whenever another request can see it.
 type IdempotencyKey struct {
-	UserID      string `gorm:"primaryKey"`
+	Caller      string `gorm:"primaryKey"`
 	Key         string `gorm:"primaryKey"`
 	RequestHash string
+	State       string
 	Status      int
 	ContentType string
 	Body        string
 	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }

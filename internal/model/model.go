@@ -193,6 +193,8 @@ type Client struct {
 	LegalHoldReason string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// Version is raised by every update (a trigger); see If-Match.
+	Version int `gorm:"default:1"`
 }
 
 // ClientMerge is one merge of two client records, kept so it can be undone.
@@ -269,6 +271,8 @@ type Barrier struct {
 	CreatedBy string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Version is raised by every update (a trigger); see If-Match.
+	Version int `gorm:"default:1"`
 }
 
 // SetStatus moves a barrier to status and stamps when it happened.
@@ -342,6 +346,8 @@ type Referral struct {
 	LastEventAt time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Version is raised by every update (a trigger); see If-Match.
+	Version int `gorm:"default:1"`
 }
 
 type ReferralEvent struct {
@@ -394,6 +400,8 @@ type Appointment struct {
 	CreatedBy string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Version is raised by every update (a trigger); see If-Match.
+	Version int `gorm:"default:1"`
 }
 
 type Reminder struct {
@@ -431,6 +439,8 @@ type Task struct {
 	CreatedBy  *string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// Version is raised by every update (a trigger); see If-Match.
+	Version int `gorm:"default:1"`
 }
 
 type CalendarToken struct {

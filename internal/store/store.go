@@ -35,6 +35,9 @@ type Store struct {
 	// auditShards is how many hash chains each day of audit events is
 	// spread over (see RecordAudit).
 	auditShards int
+	// bound: db is a transaction of this store's own (Tx), which calls
+	// made with a request's transaction in their context must not leave.
+	bound bool
 }
 
 // refCache keeps what reports derive from reference data, which does not
@@ -61,6 +64,7 @@ func New(db *gorm.DB, now func() time.Time) *Store {
 		// row's lock held through each commit: spread them.
 		shards = DefaultAuditShards
 	}
+	registerSavepoints(db)
 	return &Store{db: db, now: now, cache: &refCache{}, auditShards: shards}
 }
 
@@ -82,14 +86,26 @@ func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond
 // NewID returns a fresh UUIDv7.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// Tx runs fn in one transaction on a store bound to it.
+// Tx runs fn in one transaction on a store bound to it. Inside a request
+// run by RunIdempotent it is a savepoint of the request's transaction.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, now: s.now, cache: s.cache, auditShards: s.auditShards})
+	db := s.db
+	if g, ok := ctx.Value(requestTxKey{}).(*gorm.DB); ok && !s.bound {
+		db = g
+	}
+	return db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Store{db: g, now: s.now, cache: s.cache, auditShards: s.auditShards, bound: true})
 	})
 }
 
-func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// q is the handle every query starts from: the request's transaction when
+// ctx carries one (RunIdempotent), else the store's database.
+func (s *Store) q(ctx context.Context) *gorm.DB {
+	if g, ok := ctx.Value(requestTxKey{}).(*gorm.DB); ok && !s.bound {
+		return g.WithContext(context.WithValue(ctx, stmtSavepointKey{}, true))
+	}
+	return s.db.WithContext(ctx)
+}
 
 // mapErr turns driver errors into sentinels, keeping the cause for logs.
 func mapErr(err error, what string) error {

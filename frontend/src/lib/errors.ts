@@ -48,6 +48,7 @@ const fieldCodes: Record<string, MessageKey> = {
   unknown_field: 'field.invalid',
   unknown_parameter: 'field.invalid',
   reused: 'field.invalid',
+  expired: 'field.invalid',
   csv: 'field.invalid',
   empty: 'field.invalid',
   unknown_column: 'field.invalid',
