@@ -866,4 +866,9 @@ export const de: Record<MessageKey, string> = {
   "register.emergency": "Laufende Notfallzugriffe",
   "register.noEmergency": "Zurzeit keine.",
   "register.emergencyItem": "{name} ({email}): ein Klient von {team}, bis {time}",
+  "field.month_past": "Ein vergangener Monat behält seine Ziele; setzen Sie Ziele ab diesem Monat.",
+  "reportTable.referrals_completed": "Abgeschlossene Überweisungen (Kreis geschlossen)",
+  "reportTable.group_sessions_held": "Durchgeführte Gruppensitzungen",
+  "reportCol.completed": "abgeschlossen",
+  "reportCol.held": "durchgeführt",
 };

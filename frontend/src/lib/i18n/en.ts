@@ -865,6 +865,11 @@ export const en = {
   "register.emergency": "Live emergency access (break-the-glass)",
   "register.noEmergency": "None at the moment.",
   "register.emergencyItem": "{name} ({email}): a client of {team}, until {time}",
+  "field.month_past": "A past month keeps the goals it had; set goals from this month on.",
+  "reportTable.referrals_completed": "Referrals completed (loop closed)",
+  "reportTable.group_sessions_held": "Group sessions held",
+  "reportCol.completed": "completed",
+  "reportCol.held": "held",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -866,4 +866,9 @@ export const fr: Record<MessageKey, string> = {
   "register.emergency": "Accès d'urgence en cours",
   "register.noEmergency": "Aucun pour le moment.",
   "register.emergencyItem": "{name} ({email}) : un client de {team}, jusqu'au {time}",
+  "field.month_past": "Un mois passé garde ses objectifs ; fixez-les à partir de ce mois-ci.",
+  "reportTable.referrals_completed": "Orientations abouties (boucle bouclée)",
+  "reportTable.group_sessions_held": "Séances collectives tenues",
+  "reportCol.completed": "abouties",
+  "reportCol.held": "tenues",
 };

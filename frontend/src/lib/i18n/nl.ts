@@ -866,4 +866,9 @@ export const nl: Record<MessageKey, string> = {
   "register.emergency": "Lopende noodtoegang",
   "register.noEmergency": "Op dit moment geen.",
   "register.emergencyItem": "{name} ({email}): een cliënt van {team}, tot {time}",
+  "field.month_past": "Een voorbije maand houdt haar doelen; stel doelen in vanaf deze maand.",
+  "reportTable.referrals_completed": "Afgeronde doorverwijzingen (lus gesloten)",
+  "reportTable.group_sessions_held": "Gehouden groepssessies",
+  "reportCol.completed": "afgerond",
+  "reportCol.held": "gehouden",
 };
