@@ -37,5 +37,8 @@ describe('pace', () => {
   it('sends only the goals a form changed, a cleared one as null', () => {
     expect(changedGoals({ visits: '40', new_clients: '' }, { visits: '40', new_clients: '6' })).toEqual({ new_clients: 6 });
     expect(changedGoals({ visits: '40' }, { visits: ' ' })).toEqual({ visits: null });
+    // A number input's binding: a number, or null once emptied.
+    expect(changedGoals({ visits: '25', new_clients: '' }, { visits: 30, new_clients: null })).toEqual({ visits: 30 });
+    expect(changedGoals({ visits: '25' }, { visits: null })).toEqual({ visits: null });
   });
 });

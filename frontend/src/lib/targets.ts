@@ -79,11 +79,12 @@ export function brusselsMonth(now = new Date()): string {
 }
 
 /** The goals a form changed: a cleared field is null, an untouched one is left out. */
-export function changedGoals(initial: Record<string, string>, now: Record<string, string>): Record<string, number | null> {
+export function changedGoals(initial: Record<string, string | number | null>, now: Record<string, string | number | null>): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const k of Object.keys(now)) {
-    const a = (initial[k] ?? '').trim();
-    const b = (now[k] ?? '').trim();
+    // A number field's binding gives a number, or null when emptied.
+    const a = String(initial[k] ?? '').trim();
+    const b = String(now[k] ?? '').trim();
     if (a === b) continue;
     out[k] = b === '' ? null : Number(b);
   }
