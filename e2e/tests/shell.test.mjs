@@ -8,13 +8,13 @@ const accounts = [
   { email: 'chw.gent1@example.org', name: 'Hanne Peeters', role: { nl: 'Gezondheidswerker', en: 'Community health worker' }, scope: 'Gent',
     nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken', 'Groepssessies', 'Zorgverleners', 'Mijn activiteit'], en: ['Today', 'My caseload', 'Appointments', 'Tasks', 'Group sessions', 'Providers', 'My activity'] } },
   { email: 'coordinator.gent@example.org', name: 'Griet Coördinator', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Gent',
-    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Group sessions', 'Providers'] } },
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Coaching', 'Doelen', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Coaching', 'Targets', 'Group sessions', 'Providers'] } },
   { email: 'coordinator.liege@example.org', name: 'Louise Coordinatrice', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Liège',
-    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Group sessions', 'Providers'] } },
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Coaching', 'Doelen', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Coaching', 'Targets', 'Group sessions', 'Providers'] } },
   { email: 'manager@example.org', name: 'Marc Manager', role: { nl: 'Manager', en: 'Manager' }, scope: { nl: 'Volledig programma', en: 'Whole programme' },
     nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport', 'Onderzoeksextract'], en: ['Dashboard', 'Activity report', 'Barrier report', 'Research extract'] } },
   { email: 'admin@example.org', name: 'Ada Admin', role: { nl: 'Beheerder', en: 'Administrator' }, scope: null,
-    nav: { nl: ['Gebruikers', 'Teams', 'Auditlog', 'Toegangsregister'], en: ['Users', 'Teams', 'Audit log', 'Access register'] } },
+    nav: { nl: ['Gebruikers', 'Teams', 'Doelen', 'Auditlog', 'Toegangsregister'], en: ['Users', 'Teams', 'Targets', 'Audit log', 'Access register'] } },
 ];
 
 const allNavLabels = new Set(accounts.flatMap((a) => [...a.nav.nl, ...a.nav.en]));

@@ -307,6 +307,9 @@ func seedDemo(ctx context.Context, svc *service.Service) (accounts, clients, con
 	if _, err = demo.SeedGroupSessions(ctx, svc.Store); err != nil {
 		return 0, 0, 0, fmt.Errorf("demo group sessions: %w", err)
 	}
+	if _, err = demo.SeedTargets(ctx, svc.Store); err != nil {
+		return 0, 0, 0, fmt.Errorf("demo targets: %w", err)
+	}
 	return accounts, clients, contacts, nil
 }
 

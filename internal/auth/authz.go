@@ -53,6 +53,9 @@ const (
 	PermClientsEmergency = "clients:emergency_access"
 	// The register of who may see what (Belgian law of 30 July 2018).
 	PermAccessRegisterRead = "access_register:read"
+	// PermTargetsManage reads and sets monthly targets: programme defaults
+	// (admin), team targets and CHW overrides (coordinator).
+	PermTargetsManage = "targets:manage"
 )
 
 // RoleProgrammeManager is the casbin role of a manager who may read the
@@ -72,12 +75,12 @@ var Policy = map[string][]string{
 		PermClientsExport, PermClientsErase,
 		PermAuditReadTeam, PermProvidersRead, PermProvidersManage, PermIntakeTriage,
 		PermReportsReadOwn, PermReportsReadTeam, PermReportsExport, PermTeamsConfigure,
-		PermGroupsReadTeam, PermGroupsWriteTeam, PermClientsEmergency),
+		PermGroupsReadTeam, PermGroupsWriteTeam, PermClientsEmergency, PermTargetsManage),
 	"manager": append(slices.Clone(common),
 		PermReportsReadFund, PermReportsExport),
 	RoleProgrammeManager: {PermReportsReadAll, PermResearchExtract},
 	"admin": append(slices.Clone(common),
-		PermUsersManage, PermAuditRead, PermTeamsConfigure, PermAccessRegisterRead),
+		PermUsersManage, PermAuditRead, PermTeamsConfigure, PermAccessRegisterRead, PermTargetsManage),
 	// The data protection officer reads the audit log and keeps the access
 	// register, nothing of client records and no account.
 	"dpo": append(slices.Clone(common), PermAuditRead, PermAccessRegisterRead),

@@ -31,6 +31,10 @@ var QueryParams = map[string][]string{
 	"/api/v1/reports/barriers":      {"from", "to", "period", "group_by", "team_id", "fund_id", "format"},
 	"/api/v1/reports/policy-signal": {"period", "from", "to", "team_id", "fund_id", "lang", "format"},
 	"/api/v1/group-sessions":        {"from", "to", "team_id", "facilitator", "status", "order", "limit"},
+	"/api/v1/me/progress":           {"month"},
+	"/api/v1/targets":               {"month", "team_id"},
+	"/api/v1/teams/:id/coaching":    {"month"},
+	"/api/v1/reports/targets":       {"month", "team_id", "fund_id"},
 }
 
 // checksQuery tells whether a route's query is checked against QueryParams.

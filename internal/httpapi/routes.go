@@ -50,6 +50,10 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/me/second-factor/enrolment", auth.PermMeUpdate, s.startMyEnrolment},
 		{http.MethodPost, "/api/v1/me/second-factor/enrolment/confirm", auth.PermMeUpdate, s.confirmMyEnrolment},
 		{http.MethodPost, "/api/v1/me/second-factor/recovery-codes", auth.PermMeUpdate, s.newMyRecoveryCodes},
+		{http.MethodGet, "/api/v1/me/progress", auth.PermReportsReadOwn, s.myProgress},
+		{http.MethodGet, "/api/v1/me/progress/history", auth.PermReportsReadOwn, s.myProgressHistory},
+		{http.MethodGet, "/api/v1/targets", auth.PermTargetsManage, s.listTargets},
+		{http.MethodPut, "/api/v1/targets", auth.PermTargetsManage, s.putTargets},
 
 		{http.MethodGet, "/api/v1/users", auth.PermUsersManage, s.listUsers},
 		{http.MethodPost, "/api/v1/users", auth.PermUsersManage, s.createUser},
@@ -67,6 +71,7 @@ func (s *Server) Routes() []Route {
 
 		{http.MethodGet, "/api/v1/teams", auth.PermTeamsRead, s.listTeams},
 		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},
+		{http.MethodGet, "/api/v1/teams/:id/coaching", auth.PermClientsReadTeam, s.teamCoaching},
 		{http.MethodPatch, "/api/v1/teams/:id", auth.PermTeamsConfigure, s.patchTeam},
 
 		{http.MethodGet, "/api/v1/clients", auth.PermClientsReadOwn, s.listClients},
@@ -127,6 +132,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/reports/barriers", SignedIn, s.barrierReport},
 		{http.MethodGet, "/api/v1/reports/activity", SignedIn, s.activityReport},
 		{http.MethodGet, "/api/v1/reports/policy-signal", SignedIn, s.policySignal},
+		{http.MethodGet, "/api/v1/reports/targets", SignedIn, s.targetsReport},
 
 		{http.MethodGet, "/api/v1/reminders", auth.PermClientsReadOwn, s.listReminders},
 		{http.MethodPost, "/api/v1/reminders/:id/retry", SignedIn, s.retryReminder},

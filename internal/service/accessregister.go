@@ -59,6 +59,7 @@ var permissionRules = map[string]AccessRule{
 	auth.PermAccessRegisterRead: {Data: "this access register", Access: "read", Scope: "the whole programme"},
 	auth.PermClientsExport:      {Data: "everything held about one client (subject access export, JSON and PDF)", Access: "read", Scope: "clients of the account's teams", ClientData: true},
 	auth.PermClientsErase:       {Data: "a client's personal data (erasure on request, legal hold)", Access: "change", Scope: "clients of the account's teams", ClientData: true},
+	auth.PermTargetsManage:      {Data: "monthly targets (programme defaults, team targets, CHW overrides)", Access: "read_change", Scope: "the programme's defaults (admins); the account's teams and their CHWs (coordinators)"},
 	auth.PermResearchExtract:    {Data: "research extract (clients with a research consent, pseudonymised, k-anonymous, no free text)", Access: "read", Scope: "the whole programme"},
 }
 

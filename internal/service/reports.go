@@ -179,8 +179,8 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 		return BarrierReportView{}, err
 	}
 	out := BarrierReportView{Params: prm, Threshold: s.ReportThreshold, Exact: run.exact, Top: map[string][]string{}}
-	for _, tc := range []struct{ name, col string }{{"detected", "detected_at"}, {"addressed", "addressed_at"}, {"resolved", "resolved_at"}, {"signalled", "signalled_at"}} {
-		t, err := s.table(ctx, run, tc.name, "barriers", store.BarrierFact(tc.col), cats)
+	for _, tc := range barrierTables(cats) {
+		t, err := s.table(ctx, run, tc.name, tc.unit, tc.fact, tc.cols)
 		if err != nil {
 			return BarrierReportView{}, err
 		}
@@ -204,6 +204,16 @@ func (s *Service) BarrierReport(ctx context.Context, p *Principal, prm ReportPar
 	}
 	s.audit(ctx, p, "report.read", "report", "barriers", prm.GroupBy)
 	return out, nil
+}
+
+// barrierTables are the tables of the barrier report: barriers placed in
+// time when detected, addressed, resolved and signalled.
+func barrierTables(cats []string) []activityTable {
+	var out []activityTable
+	for _, tc := range []struct{ name, col string }{{"detected", "detected_at"}, {"addressed", "addressed_at"}, {"resolved", "resolved_at"}, {"signalled", "signalled_at"}} {
+		out = append(out, activityTable{tc.name, "barriers", store.BarrierFact(tc.col), cats})
+	}
+	return out
 }
 
 // table builds one table of a fact: a cell per group and category, with
@@ -340,7 +350,12 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 	// Held sessions; their participants are anonymous counts, so a cell is
 	// judged small by its number, not by people behind it.
 	groups := store.Fact{From: "group_sessions f", TimeCol: "f.starts_at", Where: "f.status = 'held'", Person: "CAST(NULL AS text)",
-		Neighbourhood: "f.neighbourhood_id", Authors: "(SELECT gf.chw_id FROM group_session_facilitators gf WHERE gf.session_id = f.id)"}
+		Neighbourhood: "f.neighbourhood_id", Authors: "(SELECT gf.chw_id FROM group_session_facilitators gf WHERE gf.session_id = f.id)",
+		AuthorsJoin: " JOIN group_session_facilitators gfa ON gfa.session_id = f.id", AuthorsCol: "gfa.chw_id"}
+	// A referral's loop closes when it is completed: counted in the month
+	// it closed, for the CHW, team and fund that made the referral.
+	closed := store.Fact{From: "referral_events f JOIN referrals r ON r.id = f.referral_id", TimeCol: "f.created_at", Category: "'completed'",
+		Where: "f.to_status = 'completed'", Team: "r.team_id", Fund: "r.fund_id", Author: "r.created_by", Client: "r.client_id"}
 	// Reminders count under the appointment they remind of.
 	reminders := store.Fact{From: "reminders f JOIN appointments a ON a.id = f.appointment_id", TimeCol: "f.due_at", Category: "f.status",
 		Where: "f.status IN ('sent', 'failed')", Team: "a.team_id", Fund: "a.fund_id", Author: "a.created_by"}
@@ -358,12 +373,14 @@ func (s *Service) activityTables(ctx context.Context) ([]activityTable, error) {
 		{"referrals_by_type", "referrals", with(referrals, func(f *store.Fact) { f.Category = "f.provider_type" }), types},
 		{"referrals_by_status", "referrals", with(referrals, func(f *store.Fact) { f.Category = "f.status" }), ReferralStatuses},
 		{"referrals_by_outcome", "referrals", with(referrals, func(f *store.Fact) { f.Category, f.Where = "f.outcome", "f.status = 'completed'" }), model.ReferralOutcomes},
+		{"referrals_completed", "referrals", closed, []string{"completed"}},
 		{"appointments", "appointments", store.Fact{From: "appointments f", TimeCol: "f.starts_at", Category: "f.status",
 			Where: "f.status IN ('attended', 'missed')"}, []string{"attended", "missed"}},
 		{"reminders", "reminders", reminders, []string{"sent", "failed"}},
 		// Group work: people reached (the anonymous headcounts added up)
 		// and sessions held, by topic and by mission; a session counts for
 		// each of its facilitators' own figures.
+		{"group_sessions_held", "sessions", with(groups, func(f *store.Fact) { f.Category = "'held'" }), []string{"held"}},
 		{"group_participants", "people", with(groups, func(f *store.Fact) { f.Category, f.Sum = "'participants'", "f.participants" }), []string{"participants"}},
 		{"group_sessions_by_topic", "topic_touches", with(groups, func(f *store.Fact) { f.Expand = "f.topics" }), nil},
 		{"group_sessions_by_mission", "mission_touches", with(groups, func(f *store.Fact) { f.Expand, f.ExpandCodes = "f.missions", missions }), missions},

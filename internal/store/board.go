@@ -71,34 +71,11 @@ func (s *Store) Board(ctx context.Context, sc Scope, teamID string, since time.T
 	if !sc.InTeam(teamID) || sc.Role != model.RoleCoordinator {
 		return b, ErrNotFound
 	}
-	chws, err := s.UsersOfTeam(ctx, teamID, model.RoleCHW)
+	loads, err := s.TeamLoads(ctx, teamID, since)
 	if err != nil {
 		return b, err
 	}
-	type count struct {
-		ID string `gorm:"column:assigned_chw_id"`
-		N  int64  `gorm:"column:n"`
-	}
-	var loads, stale []count
-	if err := s.q(ctx).Model(&model.Client{}).Select("assigned_chw_id, COUNT(*) AS n").
-		Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NOT NULL AND merged_into_id IS NULL", teamID).
-		Group("assigned_chw_id").Scan(&loads).Error; err != nil {
-		return b, mapErr(err, "caseloads")
-	}
-	if err := s.staleClients(ctx, teamID, since).Select("assigned_chw_id, COUNT(*) AS n").
-		Where("assigned_chw_id IS NOT NULL").Group("assigned_chw_id").Scan(&stale).Error; err != nil {
-		return b, mapErr(err, "stale caseloads")
-	}
-	loadOf, staleOf := map[string]int64{}, map[string]int64{}
-	for _, c := range loads {
-		loadOf[c.ID] = c.N
-	}
-	for _, c := range stale {
-		staleOf[c.ID] = c.N
-	}
-	for _, u := range chws {
-		b.CHWs = append(b.CHWs, CHWLoad{User: u, Caseload: loadOf[u.ID], Stale: staleOf[u.ID]})
-	}
+	b.CHWs = loads
 	if err := s.q(ctx).Model(&model.Client{}).Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NULL AND merged_into_id IS NULL", teamID).
 		Order("last_activity_at DESC, id DESC").Limit(200).Find(&b.Unassigned).Error; err != nil {
 		return b, mapErr(err, "unassigned")
@@ -113,4 +90,39 @@ func (s *Store) Board(ctx context.Context, sc Scope, teamID string, since time.T
 	var err2 error
 	b.LastContact, err2 = s.lastContacts(ctx, ids)
 	return b, err2
+}
+
+// TeamLoads are the caseload of each CHW of a team and how many of their
+// active clients had no contact since since.
+func (s *Store) TeamLoads(ctx context.Context, teamID string, since time.Time) ([]CHWLoad, error) {
+	chws, err := s.UsersOfTeam(ctx, teamID, model.RoleCHW)
+	if err != nil {
+		return nil, err
+	}
+	type count struct {
+		ID string `gorm:"column:assigned_chw_id"`
+		N  int64  `gorm:"column:n"`
+	}
+	var loads, stale []count
+	if err := s.q(ctx).Model(&model.Client{}).Select("assigned_chw_id, COUNT(*) AS n").
+		Where("team_id = ? AND status <> 'closed' AND assigned_chw_id IS NOT NULL AND merged_into_id IS NULL", teamID).
+		Group("assigned_chw_id").Scan(&loads).Error; err != nil {
+		return nil, mapErr(err, "caseloads")
+	}
+	if err := s.staleClients(ctx, teamID, since).Select("assigned_chw_id, COUNT(*) AS n").
+		Where("assigned_chw_id IS NOT NULL").Group("assigned_chw_id").Scan(&stale).Error; err != nil {
+		return nil, mapErr(err, "stale caseloads")
+	}
+	loadOf, staleOf := map[string]int64{}, map[string]int64{}
+	for _, c := range loads {
+		loadOf[c.ID] = c.N
+	}
+	for _, c := range stale {
+		staleOf[c.ID] = c.N
+	}
+	var out []CHWLoad
+	for _, u := range chws {
+		out = append(out, CHWLoad{User: u, Caseload: loadOf[u.ID], Stale: staleOf[u.ID]})
+	}
+	return out, nil
 }

@@ -65,6 +65,10 @@ type Fact struct {
 	// Neighbourhood is the row's own neighbourhood column, for rows not
 	// about one client (group sessions).
 	Neighbourhood string
+	// AuthorsJoin and AuthorsCol, with Authors, join a row to each of its
+	// authors, for counting work per CHW (GroupCHW): a session counts for
+	// each of its facilitators.
+	AuthorsJoin, AuthorsCol string
 }
 
 func (f Fact) col(v, def string) string {
@@ -240,6 +244,10 @@ func teamCase(teamCol string, places map[string]teamPlace, val func(teamPlace) s
 // it is not offered as a report's group_by.
 const GroupRegion = "region"
 
+// GroupCHW groups work by the CHW who did it (the coaching view and
+// targets); it is not offered as a report's group_by.
+const GroupCHW = "chw"
+
 // MunicipalityKey prefixes the key of a municipality standing in for the
 // neighbourhood of a team that names none.
 const MunicipalityKey = "m:"
@@ -256,6 +264,11 @@ func (s *Store) groupExpr(ctx context.Context, groupBy string, f Fact, from, to 
 		return "COALESCE(CAST(" + team + " AS text), '')", "", nil
 	case "fund":
 		return "COALESCE(CAST(" + fund + " AS text), '')", "", nil
+	case GroupCHW:
+		if f.AuthorsJoin != "" {
+			return "COALESCE(CAST(" + f.AuthorsCol + " AS text), '')", f.AuthorsJoin, nil
+		}
+		return "COALESCE(CAST(" + f.col(f.Author, "f.created_by") + " AS text), '')", "", nil
 	case GroupRegion:
 		return "COALESCE(CAST(rt.region_id AS text), '')", " LEFT JOIN teams rt ON rt.id = " + team, nil
 	case "neighbourhood", "municipality":

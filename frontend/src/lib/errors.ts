@@ -65,6 +65,9 @@ const fieldCodes: Record<string, MessageKey> = {
   visible_letter: 'field.visible_letter',
   honeypot: 'field.invalid',
   version: 'field.invalid',
+  month: 'field.invalid',
+  month_past: 'field.month_past',
+  indicator: 'field.unknown',
 };
 
 /** The catalogue key for a field error code, without its params. */

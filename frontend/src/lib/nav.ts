@@ -20,6 +20,8 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/intake', label: 'nav.intake' },
     { path: '/caseload', label: 'nav.teamCaseload' },
     { path: '/reports/team', label: 'nav.teamReport' },
+    { path: '/coaching', label: 'nav.coaching' },
+    { path: '/targets', label: 'nav.targets' },
     { path: '/group-sessions', label: 'nav.groups' },
     { path: '/providers', label: 'nav.providers' },
   ],
@@ -32,6 +34,7 @@ export const navigation: Record<Role, NavItem[]> = {
   admin: [
     { path: '/admin/users', label: 'nav.users' },
     { path: '/admin/teams', label: 'nav.teams' },
+    { path: '/admin/targets', label: 'nav.targets' },
     { path: '/admin/audit', label: 'nav.audit' },
     { path: '/admin/access-register', label: 'nav.accessRegister' },
   ],

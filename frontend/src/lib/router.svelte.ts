@@ -11,10 +11,12 @@ export const router = {
     return state.path;
   },
   navigate(path: string, replace = false) {
+    // A query (a list's filter) goes to the address bar; the path routes.
+    const [pathname] = path.split('?');
     if (path === state.path) return;
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
-    state.path = path;
+    state.path = pathname;
   },
 };
 
@@ -24,5 +26,5 @@ export function link(e: MouseEvent) {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const a = e.currentTarget as HTMLAnchorElement;
   e.preventDefault();
-  router.navigate(a.pathname);
+  router.navigate(a.pathname + a.search);
 }

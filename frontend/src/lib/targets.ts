@@ -1,0 +1,92 @@
+// Targets and progress (api/openapi.yaml: MonthProgress, Targets). The
+// server says where a month stands (day of days); the pace below is the
+// same rule it uses for `behind`, so the screen and the coaching view agree.
+
+export type Unit = 'count' | 'percent';
+export interface Indicator { key: string; unit: Unit; max: number; table: string }
+export interface IndicatorProgress {
+  indicator: string;
+  unit: Unit;
+  value: number | null;
+  of?: number;
+  suppressed?: boolean;
+  goal: number | null;
+  goal_source?: 'chw' | 'team' | 'programme';
+  expected?: number;
+  behind: boolean;
+}
+export interface MonthProgress { month: string; day: number; days: number; indicators: IndicatorProgress[] }
+export interface DeclaredGoal { indicator: string; goal: number | null; since: string; set_at: string; set_by: string }
+export interface EffectiveGoal { indicator: string; goal: number | null; source?: string }
+export interface ScopeGoals { id?: string; name?: string; team_id?: string; goals: DeclaredGoal[]; effective?: EffectiveGoal[] }
+export interface Targets {
+  month: string;
+  editable_from: string;
+  indicators: Indicator[];
+  programme: ScopeGoals;
+  teams: ScopeGoals[];
+  chws: ScopeGoals[];
+}
+export interface CoachingCHW {
+  id: string;
+  name: string;
+  caseload: number;
+  without_contact: number;
+  overdue_tasks: number;
+  stuck_referrals: number;
+  behind: number;
+  this_month: MonthProgress;
+  last_month: MonthProgress;
+}
+export interface Coaching { team_id: string; month: string; indicators: Indicator[]; no_contact_days: number; stuck_referral_days: number; chws: CoachingCHW[] }
+
+/** The fixed indicators, in the order the server lists them. */
+export const indicatorKeys = ['visits', 'clients_reached', 'new_clients', 'referrals_sent', 'referrals_completed', 'appointments_attended',
+  'barriers_resolved', 'barriers_signalled', 'group_sessions', 'group_participants'] as const;
+
+/** The count a goal asks for by day `day` of a month of `days` days (one decimal). */
+export function expectedBy(goal: number, day: number, days: number): number {
+  if (days <= 0) return 0;
+  return Math.round(((goal * day) / days) * 10) / 10;
+}
+
+/** Behind pace: a count below the expected count (rounded down), a share below its goal. */
+export function isBehind(unit: Unit, value: number | null, goal: number | null, day: number, days: number): boolean {
+  if (value === null || goal === null) return false;
+  if (unit === 'percent') return value < goal;
+  return value < Math.floor(expectedBy(goal, day, days));
+}
+
+/** How full the bar is, 0–100: the value against the goal (a goal of 0 is met). */
+export function barPercent(value: number | null, goal: number | null): number {
+  if (value === null || goal === null) return 0;
+  if (goal <= 0) return 100;
+  return Math.max(0, Math.min(100, Math.round((value / goal) * 100)));
+}
+
+/** Where the pace marker sits on the bar, 0–100 (counts only). */
+export function pacePercent(day: number, days: number): number {
+  if (days <= 0) return 0;
+  return Math.max(0, Math.min(100, Math.round((day / days) * 100)));
+}
+
+/** The current Brussels month, YYYY-MM. */
+export function brusselsMonth(now = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit' }).formatToParts(now);
+  const y = parts.find((p) => p.type === 'year')?.value ?? '';
+  const m = parts.find((p) => p.type === 'month')?.value ?? '';
+  return `${y}-${m}`;
+}
+
+/** The goals a form changed: a cleared field is null, an untouched one is left out. */
+export function changedGoals(initial: Record<string, string | number | null>, now: Record<string, string | number | null>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const k of Object.keys(now)) {
+    // A number field's binding gives a number, or null when emptied.
+    const a = String(initial[k] ?? '').trim();
+    const b = String(now[k] ?? '').trim();
+    if (a === b) continue;
+    out[k] = b === '' ? null : Number(b);
+  }
+  return out;
+}
