@@ -866,4 +866,7 @@ export const de: Record<MessageKey, string> = {
   "register.emergency": "Laufende Notfallzugriffe",
   "register.noEmergency": "Zurzeit keine.",
   "register.emergencyItem": "{name} ({email}): ein Klient von {team}, bis {time}",
+  // Document titles (issue 16).
+  "title.client": "Klient",
+  "title.notFound": "Seite nicht gefunden",
 };

@@ -865,6 +865,9 @@ export const en = {
   "register.emergency": "Live emergency access (break-the-glass)",
   "register.noEmergency": "None at the moment.",
   "register.emergencyItem": "{name} ({email}): a client of {team}, until {time}",
+  // Document titles (issue 16).
+  "title.client": "Client",
+  "title.notFound": "Page not found",
 } as const;
 
 export type MessageKey = keyof typeof en;

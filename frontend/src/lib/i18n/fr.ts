@@ -866,4 +866,7 @@ export const fr: Record<MessageKey, string> = {
   "register.emergency": "Accès d'urgence en cours",
   "register.noEmergency": "Aucun pour le moment.",
   "register.emergencyItem": "{name} ({email}) : un client de {team}, jusqu'au {time}",
+  // Document titles (issue 16).
+  "title.client": "Client",
+  "title.notFound": "Page introuvable",
 };

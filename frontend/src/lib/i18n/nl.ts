@@ -866,4 +866,7 @@ export const nl: Record<MessageKey, string> = {
   "register.emergency": "Lopende noodtoegang",
   "register.noEmergency": "Op dit moment geen.",
   "register.emergencyItem": "{name} ({email}): een cliënt van {team}, tot {time}",
+  // Document titles (issue 16).
+  "title.client": "Cliënt",
+  "title.notFound": "Pagina niet gevonden",
 };
