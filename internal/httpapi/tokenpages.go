@@ -56,11 +56,13 @@ func (s *Server) tokenLang(c echo.Context, linkLang string) string {
 // from making a visitor's browser answer for them.
 func (s *Server) sameOrigin(c echo.Context) bool {
 	h := c.Request().Header
-	if sf := h.Get("Sec-Fetch-Site"); sf != "" && sf != "same-origin" && sf != "none" {
-		return false
+	if sf := h.Get("Sec-Fetch-Site"); sf != "" {
+		return sf == "same-origin" || sf == "none"
 	}
+	// Without Fetch metadata: the Origin, which is "null" under our
+	// no-referrer policy.
 	o := h.Get("Origin")
-	if o == "" || o == "null" && h.Get("Sec-Fetch-Site") == "" {
+	if o == "" || o == "null" {
 		return true
 	}
 	u, err := url.Parse(o)

@@ -132,8 +132,10 @@ func TestProviderPage(t *testing.T) {
 		checkTokenPage(t, postTokenForm(api, path+"?lang=en", url.Values{"action": {"decline"}}, nil), 422, `id="reason-error"`)
 		checkTokenPage(t, postTokenForm(api, path+"?lang=en", url.Values{"action": {"accept"}, "date": {"2026-01-01"}}, nil), 422, `id="when-error"`)
 		checkTokenPage(t, postTokenForm(api, path, url.Values{"action": {"accept"}}, map[string]string{"Sec-Fetch-Site": "cross-site"}), 403)
+		// A browser's own form post (Origin is "null" under no-referrer).
+		same := map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"}
 		for i := 0; i < 2; i++ {
-			checkTokenPage(t, postTokenForm(api, path+"?lang=en", url.Values{"action": {"acknowledge"}}, nil), 200, "knows you received it", `value="accept"`)
+			checkTokenPage(t, postTokenForm(api, path+"?lang=en", url.Values{"action": {"acknowledge"}}, same), 200, "knows you received it", `value="accept"`)
 		}
 		checkTokenPage(t, postTokenForm(api, path+"?lang=en", url.Values{"action": {"waitlist"}, "reason": {"ignored"}}, nil), 200, "sees your answer now")
 		if r := api.Do("GET", "/api/v1/referrals/"+ref, nil, api.Bearer(chw)).JSON(t); r["status"] != "waitlisted" {
