@@ -102,7 +102,11 @@ async function main() {
       for (const [preset, config] of [['mobile', undefined], ['desktop', desktopConfig]]) {
         const results = [];
         for (let i = 0; i < runs; i++) {
-          const r = await measure(server.base, page, ids, config);
+          // A trace Lighthouse could not record (NO_NAVSTART) is run again once.
+          const r = await measure(server.base, page, ids, config).catch((err) => {
+            console.error(`  ${page.name} ${preset} run ${i + 1}: ${err.message}; running again`);
+            return measure(server.base, page, ids, config);
+          });
           console.error(`  ${page.name} ${preset} run ${i + 1}: score ${r.score}, LCP ${Math.round(r.lcp)} ms, TBT ${Math.round(r.tbt)} ms, CLS ${r.cls.toFixed(3)}, JS ${(r.js / 1024).toFixed(1)} KiB`);
           results.push(r);
         }
