@@ -9,7 +9,7 @@ E2E_STAMP := e2e/node_modules/.installed
 GO_SOURCES := $(shell find cmd internal api migrations frontend/embed.go -type f \( -name '*.go' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.csv' \) 2>/dev/null)
 SPA_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.* frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run build spa test test-go test-frontend test-e2e lint bench clean help
+.PHONY: run build spa test test-go test-frontend test-e2e lint bench bench-web clean help
 
 help:
 	@echo "make run    build everything and start Brug on SQLite with demo data"
@@ -55,6 +55,11 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Lighthouse on Today, caseload, a client page, the dashboard and sign-in,
+# mobile and desktop, median of 3: figures to read, not a test.
+bench-web: $(BIN) $(E2E_STAMP)
+	cd e2e && BRUG_BIN=$(CURDIR)/$(BIN) node bench-web.mjs $(PAGES)
 
 clean:
 	rm -rf bin frontend/node_modules e2e/node_modules

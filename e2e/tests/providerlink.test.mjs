@@ -53,30 +53,42 @@ describe('provider link', () => {
       await staff.context.close();
     }
 
-    const prov = await phonePage(env.browser);
+    // The provider's page is server-rendered: it works with JavaScript off.
+    const context = await env.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'nl-BE', javaScriptEnabled: false });
+    const page = await context.newPage();
+    const scripts = [];
+    page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
     try {
       // The first link was replaced by the e-mailed one.
-      await prov.page.goto(firstURL);
-      await prov.page.locator('#link-lang').selectOption('de');
-      await prov.page.getByText('neuerer Link', { exact: false }).waitFor();
-      assert.equal(await prov.page.getByText('Linktest back pain').count(), 0, 'a replaced link shows nothing of the referral');
-      await axe(prov.page, 'replaced provider link');
+      await page.goto(firstURL);
+      await page.locator('nav a[hreflang=de]').click();
+      await page.getByText('neuerer Link', { exact: false }).waitFor();
+      assert.equal(await page.getByText('Linktest back pain').count(), 0, 'a replaced link shows nothing of the referral');
 
       // Acknowledge, then accept through the same link.
-      await prov.page.goto(mailedURL);
-      await prov.page.locator('#link-lang').selectOption('en');
-      await prov.page.getByText('Linktest back pain').waitFor();
-      await prov.page.getByLabel('Received, we will look at it').check();
-      await prov.page.getByRole('button', { name: 'Send the answer' }).click();
-      await prov.page.getByText('the community health worker knows you received it', { exact: false }).waitFor();
-      await prov.page.getByLabel('We can take this person').check();
-      await prov.page.getByRole('button', { name: 'Send the answer' }).click();
-      await prov.page.getByText('Thank you. The community health worker sees your answer now.').waitFor();
+      // A live link opens in the provider's language (French); the switcher changes it.
+      await page.goto(mailedURL);
+      assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+      await page.locator('nav a[hreflang=en]').click();
+      await page.getByText('Linktest back pain').waitFor();
+      assert.equal(await page.getByText('Client', { exact: true }).count(), 0, 'no family name');
+      await page.getByLabel('Received, we will look at it').check();
+      await page.getByRole('button', { name: 'Send the answer' }).click();
+      await page.getByText('the community health worker knows you received it', { exact: false }).waitFor();
+      await page.getByLabel('We can take this person').check();
+      await page.getByRole('button', { name: 'Send the answer' }).click();
+      await page.getByText('Thank you. The community health worker sees your answer now.').waitFor();
+      assert.deepEqual(scripts, [], 'the provider page loads no script');
+    } finally {
+      await context.close();
+    }
 
-      await prov.page.reload();
-      await prov.page.locator('#link-lang').selectOption('nl');
+    const prov = await phonePage(env.browser);
+    try {
+      await prov.page.goto(mailedURL + '?lang=nl');
       await prov.page.getByText('u kunt deze persoon ontvangen', { exact: false }).waitFor();
       await axe(prov.page, 'answered provider link');
+      await noHorizontalScroll(prov.page, 'answered provider link');
       assert.deepEqual(prov.problems.filter((p) => !/Failed to load resource: .*410/.test(p)), []);
     } finally {
       await prov.context.close();

@@ -54,7 +54,7 @@ describe('referral wizard', () => {
     try {
       await prov.page.goto(linkURL);
       await prov.page.getByRole('heading', { name: /referral for you|doorverwijzing voor u/i }).waitFor();
-      await prov.page.locator('#link-lang').selectOption('fr');
+      await prov.page.locator('nav a[hreflang=fr]').click();
       await prov.page.getByText('Toothache for three weeks').waitFor();
       await axe(prov.page, 'provider link');
       await prov.page.getByLabel('Nous pouvons accueillir cette personne').check();
@@ -63,7 +63,7 @@ describe('referral wizard', () => {
       await prov.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
       await prov.page.getByText('Merci.', { exact: false }).waitFor();
       // The answer spent the link, and the page says what was answered.
-      await prov.page.reload();
+      await prov.page.goto(linkURL + '?lang=fr');
       await prov.page.getByText('vous pouvez accueillir cette personne', { exact: false }).waitFor();
       assert.deepEqual(prov.problems.filter((p) => !/Failed to load resource: .*(410|401)/.test(p)), []);
     } finally {

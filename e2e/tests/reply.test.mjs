@@ -82,8 +82,25 @@ describe('client reply link', () => {
       const appts = await call('GET', `/api/v1/appointments?client_id=${client.id}`, token);
       assert.equal(appts.items[0].reply, 'confirmed');
       assert.deepEqual(problems, []);
+      // No staff app: the page is server-rendered and loads no script.
+      assert.equal(await page.locator('script').count(), 0);
     } finally {
       await context.close();
+    }
+
+    // The same link with JavaScript off: the client changes the answer.
+    const nojs = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'nl-BE', javaScriptEnabled: false });
+    try {
+      const page = await nojs.newPage();
+      await page.goto(link);
+      await page.locator('nav a[hreflang=nl]').click();
+      await page.getByRole('heading', { level: 1, name: 'Je afspraak' }).waitFor();
+      await page.getByRole('button', { name: 'Ik heb een ander moment nodig' }).click();
+      await page.getByText('Je gezondheidswerker neemt contact met je op.').waitFor();
+      const appts = await call('GET', `/api/v1/appointments?client_id=${client.id}`, token);
+      assert.equal(appts.items[0].reply, 'reschedule_requested');
+    } finally {
+      await nojs.close();
     }
   });
 });

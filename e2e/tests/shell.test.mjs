@@ -19,6 +19,12 @@ const accounts = [
 
 const allNavLabels = new Set(accounts.flatMap((a) => [...a.nav.nl, ...a.nav.en]));
 
+// Every page has its own title in the UI language ("Vandaag — Brug").
+async function assertTitle(page, want) {
+  await page.waitForFunction((t) => document.title === t, want, { timeout: 5000 }).catch(() => {});
+  assert.equal(await page.title(), want);
+}
+
 async function navLabels(page) {
   return (await page.getByRole('navigation').locator('a .nav-text').allInnerTexts()).map((s) => s.trim());
 }
@@ -34,6 +40,7 @@ describe('sign-in shell', () => {
         await page.locator('#email').waitFor();
         // The browser locale is nl-BE and nothing is stored: Dutch.
         assert.equal(await page.locator('html').getAttribute('lang'), 'nl');
+        await assertTitle(page, 'Aanmelden — Brug');
         // Choosing on the sign-in page is explicit: it wins over the profile's language.
         await page.getByLabel('Taal').selectOption('nl');
         await signIn(page, acc.email);
@@ -45,6 +52,7 @@ describe('sign-in shell', () => {
           assert.match(await page.getByTestId('user-scope').innerText(), new RegExp(want));
         }
         assert.deepEqual(await navLabels(page), acc.nav.nl);
+        await assertTitle(page, `${acc.nav.nl[0]} — Brug`);
         for (const label of allNavLabels) {
           if (!acc.nav.nl.includes(label) && !acc.nav.en.includes(label) && !['Teams', 'Caseload', 'Dashboard', 'Providers', 'Zorgverleners'].includes(label)) {
             assert.equal(await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).count(), 0, `${label} shown to ${acc.email}`);
@@ -78,6 +86,7 @@ describe('sign-in shell', () => {
           await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
           await page.getByRole('heading', { level: 1, name: label === 'My caseload' || label === 'Caseload' ? label : undefined }).first().waitFor();
           await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+          await assertTitle(page, `${label} — Brug`);
           await axe(page, `${acc.email}: ${label}`);
           await noHorizontalScroll(page, `${acc.email}: ${label}`);
         }

@@ -192,6 +192,14 @@ var matrix = map[string]outcome{
 	"GET /sitemap.xml": everyone(200),
 	"GET /favicon.ico": everyone(204),
 	"GET /site/:file":  everyone(404),
+
+	// The token pages of clients and providers (server-rendered).
+	"GET /a/:token":         everyone(404),
+	"POST /a/:token":        everyone(404),
+	"GET /a/*":              everyone(404),
+	"GET /provider/:token":  everyone(404),
+	"POST /provider/:token": everyone(404),
+	"GET /provider/*":       everyone(404),
 }
 
 func init() {

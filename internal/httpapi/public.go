@@ -39,6 +39,7 @@ func (s *Server) siteRoutes() {
 	s.E.GET("/sitemap.xml", s.sitemap)
 	s.E.GET("/favicon.ico", s.favicon)
 	s.E.GET("/site/:file", s.siteStatic)
+	s.tokenPageRoutes()
 	for _, lang := range site.Languages {
 		lang := lang
 		s.E.GET("/"+lang, func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/"+lang+"/") })

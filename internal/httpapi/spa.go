@@ -20,6 +20,10 @@ The API is available under <a href="/api/openapi.yaml">/api/openapi.yaml</a>.</p
 // serveSPA serves the built app: a file when one exists, otherwise
 // index.html so that client-side routes survive a reload.
 func (s *Server) serveSPA(c echo.Context) error {
+	if isTokenPath(path.Clean("/" + c.Param("*"))) {
+		// A client's or a provider's link: never the staff app.
+		return s.tokenNotFound(c)
+	}
 	p := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
 	if p != "" && p != "." {
 		if f, err := fs.Stat(s.spa, p); err == nil && !f.IsDir() && !strings.HasPrefix(path.Base(p), ".") {

@@ -24,6 +24,9 @@ type ProviderLinkView struct {
 	CHWEmail        string
 	ExpiresAt       time.Time
 	Status          string
+	// Language is the link's language: the one its message was written
+	// in (a language the provider speaks, else the CHW's).
+	Language string
 }
 
 var errBadLink = apperr.New(apperr.KindNotFound, "This link is not valid. Ask the community health worker for a new one.")
@@ -96,10 +99,17 @@ func (s *Service) ProviderLink(ctx context.Context, token string) (ProviderLinkV
 	if v.ClientFirstName == "" {
 		v.ClientFirstName = c.Pseudonym
 	}
+	var spoken []string
 	if r.ProviderID != nil {
 		if ps, err := s.Store.ProvidersByID(ctx, []string{*r.ProviderID}); err == nil {
 			v.ProviderName = ps[*r.ProviderID].Name
+			spoken = decodeList(ps[*r.ProviderID].Languages)
 		}
+	}
+	if l.MailLanguage != "" {
+		v.Language = l.MailLanguage
+	} else if u, err := s.Store.UserByID(ctx, l.CreatedBy); err == nil {
+		v.Language = ProviderLanguage(spoken, u.Language)
 	}
 	chw := l.CreatedBy
 	if c.AssignedCHWID != nil {

@@ -360,6 +360,14 @@ type ReplyView struct {
 	Reply    string
 	Language string
 	Status   string
+	// Answerable: the appointment is still planned and ahead, so
+	// AnswerReply takes an answer (it refuses otherwise).
+	Answerable bool
+}
+
+// replyAnswerable says whether a client can still answer about a.
+func replyAnswerable(a model.Appointment, now time.Time) bool {
+	return a.Status == "planned" && a.StartsAt.After(now)
 }
 
 func (s *Service) replyTarget(ctx context.Context, token string) (model.Reminder, model.Appointment, error) {
@@ -383,7 +391,7 @@ func (s *Service) Reply(ctx context.Context, token string) (ReplyView, error) {
 	if err != nil {
 		return ReplyView{}, err
 	}
-	return ReplyView{StartsAt: a.StartsAt, Reply: a.Reply, Language: r.Language, Status: a.Status}, nil
+	return ReplyView{StartsAt: a.StartsAt, Reply: a.Reply, Language: r.Language, Status: a.Status, Answerable: replyAnswerable(a, s.Store.Now())}, nil
 }
 
 // AnswerReply records the client's confirmation or request to reschedule;
@@ -397,7 +405,7 @@ func (s *Service) AnswerReply(ctx context.Context, token, action string) error {
 	if reply == "" {
 		return apperr.ValidationP("action", apperr.CodeOneOf, "Must be confirm or reschedule.", apperr.Options("confirm", "reschedule"))
 	}
-	if a.Status != "planned" || !a.StartsAt.After(s.Store.Now()) {
+	if !replyAnswerable(a, s.Store.Now()) {
 		return apperr.New(apperr.KindGone, "This appointment is no longer ahead.")
 	}
 	err = s.Store.Tx(ctx, func(tx *store.Store) error {

@@ -93,6 +93,17 @@ type Page struct {
 	NoIndex     bool
 	Status      int
 	Data        any
+	// SwitchPath, when set, makes the language links "SwitchPath?lang=xx"
+	// (the token pages, whose path carries no language).
+	SwitchPath string
+}
+
+// LangURL is the page's address in another language, for the switcher.
+func (p Page) LangURL(lang string) string {
+	if p.SwitchPath != "" {
+		return p.SwitchPath + "?lang=" + lang
+	}
+	return "/" + lang + p.Path
 }
 
 // T translates into the page's language.

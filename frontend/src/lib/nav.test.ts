@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemFor, itemsFor, navigation, startPage } from './nav';
+import { documentTitle, itemFor, itemsFor, navigation, startPage, titleKey } from './nav';
+import { nl } from './i18n/nl';
 
 describe('navigation', () => {
   it('gives every role its own start page', () => {
@@ -44,5 +45,25 @@ describe('navigation', () => {
   });
   it('matches sub-paths to their item', () => {
     expect(itemFor('chw', '/caseload/123')?.path).toBe('/caseload');
+  });
+  it('names every page in its title, the way the shell routes it', () => {
+    expect(titleKey('chw', '/today')).toBe('nav.today');
+    expect(titleKey('chw', '/caseload')).toBe('nav.caseload');
+    expect(titleKey('coordinator', '/caseload')).toBe('nav.teamCaseload');
+    expect(titleKey('chw', '/clients/abc')).toBe('title.client');
+    expect(titleKey('chw', '/clients/new')).toBe('clients.new');
+    expect(titleKey('chw', '/clients/abc/refer')).toBe('wizard.title');
+    expect(titleKey('coordinator', '/clients/a/merge/b')).toBe('merge.title');
+    expect(titleKey('chw', '/group-sessions/g1/participant')).toBe('groups.participantTitle');
+    expect(titleKey('manager', '/dashboard')).toBe('nav.dashboard');
+    expect(titleKey('admin', '/account/sessions')).toBe('sessions.title');
+    // A manager has no client records: the shell shows "not found" there.
+    expect(titleKey('manager', '/clients/abc')).toBe('title.notFound');
+    expect(titleKey('chw', '/admin/users')).toBe('title.notFound');
+    expect(titleKey('manager', '/research')).toBe('title.notFound');
+    expect(titleKey('manager', '/research', ['research:extract'])).toBe('nav.research');
+  });
+  it('writes titles as "page — Brug"', () => {
+    expect(documentTitle(nl[titleKey('chw', '/today')], nl['app.name'])).toBe('Vandaag — Brug');
   });
 });

@@ -58,3 +58,26 @@ export function itemsFor(role: Role, permissions: string[] = []): NavItem[] {
 export function itemFor(role: Role, path: string, permissions: string[] = []): NavItem | undefined {
   return itemsFor(role, permissions).find((i) => path === i.path || path.startsWith(i.path + '/'));
 }
+
+/**
+ * The key of the page title at path ("Today" for /today), as the shell
+ * routes it: client records only for roles with a caseload.
+ */
+export function titleKey(role: Role, path: string, permissions: string[] = []): MessageKey {
+  const items = itemsFor(role, permissions);
+  if (items.some((i) => i.path === '/caseload')) {
+    if (path === '/clients/new') return 'clients.new';
+    if (/^\/clients\/[^/]+\/merge\/[^/]+$/.test(path)) return 'merge.title';
+    if (/^\/clients\/[^/]+\/refer$/.test(path)) return 'wizard.title';
+    if (/^\/clients\/[^/]+$/.test(path)) return 'title.client';
+  }
+  if (path === '/account/sessions') return 'sessions.title';
+  const item = itemFor(role, path, permissions);
+  if (item?.path === '/group-sessions' && /^\/group-sessions\/[^/]+\/participant$/.test(path)) return 'groups.participantTitle';
+  return item?.label ?? 'title.notFound';
+}
+
+/** A document title: "Today — Brug". */
+export function documentTitle(page: string, app: string): string {
+  return `${page} — ${app}`;
+}

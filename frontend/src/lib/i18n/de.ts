@@ -969,4 +969,7 @@ export const de: Record<MessageKey, string> = {
   "coaching.thisMonth": "Dieser Monat",
   "coaching.lastMonth": "Letzter Monat",
   "coaching.legend": "Jede Zelle: erledigt / Ziel. ! markiert einen Rückstand.",
+  // Document titles (issue 16).
+  "title.client": "Klient",
+  "title.notFound": "Seite nicht gefunden",
 };

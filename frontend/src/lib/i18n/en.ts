@@ -968,6 +968,9 @@ export const en = {
   "coaching.thisMonth": "This month",
   "coaching.lastMonth": "Last month",
   "coaching.legend": "Each cell: done / goal. ! marks behind pace.",
+  // Document titles (issue 16).
+  "title.client": "Client",
+  "title.notFound": "Page not found",
 } as const;
 
 export type MessageKey = keyof typeof en;

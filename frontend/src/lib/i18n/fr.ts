@@ -969,4 +969,7 @@ export const fr: Record<MessageKey, string> = {
   "coaching.thisMonth": "Ce mois-ci",
   "coaching.lastMonth": "Le mois passé",
   "coaching.legend": "Chaque case : fait / objectif. ! signale un retard.",
+  // Document titles (issue 16).
+  "title.client": "Client",
+  "title.notFound": "Page introuvable",
 };

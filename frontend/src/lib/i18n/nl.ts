@@ -969,4 +969,7 @@ export const nl: Record<MessageKey, string> = {
   "coaching.thisMonth": "Deze maand",
   "coaching.lastMonth": "Vorige maand",
   "coaching.legend": "Elke cel: gedaan / doel. ! duidt op achter op schema.",
+  // Document titles (issue 16).
+  "title.client": "Cliënt",
+  "title.notFound": "Pagina niet gevonden",
 };
