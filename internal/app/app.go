@@ -45,7 +45,7 @@ func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 
 // Prepare opens the database, applies migrations and loads reference data.
 func Prepare(ctx context.Context, cfg *config.Config) (*db.DB, error) {
-	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: cfg.DBMaxOpenConns})
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns, ConnMaxLifetime: cfg.DBConnMaxLifetime, SQLiteReaders: cfg.SQLiteReaders})
 	if err != nil {
 		return nil, err
 	}

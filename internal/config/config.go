@@ -34,6 +34,14 @@ type Config struct {
 	AccessTTL      time.Duration
 	RefreshTTL     time.Duration
 	DBMaxOpenConns int
+	// DBMaxIdleConns is how many of those stay open when idle (default
+	// all of them: a pool that closes what a burst opened reopens it at
+	// the next one); DBConnMaxLifetime is when a connection is replaced.
+	DBMaxIdleConns    int
+	DBConnMaxLifetime time.Duration
+	// SQLiteReaders is how many read-only connections SQLite reads on
+	// beside its one writer.
+	SQLiteReaders  int
 	HashSlots      int
 	TrustedProxies []netip.Prefix
 	// MetricsToken, when set, is the bearer token /metrics asks for on the
@@ -105,22 +113,25 @@ func environ() map[string]string {
 func FromMap(env map[string]string) (*Config, error) {
 	p := &parser{env: env}
 	c := &Config{
-		Addr:           p.str("BRUG_ADDR", "127.0.0.1:8080"),
-		DatabaseURL:    p.str("BRUG_DATABASE_URL", "sqlite:data/brug.db"),
-		Env:            p.oneOf("BRUG_ENV", "development", "development", "production"),
-		JWTSecret:      []byte(p.str("BRUG_JWT_SECRET", "")),
-		Demo:           p.boolean("BRUG_DEMO", false),
-		DataDir:        p.str("BRUG_DATA_DIR", "data"),
-		SMSURL:         p.str("BRUG_SMS_URL", ""),
-		SMSToken:       p.str("BRUG_SMS_TOKEN", ""),
-		SMTPURL:        p.str("BRUG_SMTP_URL", ""),
-		LogLevel:       p.oneOf("BRUG_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		AccessTTL:      p.duration("BRUG_ACCESS_TTL", 15*time.Minute, time.Minute, 24*time.Hour),
-		RefreshTTL:     p.duration("BRUG_REFRESH_TTL", 14*24*time.Hour, time.Hour, 90*24*time.Hour),
-		DBMaxOpenConns: p.integer("BRUG_DB_MAX_OPEN_CONNS", 20, 1, 500),
-		HashSlots:      p.integer("BRUG_HASH_SLOTS", 4, 1, 64),
-		ReferralExpiry: p.duration("BRUG_REFERRAL_EXPIRY", 30*24*time.Hour, 24*time.Hour, 365*24*time.Hour),
+		Addr:              p.str("BRUG_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:       p.str("BRUG_DATABASE_URL", "sqlite:data/brug.db"),
+		Env:               p.oneOf("BRUG_ENV", "development", "development", "production"),
+		JWTSecret:         []byte(p.str("BRUG_JWT_SECRET", "")),
+		Demo:              p.boolean("BRUG_DEMO", false),
+		DataDir:           p.str("BRUG_DATA_DIR", "data"),
+		SMSURL:            p.str("BRUG_SMS_URL", ""),
+		SMSToken:          p.str("BRUG_SMS_TOKEN", ""),
+		SMTPURL:           p.str("BRUG_SMTP_URL", ""),
+		LogLevel:          p.oneOf("BRUG_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		AccessTTL:         p.duration("BRUG_ACCESS_TTL", 15*time.Minute, time.Minute, 24*time.Hour),
+		RefreshTTL:        p.duration("BRUG_REFRESH_TTL", 14*24*time.Hour, time.Hour, 90*24*time.Hour),
+		DBMaxOpenConns:    p.integer("BRUG_DB_MAX_OPEN_CONNS", 20, 1, 500),
+		HashSlots:         p.integer("BRUG_HASH_SLOTS", 4, 1, 64),
+		DBConnMaxLifetime: p.duration("BRUG_DB_CONN_MAX_LIFETIME", 30*time.Minute, time.Minute, 24*time.Hour),
+		ReferralExpiry:    p.duration("BRUG_REFERRAL_EXPIRY", 30*24*time.Hour, 24*time.Hour, 365*24*time.Hour),
 	}
+	c.SQLiteReaders = p.integer("BRUG_SQLITE_READERS", 4, 1, 64)
+	c.DBMaxIdleConns = p.integer("BRUG_DB_MAX_IDLE_CONNS", c.DBMaxOpenConns, 1, c.DBMaxOpenConns)
 	defFormat := "text"
 	if c.Env == "production" {
 		defFormat = "json"

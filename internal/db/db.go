@@ -30,16 +30,28 @@ const (
 	Postgres = "postgres"
 )
 
-// DB is an open database with its engine.
+// DB is an open database with its engine. Read and ReadSQL are the pool
+// for statements that only read: on SQLite, read-only connections beside
+// the one writer (WAL lets them read while it writes); on PostgreSQL, and
+// for an in-memory SQLite database, the same pool as Gorm and SQL.
 type DB struct {
-	Gorm   *gorm.DB
-	SQL    *sql.DB
-	Engine string
+	Gorm    *gorm.DB
+	SQL     *sql.DB
+	Read    *gorm.DB
+	ReadSQL *sql.DB
+	Engine  string
 }
 
-// Options tune the pool.
+// Options tune the pool. Zero values take the defaults: 20 open
+// connections on PostgreSQL, as many kept when idle (a pool that closes
+// half of them after a burst opens them again at the next one, a
+// PostgreSQL session each time), replaced after 30 minutes.
 type Options struct {
-	MaxOpenConns int
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	// SQLiteReaders is the size of SQLite's read pool (default 4).
+	SQLiteReaders int
 }
 
 // Open connects to the database named by url ("sqlite:PATH" or "postgres://…").
@@ -53,7 +65,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		PrepareStmt:            false,
 	}
 	var (
-		g      *gorm.DB
+		g, rg  *gorm.DB
 		err    error
 		engine string
 	)
@@ -66,7 +78,10 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 				return nil, fmt.Errorf("create database folder: %w", err)
 			}
 		}
-		g, err = gorm.Open(sqlite.Open(sqliteDSN(path)), gcfg)
+		g, err = gorm.Open(sqlite.Open(sqliteDSN(path, false)), gcfg)
+		if err == nil && path != ":memory:" && !strings.Contains(path, "mode=memory") {
+			rg, err = gorm.Open(sqlite.Open(sqliteDSN(path, true)), gcfg)
+		}
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		engine = Postgres
 		g, err = gorm.Open(postgres.New(postgres.Config{DSN: url}), gcfg)
@@ -80,34 +95,81 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	readDB := sqlDB
+	if rg != nil {
+		if readDB, err = rg.DB(); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	} else {
+		rg = g
+	}
 	if engine == SQLite {
 		// SQLite allows one writer at a time; a single connection serialises
 		// writers in Go instead of failing with SQLITE_BUSY under load.
 		sqlDB.SetMaxOpenConns(1)
 		sqlDB.SetConnMaxLifetime(0)
-	} else {
-		n := opt.MaxOpenConns
-		if n <= 0 {
-			n = 20
+		if readDB != sqlDB {
+			n := opt.SQLiteReaders
+			if n <= 0 {
+				n = 4
+			}
+			readDB.SetMaxOpenConns(n)
+			readDB.SetMaxIdleConns(n)
+			readDB.SetConnMaxLifetime(0)
 		}
-		sqlDB.SetMaxOpenConns(n)
-		sqlDB.SetMaxIdleConns(n / 2)
-		sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	} else {
+		opt = opt.withDefaults()
+		sqlDB.SetMaxOpenConns(opt.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(opt.MaxIdleConns)
+		sqlDB.SetConnMaxLifetime(opt.ConnMaxLifetime)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqlDB.PingContext(pctx); err != nil {
 		_ = sqlDB.Close()
+		_ = readDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", engine, err)
 	}
-	return &DB{Gorm: g, SQL: sqlDB, Engine: engine}, nil
+	if readDB != sqlDB {
+		// The writer has made the file and turned WAL on: now the readers.
+		if err := readDB.PingContext(pctx); err != nil {
+			_ = sqlDB.Close()
+			_ = readDB.Close()
+			return nil, fmt.Errorf("connect to %s database for reading: %w", engine, err)
+		}
+	}
+	return &DB{Gorm: g, SQL: sqlDB, Read: rg, ReadSQL: readDB, Engine: engine}, nil
 }
 
-func sqliteDSN(path string) string {
+func (o Options) withDefaults() Options {
+	if o.MaxOpenConns <= 0 {
+		o.MaxOpenConns = 20
+	}
+	if o.MaxIdleConns <= 0 || o.MaxIdleConns > o.MaxOpenConns {
+		o.MaxIdleConns = o.MaxOpenConns
+	}
+	if o.ConnMaxLifetime <= 0 {
+		o.ConnMaxLifetime = 30 * time.Minute
+	}
+	return o
+}
+
+// sqliteDSN is the writer's connection string, or a reader's: a reader
+// refuses to write (query_only) and starts its transactions deferred, so a
+// read never takes the write lock.
+func sqliteDSN(path string, reader bool) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
+	}
+	if reader {
+		return path + sep + strings.Join([]string{
+			"_pragma=busy_timeout(10000)",
+			"_pragma=foreign_keys(1)",
+			"_pragma=query_only(1)",
+		}, "&")
 	}
 	return path + sep + strings.Join([]string{
 		"_pragma=journal_mode(WAL)",
@@ -118,8 +180,16 @@ func sqliteDSN(path string) string {
 	}, "&")
 }
 
-// Close closes the pool.
-func (d *DB) Close() error { return d.SQL.Close() }
+// Close closes the pools.
+func (d *DB) Close() error {
+	err := d.SQL.Close()
+	if d.ReadSQL != d.SQL {
+		if rerr := d.ReadSQL.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
 
 // Ping checks the database answers within a short time.
 func (d *DB) Ping(ctx context.Context) error {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/brug-chw/brug/internal/db"
@@ -172,6 +173,47 @@ func TestReferenceDataLoadedIdempotently(t *testing.T) {
 		funds, _ := st.Funds(ctx)
 		if len(funds) != len(ref.Funds) {
 			t.Errorf("stored %d funds, want %d", len(funds), len(ref.Funds))
+		}
+	})
+}
+
+// A burst that uses the whole pool leaves its connections open for the
+// next one: none is closed for being idle beyond the idle size (each would
+// be a new PostgreSQL session at the next burst).
+func TestPoolKeepsItsConnectionsBetweenBursts(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		d, err := db.Open(context.Background(), testutil.DatabaseURL(t, engine), db.Options{MaxOpenConns: 6, SQLiteReaders: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		// SQLite's reads go to its read pool; PostgreSQL's pool is one.
+		pool, sleep := d.ReadSQL, "SELECT pg_sleep(0.05)"
+		if engine == db.SQLite {
+			sleep = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT count(*) FROM n"
+		}
+		burst := func() {
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for range 6 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					if _, err := pool.Exec(sleep); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+		}
+		burst()
+		opened := pool.Stats().OpenConnections
+		burst()
+		st := pool.Stats()
+		if opened < 2 || st.OpenConnections != opened || st.MaxIdleClosed != 0 {
+			t.Fatalf("after two bursts: opened %d, open %d, closed as idle %d", opened, st.OpenConnections, st.MaxIdleClosed)
 		}
 	})
 }
