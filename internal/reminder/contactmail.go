@@ -56,18 +56,8 @@ func (w *Worker) sendContactMail(ctx context.Context, sender Sender, r model.Con
 	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	err := sender.Send(sctx, Outgoing{To: *r.Email, Reference: "contact:" + r.ID, Message: ContactMessage(lang, url)})
 	cancel()
-	switch {
-	case err == nil:
-		w.finishContact(ctx, r, map[string]any{"mail_status": "sent", "mail_next_at": nil})
-		w.Metrics.Sent.WithLabelValues("contact_email").Inc()
-	case IsPermanent(err) || r.MailAttempts >= w.MaxAttempts:
-		w.finishContact(ctx, r, map[string]any{"mail_status": "failed", "mail_next_at": nil})
-		w.Metrics.Failed.WithLabelValues("contact_email").Inc()
-		w.Log.Warn("contact confirmation failed", "contact_request_id", r.ID, "attempts", r.MailAttempts)
-	default:
-		w.finishContact(ctx, r, map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(w.mailBackoff(r.MailAttempts)).UTC()})
-		w.Metrics.Retried.WithLabelValues("contact_email").Inc()
-	}
+	w.settleMail(err, r.MailAttempts, "contact_email", func(set map[string]any) { w.finishContact(ctx, r, set) },
+		"contact confirmation failed", "contact_request_id", r.ID)
 }
 
 // mailBackoff is the wait before another attempt of an e-mail carried by its
@@ -78,4 +68,24 @@ func (w *Worker) mailBackoff(attempts int) time.Duration {
 		backoff = time.Hour
 	}
 	return backoff
+}
+
+// settleMail records the outcome of one outbox e-mail the same way for every
+// mail queue (contact confirmations, provider links, invitations, staff
+// notices): sent; failed for good after a permanent error or the last
+// attempt (logged with the row's id, never an address); or queued again
+// after the back-off.
+func (w *Worker) settleMail(err error, attempts int, label string, finish func(set map[string]any), failed, idKey, id string) {
+	switch {
+	case err == nil:
+		finish(map[string]any{"mail_status": "sent", "mail_next_at": nil})
+		w.Metrics.Sent.WithLabelValues(label).Inc()
+	case IsPermanent(err) || attempts >= w.MaxAttempts:
+		finish(map[string]any{"mail_status": "failed", "mail_next_at": nil})
+		w.Metrics.Failed.WithLabelValues(label).Inc()
+		w.Log.Warn(failed, idKey, id, "attempts", attempts)
+	default:
+		finish(map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(w.mailBackoff(attempts)).UTC()})
+		w.Metrics.Retried.WithLabelValues(label).Inc()
+	}
 }

@@ -57,16 +57,6 @@ func (w *Worker) sendInvitationMail(ctx context.Context, sender Sender, inv mode
 		err = sender.Send(sctx, Outgoing{To: u.Email, Reference: "invitation:" + inv.ID, Message: msg})
 		cancel()
 	}
-	switch {
-	case err == nil:
-		w.finishInvitationMail(ctx, inv, map[string]any{"mail_status": "sent", "mail_next_at": nil})
-		w.Metrics.Sent.WithLabelValues("invitation_email").Inc()
-	case IsPermanent(err) || inv.MailAttempts >= w.MaxAttempts:
-		w.finishInvitationMail(ctx, inv, map[string]any{"mail_status": "failed", "mail_next_at": nil})
-		w.Metrics.Failed.WithLabelValues("invitation_email").Inc()
-		w.Log.Warn("invitation e-mail failed", "invitation_id", inv.ID, "attempts", inv.MailAttempts)
-	default:
-		w.finishInvitationMail(ctx, inv, map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(w.mailBackoff(inv.MailAttempts)).UTC()})
-		w.Metrics.Retried.WithLabelValues("invitation_email").Inc()
-	}
+	w.settleMail(err, inv.MailAttempts, "invitation_email", func(set map[string]any) { w.finishInvitationMail(ctx, inv, set) },
+		"invitation e-mail failed", "invitation_id", inv.ID)
 }

@@ -18,11 +18,7 @@ func TestInvitationMail(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		rec := &recorder{fail: 1}
-		w, err := app.NewWorker(api.Config, api.Svc, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Senders, w.Now, w.BaseBackoff = map[string]reminder.Sender{"email": rec}, api.Clock.Now, time.Minute
+		w := mailWorker(t, api, rec)
 		var gent model.Team
 		api.DB.Gorm.Where("slug = ?", "gent").Take(&gent)
 		admin := api.Bearer("admin@example.org")
@@ -73,4 +69,16 @@ func TestInvitationMail(t *testing.T) {
 			t.Fatalf("outbox: %v", statuses)
 		}
 	})
+}
+
+// mailWorker is the worker of the staff e-mail tests: e-mail through rec,
+// on the test's clock, retrying after a minute.
+func mailWorker(t *testing.T, api *testutil.API, rec *recorder) *reminder.Worker {
+	t.Helper()
+	w, err := app.NewWorker(api.Config, api.Svc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Senders, w.Now, w.BaseBackoff = map[string]reminder.Sender{"email": rec}, api.Clock.Now, time.Minute
+	return w
 }

@@ -55,16 +55,6 @@ func (w *Worker) sendNoticeMail(ctx context.Context, sender Sender, n model.Staf
 		err = sender.Send(sctx, Outgoing{To: u.Email, Reference: "notice:" + n.ID, Message: msg})
 		cancel()
 	}
-	switch {
-	case err == nil:
-		w.finishNoticeMail(ctx, n, map[string]any{"mail_status": "sent", "mail_next_at": nil})
-		w.Metrics.Sent.WithLabelValues("notice_email").Inc()
-	case IsPermanent(err) || n.MailAttempts >= w.MaxAttempts:
-		w.finishNoticeMail(ctx, n, map[string]any{"mail_status": "failed", "mail_next_at": nil})
-		w.Metrics.Failed.WithLabelValues("notice_email").Inc()
-		w.Log.Warn("notice e-mail failed", "notice_id", n.ID, "attempts", n.MailAttempts)
-	default:
-		w.finishNoticeMail(ctx, n, map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(w.mailBackoff(n.MailAttempts)).UTC()})
-		w.Metrics.Retried.WithLabelValues("notice_email").Inc()
-	}
+	w.settleMail(err, n.MailAttempts, "notice_email", func(set map[string]any) { w.finishNoticeMail(ctx, n, set) },
+		"notice e-mail failed", "notice_id", n.ID)
 }

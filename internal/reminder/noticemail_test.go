@@ -5,10 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brug-chw/brug/internal/app"
 	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/model"
-	"github.com/brug-chw/brug/internal/reminder"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
@@ -19,11 +17,7 @@ func TestSecondFactorResetMail(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		rec := &recorder{fail: 1}
-		w, err := app.NewWorker(api.Config, api.Svc, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Senders, w.Now, w.BaseBackoff = map[string]reminder.Sender{"email": rec}, api.Clock.Now, time.Minute
+		w := mailWorker(t, api, rec)
 		const who = "coordinator.liege@example.org" // French profile
 		me := api.Bearer(who)
 		secret := api.Do("POST", "/api/v1/me/second-factor/enrolment", map[string]any{}, me).JSON(t)["secret"].(string)

@@ -85,16 +85,6 @@ func (w *Worker) sendProviderMail(ctx context.Context, sender Sender, l model.Re
 		err = sender.Send(sctx, Outgoing{To: to, Reference: "referral-link:" + l.ID, Message: msg})
 		cancel()
 	}
-	switch {
-	case err == nil:
-		w.finishProviderMail(ctx, l, map[string]any{"mail_status": "sent", "mail_next_at": nil})
-		w.Metrics.Sent.WithLabelValues("provider_email").Inc()
-	case IsPermanent(err) || l.MailAttempts >= w.MaxAttempts:
-		w.finishProviderMail(ctx, l, map[string]any{"mail_status": "failed", "mail_next_at": nil})
-		w.Metrics.Failed.WithLabelValues("provider_email").Inc()
-		w.Log.Warn("provider link e-mail failed", "referral_link_id", l.ID, "attempts", l.MailAttempts)
-	default:
-		w.finishProviderMail(ctx, l, map[string]any{"mail_status": "queued", "mail_next_at": w.Now().Add(w.mailBackoff(l.MailAttempts)).UTC()})
-		w.Metrics.Retried.WithLabelValues("provider_email").Inc()
-	}
+	w.settleMail(err, l.MailAttempts, "provider_email", func(set map[string]any) { w.finishProviderMail(ctx, l, set) },
+		"provider link e-mail failed", "referral_link_id", l.ID)
 }
