@@ -12,7 +12,9 @@ import (
 )
 
 // The second factor: the sign-in steps after a right password (a challenge
-// and a code), setting one up, recovery codes, and an admin's reset.
+// and a code), setting one up, recovery codes, and an admin's reset. Like
+// every /api/ answer they carry Cache-Control: no-store (securityHeaders),
+// so secrets and recovery codes stay out of caches.
 
 type challengeResponse struct {
 	SecondFactor string `json:"second_factor"` // verify | enrol
@@ -59,9 +61,6 @@ type secondFactorDTO struct {
 	RecoveryCodesLeft int        `json:"recovery_codes_left"`
 }
 
-// noStore keeps secrets and recovery codes out of every cache.
-func noStore(c echo.Context) { c.Response().Header().Set("Cache-Control", "no-store") }
-
 func (s *Server) verifySecondFactor(c echo.Context) error {
 	var req codeRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -83,7 +82,6 @@ func (s *Server) startEnrolmentWithChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
 	return c.JSON(http.StatusOK, toEnrolmentDTO(e))
 }
 
@@ -96,7 +94,6 @@ func (s *Server) confirmEnrolmentWithChallenge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
 	return s.writeSignIn(c, sess, req.ReturnRefreshToken, codes)
 }
 
@@ -113,7 +110,6 @@ func (s *Server) startMyEnrolment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
 	return c.JSON(http.StatusOK, toEnrolmentDTO(e))
 }
 
@@ -126,7 +122,6 @@ func (s *Server) confirmMyEnrolment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
 	return c.JSON(http.StatusOK, recoveryCodesDTO{RecoveryCodes: codes})
 }
 
@@ -139,7 +134,6 @@ func (s *Server) newMyRecoveryCodes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
 	return c.JSON(http.StatusOK, recoveryCodesDTO{RecoveryCodes: codes})
 }
 

@@ -104,7 +104,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password string) 
 		}
 		return err
 	}
-	s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "user.password_set", "user", u.ID, "invitation="+inv.ID)
+	s.audit(ctx, principalOf(u), "user.password_set", "user", u.ID, "invitation="+inv.ID)
 	return nil
 }
 

@@ -73,22 +73,28 @@ func (s *Service) challengeUser(ctx context.Context, token, purpose string) (sto
 	return u, err
 }
 
-// codeLimit throttles codes per account and address, as passwords are: six
-// digits must not be guessable by trying.
-func (s *Service) codeLimit(ctx context.Context, userID string) (func(), func(), error) {
+// withCodeLimit runs check under the account's code throttle, counted like
+// passwords (per account and address, and over every replica): six digits
+// must not be guessable by trying. A wrong code (a validation error) counts
+// as a failure, a right one ends the streak; other errors count as neither.
+func (s *Service) withCodeLimit(ctx context.Context, userID string, check func() error) error {
 	ip, key := MetaFrom(ctx).IP, "second-factor:"+userID
 	if ok, wait := s.Limiter.Allow(ip, key); !ok {
-		return nil, nil, &apperr.Error{Kind: apperr.KindRateLimited, Detail: "Too many codes tried. Try again later.", RetryAfter: wait}
+		return &apperr.Error{Kind: apperr.KindRateLimited, Detail: "Too many codes tried. Try again later.", RetryAfter: wait}
 	}
 	if err := s.sharedLoginCheck(ctx, ip, key, ""); err != nil {
 		s.Limiter.Failure(ip, key)
-		return nil, nil, err
+		return err
 	}
-	failed := func() {
+	err := check()
+	switch {
+	case err == nil:
+		s.Limiter.Success(ip, key)
+	case apperr.IsKind(err, apperr.KindValidation):
 		s.Limiter.Failure(ip, key)
 		s.sharedLoginFailure(ctx, key, "")
 	}
-	return failed, func() { s.Limiter.Success(ip, key) }, nil
+	return err
 }
 
 // VerifySecondFactor completes a sign-in with a code from the app or a
@@ -98,19 +104,17 @@ func (s *Service) VerifySecondFactor(ctx context.Context, token, code string) (S
 	if err != nil {
 		return Session{}, err
 	}
-	failed, succeeded, err := s.codeLimit(ctx, u.ID)
+	var method string
+	err = s.withCodeLimit(ctx, u.ID, func() (err error) {
+		method, err = s.checkSecondFactor(ctx, u.ID, code)
+		return err
+	})
+	if apperr.IsKind(err, apperr.KindValidation) {
+		s.audit(ctx, principalOf(u), "auth.second_factor_failed", "user", u.ID, "")
+	}
 	if err != nil {
 		return Session{}, err
 	}
-	method, err := s.checkSecondFactor(ctx, u.ID, code)
-	if err != nil {
-		if apperr.IsKind(err, apperr.KindValidation) {
-			failed()
-			s.audit(ctx, principalOf(u), "auth.second_factor_failed", "user", u.ID, "")
-		}
-		return Session{}, err
-	}
-	succeeded()
 	return s.completeSignIn(ctx, u, method)
 }
 
@@ -153,6 +157,8 @@ func (s *Service) checkSecondFactor(ctx context.Context, userID, code string) (s
 	return "", apperr.Validation("code", "second_factor_format", "Type the six digits from the app, or a recovery code (ten letters and digits).")
 }
 
+// principalOf is a user as the actor of an audit event outside a signed-in
+// request (a sign-in, an invitation used).
 func principalOf(u store.UserWithTeams) *Principal {
 	return &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}
 }
@@ -238,33 +244,38 @@ func (s *Service) confirmEnrolment(ctx context.Context, p *Principal, code strin
 	if !auth.IsTOTPCode(code) {
 		return nil, apperr.Validation("code", "second_factor_format", "Type the six digits the app shows.")
 	}
-	failed, succeeded, err := s.codeLimit(ctx, p.UserID)
+	var (
+		pending string
+		step    int64
+	)
+	err := s.withCodeLimit(ctx, p.UserID, func() error {
+		f, err := s.Store.SecondFactorOf(ctx, p.UserID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && f.Pending == "") {
+			return apperr.New(apperr.KindConflict, "Start the set-up again: no new secret is waiting for its first code.")
+		}
+		if err != nil {
+			return err
+		}
+		secret, err := s.SecondFactor.Open(p.UserID, f.Pending)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if step, ok = s.SecondFactor.CheckCode(secret, code, 0); !ok {
+			return errCodeWrong
+		}
+		pending = f.Pending
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	f, err := s.Store.SecondFactorOf(ctx, p.UserID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Pending == "") {
-		return nil, apperr.New(apperr.KindConflict, "Start the set-up again: no new secret is waiting for its first code.")
-	}
-	if err != nil {
-		return nil, err
-	}
-	secret, err := s.SecondFactor.Open(p.UserID, f.Pending)
-	if err != nil {
-		return nil, err
-	}
-	step, ok := s.SecondFactor.CheckCode(secret, code, 0)
-	if !ok {
-		failed()
-		return nil, errCodeWrong
 	}
 	codes, hashes := auth.NewRecoveryCodes()
-	if err := s.Store.EnableSecondFactor(ctx, p.UserID, f.Pending, step, hashes); errors.Is(err, store.ErrConflict) {
+	if err := s.Store.EnableSecondFactor(ctx, p.UserID, pending, step, hashes); errors.Is(err, store.ErrConflict) {
 		return nil, apperr.New(apperr.KindConflict, "The set-up was started again elsewhere. Use the newest QR code.")
 	} else if err != nil {
 		return nil, err
 	}
-	succeeded()
 	s.audit(ctx, p, "auth.second_factor_enabled", "user", p.UserID, "")
 	return codes, nil
 }
@@ -300,17 +311,12 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, p *Principal, code strin
 	if !auth.IsTOTPCode(code) {
 		return nil, apperr.Validation("code", "second_factor_format", "Type the six digits the app shows.")
 	}
-	failed, succeeded, err := s.codeLimit(ctx, p.UserID)
-	if err != nil {
+	if err := s.withCodeLimit(ctx, p.UserID, func() error {
+		_, err := s.checkSecondFactor(ctx, p.UserID, code)
+		return err
+	}); err != nil {
 		return nil, err
 	}
-	if _, err := s.checkSecondFactor(ctx, p.UserID, code); err != nil {
-		if apperr.IsKind(err, apperr.KindValidation) {
-			failed()
-		}
-		return nil, err
-	}
-	succeeded()
 	codes, hashes := auth.NewRecoveryCodes()
 	if err := s.Store.ReplaceRecoveryCodes(ctx, p.UserID, hashes); err != nil {
 		return nil, err

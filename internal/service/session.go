@@ -91,7 +91,7 @@ func (s *Service) Login(ctx context.Context, email, password, deviceToken string
 	}
 	if !ok || u.DisabledAt != nil {
 		wrong()
-		s.audit(ctx, &Principal{Scope: store.Scope{UserID: u.ID, Role: u.Role}}, "auth.login_failed", "user", u.ID, "")
+		s.audit(ctx, principalOf(u), "auth.login_failed", "user", u.ID, "")
 		return Session{}, errBadCredentials
 	}
 	success(ip, email)
