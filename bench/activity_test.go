@@ -23,10 +23,7 @@ import (
 // the others wait their turn, and their wait counts), computed from the
 // rows and served from report snapshots. Run with -benchtime 1x.
 func BenchmarkActivityReport(b *testing.B) {
-	nVisits := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("BENCH_VISITS")); err == nil && v > 0 {
-		nVisits = v
-	}
+	nVisits := benchVisits()
 	for _, engine := range testutil.Engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
@@ -89,4 +86,13 @@ func BenchmarkActivityReport(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchVisits is how many visits the report benchmarks seed: BENCH_VISITS,
+// or 1 000 000.
+func benchVisits() int {
+	if v, err := strconv.Atoi(os.Getenv("BENCH_VISITS")); err == nil && v > 0 {
+		return v
+	}
+	return 1_000_000
 }

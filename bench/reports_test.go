@@ -2,8 +2,6 @@ package bench
 
 import (
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,10 +16,7 @@ import (
 // hand-written UNION ALL statement computing the same four, on 100 000 clients and
 // BENCH_VISITS (default 1 000 000) visits. Run with -benchtime 20x.
 func BenchmarkReportVsSQL(b *testing.B) {
-	nVisits := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("BENCH_VISITS")); err == nil && v > 0 {
-		nVisits = v
-	}
+	nVisits := benchVisits()
 	for _, engine := range testutil.Engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)

@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"os"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
@@ -21,10 +19,7 @@ import (
 // targets report (a month per team, as a programme manager asks it), p50
 // over 10 runs each. Run with -benchtime 1x.
 func BenchmarkTargets(b *testing.B) {
-	nVisits := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("BENCH_VISITS")); err == nil && v > 0 {
-		nVisits = v
-	}
+	nVisits := benchVisits()
 	for _, engine := range testutil.Engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
