@@ -67,8 +67,6 @@ describe('dynamic keys', () => {
     reply: ['confirmed', 'reschedule_requested'],
     urgency: ['routine', 'soon', 'urgent'],
     outcome: ['seen', 'treatment_started', 'no_show', 'other'],
-    link: ['acknowledge', 'accept', 'waitlist', 'decline'],
-    linkGone: ['answered.accept', 'answered.waitlist', 'answered.decline', 'replaced', 'referral_answered', 'referral_closed', 'expired'],
     wizard: ['step1', 'step2', 'step3', 'step4'],
     tl: ['visit', 'barrier_detected', 'barrier_resolved', 'barrier_signalled', 'consent_given', 'consent_withdrawn', 'created', 'updated', 'status_changed', 'assigned', 'unassigned', 'referral', 'appointment'],
   };
