@@ -9,7 +9,7 @@ E2E_STAMP := e2e/node_modules/.installed
 GO_SOURCES := $(shell find cmd internal api migrations frontend/embed.go -type f \( -name '*.go' -o -name '*.sql' -o -name '*.json' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.csv' \) 2>/dev/null)
 SPA_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.* frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run build spa test test-go test-frontend test-e2e lint bench bench-web clean help
+.PHONY: run build spa test test-go test-frontend test-e2e lint bench bench-all bench-web clean help
 
 help:
 	@echo "make run    build everything and start Brug on SQLite with demo data"
@@ -53,8 +53,16 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
 
+# Issue 18's table: brug serve (SQLite and PostgreSQL) against the
+# hand-written floor (bench/floor) on 100 000 clients, 3 interleaved rounds.
+# Figures to read, not a test. Needs a PostgreSQL (the local one by default).
+bench: export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test ./bench -run '^$$' -bench Floor -benchtime 1x -timeout 60m
+
+# Every benchmark of every package (the 1M-visit ones take a while).
+bench-all:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 180m ./...
 
 # Lighthouse on Today, caseload, a client page, the dashboard and sign-in,
 # mobile and desktop, median of 3: figures to read, not a test.
