@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,27 +23,27 @@ type userRef struct {
 }
 
 type clientDTO struct {
-	Version         int       `json:"version"`
-	ID              string    `json:"id"`
-	GivenName       string    `json:"given_name"`
-	FamilyName      string    `json:"family_name"`
-	Pseudonym       string    `json:"pseudonym"`
-	BirthYear       *int      `json:"birth_year"`
-	Phone           *string   `json:"phone"`
-	Email           *string   `json:"email"`
-	Language        string    `json:"language"`
-	SpokenLanguages []string  `json:"spoken_languages"`
-	TeamID          string    `json:"team_id"`
-	NeighbourhoodID *string   `json:"neighbourhood_id"`
-	AssignedCHWID   *string   `json:"assigned_chw_id"`
-	AssignedCHW     *userRef  `json:"assigned_chw"`
-	Status          string    `json:"status"`
-	CloseReason     string    `json:"close_reason"`
-	CareRights      []string  `json:"care_rights"`
-	Source          string    `json:"source"`
-	LastActivityAt  time.Time `json:"last_activity_at"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	Version         int             `json:"version"`
+	ID              string          `json:"id"`
+	GivenName       string          `json:"given_name"`
+	FamilyName      string          `json:"family_name"`
+	Pseudonym       string          `json:"pseudonym"`
+	BirthYear       *int            `json:"birth_year"`
+	Phone           *string         `json:"phone"`
+	Email           *string         `json:"email"`
+	Language        string          `json:"language"`
+	SpokenLanguages json.RawMessage `json:"spoken_languages"`
+	TeamID          string          `json:"team_id"`
+	NeighbourhoodID *string         `json:"neighbourhood_id"`
+	AssignedCHWID   *string         `json:"assigned_chw_id"`
+	AssignedCHW     *userRef        `json:"assigned_chw"`
+	Status          string          `json:"status"`
+	CloseReason     string          `json:"close_reason"`
+	CareRights      json.RawMessage `json:"care_rights"`
+	Source          string          `json:"source"`
+	LastActivityAt  time.Time       `json:"last_activity_at"`
+	CreatedAt       time.Time       `json:"created_at"`
+	UpdatedAt       time.Time       `json:"updated_at"`
 	// ErasedAt set: the record's personal data was erased.
 	ErasedAt  *time.Time    `json:"erased_at"`
 	LegalHold *legalHoldDTO `json:"legal_hold"`
@@ -54,39 +55,40 @@ type legalHoldDTO struct {
 	Reason string    `json:"reason"`
 }
 
-func toClientDTO(v service.ClientView, names map[string]string) clientDTO {
+// rawList passes a stored JSON array through (Brug writes them; anything
+// else, which nothing writes, reads as empty).
+func rawList(stored string) json.RawMessage {
+	if len(stored) < 2 || stored[0] != '[' || !json.Valid([]byte(stored)) {
+		return json.RawMessage("[]")
+	}
+	return json.RawMessage(stored)
+}
+
+func toClientDTO(v service.ClientView) clientDTO {
 	d := clientDTO{
 		Version: v.Version,
 		ID:      v.ID, GivenName: v.GivenName, FamilyName: v.FamilyName, Pseudonym: v.Pseudonym, BirthYear: v.BirthYear,
-		Phone: v.Phone, Email: v.Email, Language: v.Language, SpokenLanguages: v.SpokenLanguages, TeamID: v.TeamID,
+		Phone: v.Phone, Email: v.Email, Language: v.Language, SpokenLanguages: rawList(v.Client.SpokenLanguages), TeamID: v.TeamID,
 		NeighbourhoodID: v.NeighbourhoodID, AssignedCHWID: v.AssignedCHWID, Status: v.Status, CloseReason: v.CloseReason,
-		CareRights: v.CareRights, Source: v.Source, LastActivityAt: v.LastActivityAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		CareRights: rawList(v.Client.CareRights), Source: v.Source, LastActivityAt: v.LastActivityAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		ErasedAt: v.ErasedAt,
 	}
 	if v.LegalHoldAt != nil {
 		d.LegalHold = &legalHoldDTO{At: *v.LegalHoldAt, By: v.LegalHoldBy, Reason: v.LegalHoldReason}
 	}
 	if v.AssignedCHWID != nil {
-		d.AssignedCHW = &userRef{ID: *v.AssignedCHWID, Name: names[*v.AssignedCHWID]}
+		d.AssignedCHW = &userRef{ID: *v.AssignedCHWID, Name: v.AssignedCHWName}
 	}
 	return d
 }
 
 func (s *Server) clientDTOs(c echo.Context, views []service.ClientView) ([]clientDTO, error) {
-	var ids []string
-	for _, v := range views {
-		if v.AssignedCHWID != nil {
-			ids = append(ids, *v.AssignedCHWID)
-		}
-	}
-	slices.Sort(ids)
-	names, err := s.svc.Store.UserNames(c.Request().Context(), slices.Compact(ids))
-	if err != nil {
+	if err := s.svc.NameClients(c.Request().Context(), views); err != nil {
 		return nil, err
 	}
 	out := make([]clientDTO, len(views))
 	for i, v := range views {
-		out[i] = toClientDTO(v, names)
+		out[i] = toClientDTO(v)
 	}
 	return out, nil
 }

@@ -42,8 +42,10 @@ type ClientInput struct {
 // ClientView is a client with the JSON lists decoded.
 type ClientView struct {
 	model.Client
-	SpokenLanguages []string
-	CareRights      []string
+	// AssignedCHWName is the assigned CHW's name: read in the same
+	// statement by the caseload list and the client page, filled by
+	// NameClients for the other views.
+	AssignedCHWName string
 }
 
 // PhoneExample is how a Belgian mobile number is written, for messages.
@@ -52,18 +54,41 @@ const PhoneExample = "0470 12 34 56"
 // PhoneParams is the params of a "phone" error.
 func PhoneParams() map[string]any { return map[string]any{"example": PhoneExample} }
 
-// ViewOf decodes a stored client.
-func ViewOf(c model.Client) ClientView {
-	v := ClientView{Client: c}
-	_ = json.Unmarshal([]byte(c.SpokenLanguages), &v.SpokenLanguages)
-	_ = json.Unmarshal([]byte(c.CareRights), &v.CareRights)
-	if v.SpokenLanguages == nil {
-		v.SpokenLanguages = []string{}
-	}
-	if v.CareRights == nil {
-		v.CareRights = []string{}
-	}
+// ViewOf is the view of a stored client. Its JSON columns (spoken
+// languages, care rights) stay as stored: the API passes them through.
+func ViewOf(c model.Client) ClientView { return ClientView{Client: c} }
+
+// rowView is ViewOf with the name the row carries.
+func rowView(r store.ClientRow) ClientView {
+	v := ViewOf(r.Client)
+	v.AssignedCHWName = r.AssignedCHWName
 	return v
+}
+
+// NameClients fills the assigned CHW's name of the views that lack it, in
+// one statement (none when every view has it, as the list's and the
+// client page's have).
+func (s *Service) NameClients(ctx context.Context, views []ClientView) error {
+	var ids []string
+	for _, v := range views {
+		if v.AssignedCHWID != nil && v.AssignedCHWName == "" {
+			ids = append(ids, *v.AssignedCHWID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	names, err := s.Store.UserNames(ctx, slices.Compact(ids))
+	if err != nil {
+		return err
+	}
+	for i, v := range views {
+		if v.AssignedCHWID != nil && v.AssignedCHWName == "" {
+			views[i].AssignedCHWName = names[*v.AssignedCHWID]
+		}
+	}
+	return nil
 }
 
 func jsonList(l []string) string {
@@ -438,13 +463,21 @@ func (s *Service) CheckVisible(ctx context.Context, p *Principal, kind, id strin
 }
 
 // Client returns one client and records the read.
+// One statement reads the record with its CHW's name and checks the scope;
+// an id that misses may be a merged record's (an old link), which resolves
+// to the record it was merged into.
 func (s *Service) Client(ctx context.Context, p *Principal, id string) (ClientView, error) {
-	c, err := s.visibleClient(ctx, p, id)
-	if err != nil {
-		return ClientView{}, err
+	r, err := s.Store.ClientRowByID(ctx, p.Scope, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if to := s.ResolveClientID(ctx, id); to != id {
+			r, err = s.Store.ClientRowByID(ctx, p.Scope, to)
+		}
 	}
-	s.auditClient(ctx, p, "client.read", id, "")
-	return ViewOf(c), nil
+	if err != nil {
+		return ClientView{}, storeErr(err)
+	}
+	s.auditClient(ctx, p, "client.read", r.ID, "")
+	return rowView(r), nil
 }
 
 // ListClients lists the caller's clients.
@@ -463,8 +496,8 @@ func (s *Service) ListClients(ctx context.Context, p *Principal, f store.ClientF
 		return nil, "", storeErr(err)
 	}
 	out := make([]ClientView, len(page.Items))
-	for i, c := range page.Items {
-		out[i] = ViewOf(c)
+	for i, r := range page.Items {
+		out[i] = rowView(r)
 	}
 	return out, page.NextCursor, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -21,7 +22,13 @@ import (
 // A merged record (a tombstone) is visible to nobody: its id resolves to
 // the survivor (ResolveClientID).
 func visibleClients(q *gorm.DB, s Scope) *gorm.DB {
-	q = q.Where("clients.merged_into_id IS NULL")
+	cond, args := clientScope(s)
+	return q.Where("clients.merged_into_id IS NULL").Where(cond, args...)
+}
+
+// clientScope is visibleClients' condition on the clients table (without
+// the tombstone filter), with its arguments.
+func clientScope(s Scope) (string, []any) {
 	cond, args := "1 = 0", []any{}
 	if teams := s.TeamIDs; len(teams) > 0 {
 		switch s.Role {
@@ -36,7 +43,63 @@ func visibleClients(q *gorm.DB, s Scope) *gorm.DB {
 	if len(s.EmergencyClientIDs) > 0 && (s.Role == model.RoleCHW || s.Role == model.RoleCoordinator) {
 		cond, args = "("+cond+" OR clients.id IN ?)", append(args, s.EmergencyClientIDs)
 	}
-	return q.Where(cond, args...)
+	return cond, args
+}
+
+// ClientRow is a client as the caseload list and the client page read it:
+// the record and its assigned CHW's name, from one statement.
+type ClientRow struct {
+	model.Client
+	AssignedCHWName string
+}
+
+// clientSelect reads what scanClients scans, in its order: every column
+// of the record and the assigned CHW's name, joined in the statement.
+// The hot reads (the caseload list, the client page) scan it by hand into
+// the struct, without GORM's reflective scanning (issue 18).
+const clientSelect = `SELECT clients.id, clients.team_id, clients.neighbourhood_id, clients.assigned_chw_id,
+ clients.given_name, clients.family_name, clients.pseudonym, clients.search_text, clients.birth_year,
+ clients.phone, clients.email, clients.language, clients.spoken_languages, clients.care_rights, clients.source,
+ clients.status, clients.close_reason, clients.last_activity_at, clients.created_by, clients.origin_team_id,
+ clients.origin_fund_id, clients.merged_into_id, clients.merged_at, clients.erased_at, clients.erased_by,
+ clients.erasure_reference, clients.erasure_reason, clients.legal_hold_at, clients.legal_hold_by,
+ clients.legal_hold_reason, clients.created_at, clients.updated_at, clients.version, COALESCE(chw.name, '')
+FROM clients LEFT JOIN users chw ON chw.id = clients.assigned_chw_id`
+
+// clientRows runs clientSelect with a condition (and what follows it:
+// order, limit) and scans the rows.
+func (s *Store) clientRows(ctx context.Context, what, cond string, args ...any) ([]ClientRow, error) {
+	rows, err := s.q(ctx).Raw(clientSelect+" WHERE "+cond, args...).Rows()
+	if err != nil {
+		return nil, mapErr(err, what)
+	}
+	defer rows.Close()
+	var out []ClientRow
+	for rows.Next() {
+		var r ClientRow
+		c := &r.Client
+		var birth sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.TeamID, &c.NeighbourhoodID, &c.AssignedCHWID, &c.GivenName, &c.FamilyName,
+			&c.Pseudonym, &c.SearchText, &birth, &c.Phone, &c.Email, &c.Language, &c.SpokenLanguages, &c.CareRights,
+			&c.Source, &c.Status, &c.CloseReason, &c.LastActivityAt, &c.CreatedBy, &c.OriginTeamID, &c.OriginFundID,
+			&c.MergedIntoID, &c.MergedAt, &c.ErasedAt, &c.ErasedBy, &c.ErasureReference, &c.ErasureReason,
+			&c.LegalHoldAt, &c.LegalHoldBy, &c.LegalHoldReason, &c.CreatedAt, &c.UpdatedAt, &c.Version,
+			&r.AssignedCHWName); err != nil {
+			return nil, mapErr(err, what)
+		}
+		if birth.Valid {
+			y := int(birth.Int64)
+			c.BirthYear = &y
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err(), what)
+}
+
+// visibleCond is clientScope with the tombstone filter, for clientRows.
+func visibleCond(sc Scope) (string, []any) {
+	cond, args := clientScope(sc)
+	return "clients.merged_into_id IS NULL AND " + cond, args
 }
 
 // SearchText is the text a client is found and matched by: names folded
@@ -119,9 +182,21 @@ func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string, al
 
 // ClientByID returns a client the caller may see, or ErrNotFound.
 func (s *Store) ClientByID(ctx context.Context, sc Scope, id string) (model.Client, error) {
-	var c model.Client
-	err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.id = ?", id).Take(&c).Error
-	return c, mapErr(err, "client")
+	r, err := s.ClientRowByID(ctx, sc, id)
+	return r.Client, err
+}
+
+// ClientRowByID is ClientByID with the assigned CHW's name, in one statement.
+func (s *Store) ClientRowByID(ctx context.Context, sc Scope, id string) (ClientRow, error) {
+	cond, args := visibleCond(sc)
+	rows, err := s.clientRows(ctx, "client", cond+" AND clients.id = ?", append(args, id)...)
+	if err != nil {
+		return ClientRow{}, err
+	}
+	if len(rows) == 0 {
+		return ClientRow{}, ErrNotFound
+	}
+	return rows[0], nil
 }
 
 // ClientFilter narrows ListClients.
@@ -140,48 +215,52 @@ type ClientFilter struct {
 
 // ListClients pages through visible clients, most recent activity first.
 // The keyset (last_activity_at, id) keeps pages stable while rows are added.
-func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page[model.Client], error) {
-	q := visibleClients(s.q(ctx).Model(&model.Client{}), sc)
+func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page[ClientRow], error) {
+	cond, args := visibleCond(sc)
+	and := func(c string, a ...any) {
+		cond += " AND " + c
+		args = append(args, a...)
+	}
 	if f.TeamID != "" {
-		q = q.Where("clients.team_id = ?", f.TeamID)
+		and("clients.team_id = ?", f.TeamID)
 	}
 	switch f.AssignedTo {
 	case "":
 	case "none":
-		q = q.Where("clients.assigned_chw_id IS NULL")
+		and("clients.assigned_chw_id IS NULL")
 	default:
-		q = q.Where("clients.assigned_chw_id = ?", f.AssignedTo)
+		and("clients.assigned_chw_id = ?", f.AssignedTo)
 	}
 	if f.Status != "" {
-		q = q.Where("clients.status = ?", f.Status)
+		and("clients.status = ?", f.Status)
 	}
 	if f.Q != "" {
 		switch {
 		case f.Phone != "":
 			// A phone number is looked up exactly, on the (team_id, phone) index.
-			q = q.Where("clients.phone = ?", f.Phone)
+			and("clients.phone = ?", f.Phone)
 		case f.PhonePart != "":
-			q = q.Where("clients.phone LIKE ?", f.PhonePart)
+			and("clients.phone LIKE ?", f.PhonePart)
 		default:
-			q = q.Where("clients.search_text LIKE ? ESCAPE '\\'", likePattern(f.Q))
+			and("clients.search_text LIKE ? ESCAPE '\\'", likePattern(f.Q))
 		}
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return Page[model.Client]{}, err
+			return Page[ClientRow]{}, err
 		}
 		at, err := time.Parse(time.RFC3339Nano, c.K)
 		if err != nil {
-			return Page[model.Client]{}, ErrBadCursor
+			return Page[ClientRow]{}, ErrBadCursor
 		}
-		q = q.Where("(clients.last_activity_at < ? OR (clients.last_activity_at = ? AND clients.id < ?))", at, at, c.ID)
+		and("(clients.last_activity_at < ? OR (clients.last_activity_at = ? AND clients.id < ?))", at, at, c.ID)
 	}
-	var rows []model.Client
-	if err := q.Order("clients.last_activity_at DESC, clients.id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
-		return Page[model.Client]{}, mapErr(err, "list clients")
+	rows, err := s.clientRows(ctx, "list clients", cond+" ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT ?", append(args, f.Limit+1)...)
+	if err != nil {
+		return Page[ClientRow]{}, err
 	}
-	page := Page[model.Client]{Items: rows}
+	page := Page[ClientRow]{Items: rows}
 	if len(rows) > f.Limit {
 		page.Items = rows[:f.Limit]
 		last := page.Items[len(page.Items)-1]
