@@ -164,6 +164,7 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		log.Info("metrics are listening", "addr", mln.Addr().String())
 	}
 	go housekeeping(ctx, svc)
+	go refreshSnapshots(ctx, svc)
 
 	url := cfg.BaseURL.String()
 	log.Info("brug is listening", "addr", ln.Addr().String(), "engine", d.Engine, "startup", time.Since(start).Round(time.Millisecond))
@@ -240,6 +241,26 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// refreshSnapshots keeps the report snapshots people asked for lately up
+// to date after writes into closed periods, every minute, so the next
+// reader of a closed month is served from its snapshot (issue 12).
+func refreshSnapshots(ctx context.Context, svc *service.Service) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := svc.RefreshReportSnapshots(ctx, 50); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("report snapshot refresh failed", "err", err)
+		} else if n > 0 {
+			svc.Log.Debug("report snapshots computed again", "count", n)
 		}
 	}
 }

@@ -153,12 +153,30 @@ func TestReportSnapshotsFollowRows(t *testing.T) {
 			}},
 		}
 		changed := map[string]bool{}
+		refreshed := 0
 		for step := 0; step < 36; step++ {
 			op := ops[step%len(ops)]
 			if step >= len(ops) {
 				op = ops[rng.IntN(len(ops))]
 			}
 			op.do()
+			if step%2 == 1 {
+				// The worker computes the stale snapshots again: the next
+				// reader is served from them, and they say what the rows say.
+				n, err := api.Svc.RefreshReportSnapshots(t.Context(), 1000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				refreshed += n
+				if n2, err := api.Svc.RefreshReportSnapshots(t.Context(), 1000); err != nil || n2 != 0 {
+					t.Fatalf("step %d: a second refresh with no write computed %d (%v)", step, n2, err)
+				}
+				h, m := st.ReportSnapshotStats()
+				read()
+				if h2, m2 := st.ReportSnapshotStats(); h2 == h || m2 != m {
+					t.Fatalf("step %d, %s: after the refresh %d hits, %d computed; want hits only", step, op.name, h2-h, m2-m)
+				}
+			}
 			got := compare(fmt.Sprintf("step %d, %s", step, op.name))
 			for i := range got {
 				if got[i] != first[i] {
@@ -166,6 +184,16 @@ func TestReportSnapshotsFollowRows(t *testing.T) {
 				}
 			}
 		}
+		if refreshed == 0 {
+			t.Error("the worker never found a stale snapshot to compute again")
+		}
+		// A snapshot nobody asked for in the refresh window is left alone.
+		api.DB.Gorm.Exec("UPDATE report_snapshots SET asked_at = ?", now.Add(-8*24*time.Hour))
+		ops[0].do()
+		if n, err := api.Svc.RefreshReportSnapshots(t.Context(), 1000); err != nil || n != 0 {
+			t.Errorf("snapshots not asked for in a week: %d computed again (%v)", n, err)
+		}
+		compare("a write after the refresh window")
 		// Housekeeping folds the change rows; the stamps, and so the
 		// snapshots, stay valid.
 		before := countRows(t, api, "report_changes")

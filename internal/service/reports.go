@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -85,6 +86,41 @@ func (g *ReportGate) Enter(ctx context.Context) (func(), error) {
 	case <-ctx.Done():
 		return nil, apperr.New(apperr.KindUnavailable, "Reports are busy; try again in a moment.")
 	}
+}
+
+// errGateBusy: no report slot is free now.
+var errGateBusy = errors.New("every report slot is taken")
+
+// tryEnter takes a slot only when one is free now: background work yields
+// to the people asking.
+func (g *ReportGate) tryEnter(context.Context) (func(), error) {
+	if g == nil {
+		return func() {}, nil
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	default:
+		return nil, errGateBusy
+	}
+}
+
+// SnapshotRefreshWindow: snapshots asked for in the last week are kept up
+// to date by the worker.
+const SnapshotRefreshWindow = 7 * 24 * time.Hour
+
+// RefreshReportSnapshots computes again the report snapshots of closed
+// periods that writes made stale (a back-dated visit, a late answer, a
+// correction), when they were asked for in the last week — so the next
+// reader is served from the snapshot instead of waiting for the rows. It
+// takes a report slot only when one is free, and up to limit statements
+// a run. The worker runs it every minute.
+func (s *Service) RefreshReportSnapshots(ctx context.Context, limit int) (int, error) {
+	n, err := s.Store.RefreshStaleSnapshots(ctx, s.Store.Now().Add(-SnapshotRefreshWindow), limit, s.Reports.tryEnter)
+	if errors.Is(err, errGateBusy) {
+		return n, nil
+	}
+	return n, err
 }
 
 // reportScope decides whose work the caller may count: a CHW their own, a

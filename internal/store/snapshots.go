@@ -112,22 +112,153 @@ func snapshotted[T any](ctx context.Context, s *Store, q string, args []any, fro
 	if err := s.q(ctx).Raw("SELECT stamp, body FROM report_snapshots WHERE key = ?", key).Scan(&snap).Error; err != nil {
 		return mapErr(err, "report snapshot")
 	}
+	now := s.Now()
 	if len(snap) == 1 && snap[0].Stamp == stamp && json.Unmarshal([]byte(snap[0].Body), dest) == nil {
 		s.cache.snaps.hits.Add(1)
-		return nil
+		// The worker keeps the snapshots asked for lately up to date; the
+		// mark is written at most once an hour per snapshot.
+		err := s.q(ctx).Exec("UPDATE report_snapshots SET asked_at = ? WHERE key = ? AND (asked_at IS NULL OR asked_at < ?)",
+			now, key, now.Add(-time.Hour)).Error
+		return mapErr(err, "mark report snapshot")
 	}
 	s.cache.snaps.misses.Add(1)
 	if err := run(); err != nil {
 		return err
 	}
-	body, err := json.Marshal(*dest)
+	// The worker computes grain statements again (RefreshStaleSnapshots);
+	// a snapshot of any other shape is kept without its statement.
+	again := q
+	if _, ok := any(dest).(*[]grainRow); !ok {
+		again = ""
+	}
+	return s.saveSnapshot(ctx, key, stamp, again, args, from, to, *dest, &now)
+}
+
+// saveSnapshot keeps a statement's rows with the stamp read before they
+// were computed, and what the worker needs to compute them again.
+// asked is when a reader asked for it (nil: the worker computed it, and
+// the last reader's time stays).
+func (s *Store) saveSnapshot(ctx context.Context, key, stamp, q string, args []any, from, to time.Time, rows any, asked *time.Time) error {
+	body, err := json.Marshal(rows)
 	if err != nil {
 		return err
 	}
-	err = s.q(ctx).Exec(`INSERT INTO report_snapshots (key, stamp, body, computed_at) VALUES (?, ?, ?, ?)
-	      ON CONFLICT (key) DO UPDATE SET stamp = excluded.stamp, body = excluded.body, computed_at = excluded.computed_at`,
-		key, stamp, string(body), s.Now()).Error
+	typed, err := encodeArgs(args)
+	if err != nil || q == "" {
+		q, typed = "", "" // kept, but never computed again by the worker
+	}
+	err = s.q(ctx).Exec(`INSERT INTO report_snapshots (key, stamp, body, computed_at, statement, args, period_from, period_to, asked_at)
+	      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	      ON CONFLICT (key) DO UPDATE SET stamp = excluded.stamp, body = excluded.body, computed_at = excluded.computed_at,
+	        statement = excluded.statement, args = excluded.args, period_from = excluded.period_from,
+	        period_to = excluded.period_to, asked_at = COALESCE(excluded.asked_at, report_snapshots.asked_at)`,
+		key, stamp, string(body), s.Now(), q, typed, from.UTC(), to.UTC(), asked).Error
 	return mapErr(err, "save report snapshot")
+}
+
+// typedArg is a statement argument as the snapshot keeps it: report
+// statements take times, strings and lists of strings (ids).
+type typedArg struct {
+	Time *time.Time `json:"t,omitempty"`
+	Str  *string    `json:"s,omitempty"`
+	Strs []string   `json:"l,omitempty"`
+}
+
+func encodeArgs(args []any) (string, error) {
+	out := make([]typedArg, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			out[i].Time = &v
+		case string:
+			out[i].Str = &v
+		case []string:
+			if len(v) == 0 {
+				return "", fmt.Errorf("snapshot argument %d: an empty list", i)
+			}
+			out[i].Strs = v
+		default:
+			return "", fmt.Errorf("snapshot argument %d: %T", i, a)
+		}
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+func decodeArgs(raw string) ([]any, error) {
+	var in []typedArg
+	if err := json.Unmarshal([]byte(raw), &in); err != nil {
+		return nil, err
+	}
+	out := make([]any, len(in))
+	for i, a := range in {
+		switch {
+		case a.Time != nil:
+			out[i] = a.Time.UTC()
+		case a.Str != nil:
+			out[i] = *a.Str
+		case a.Strs != nil:
+			out[i] = a.Strs
+		default:
+			return nil, fmt.Errorf("snapshot argument %d: empty", i)
+		}
+	}
+	return out, nil
+}
+
+// RefreshStaleSnapshots computes again, ahead of the next reader, the
+// snapshots asked for since askedSince whose rows changed (a back-dated
+// visit, a late answer), at most limit of them, each inside enter (the
+// report gate, so the worker never takes more than its share of report
+// computations). It returns how many it computed. Several replicas may run
+// it at once: each computation stores the rows with the stamp read before
+// them, as a reader's would, so the result is the same whoever wins.
+func (s *Store) RefreshStaleSnapshots(ctx context.Context, askedSince time.Time, limit int, enter func(context.Context) (func(), error)) (int, error) {
+	if s.cache.snapsOff.Load() {
+		return 0, nil
+	}
+	var snaps []struct {
+		Key, Stamp, Statement, Args string
+		PeriodFrom, PeriodTo        time.Time
+	}
+	err := s.q(ctx).Raw(`SELECT key, stamp, statement, args, period_from, period_to FROM report_snapshots
+	      WHERE asked_at >= ? AND statement <> '' ORDER BY asked_at DESC`, askedSince).Scan(&snaps).Error
+	if err != nil {
+		return 0, mapErr(err, "stale report snapshots")
+	}
+	done := 0
+	for _, sn := range snaps {
+		if done >= limit || ctx.Err() != nil {
+			break
+		}
+		deps, ok := snapshotDeps(sn.Statement)
+		args, err := decodeArgs(sn.Args)
+		if !ok || err != nil {
+			continue
+		}
+		stamp, err := s.changeStamp(ctx, deps, stampMonths(sn.PeriodFrom, sn.PeriodTo))
+		if err != nil {
+			return done, err
+		}
+		if stamp == sn.Stamp {
+			continue
+		}
+		leave, err := enter(ctx)
+		if err != nil {
+			return done, err
+		}
+		var rows []grainRow
+		err = s.reportQuery(ctx, sn.Statement, args, &rows)
+		if err == nil {
+			err = s.saveSnapshot(ctx, sn.Key, stamp, sn.Statement, args, sn.PeriodFrom, sn.PeriodTo, rows, nil)
+		}
+		leave()
+		if err != nil {
+			return done, mapErr(err, "refresh report snapshot")
+		}
+		done++
+	}
+	return done, nil
 }
 
 // changeStamp sums the changes of tables in months: any write a report
