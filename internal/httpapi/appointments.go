@@ -12,7 +12,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 type appointmentDTO struct {
@@ -52,7 +51,7 @@ func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]ap
 	if err != nil {
 		return nil, err
 	}
-	provs, err := s.svc.Store.ProvidersByID(ctx, provIDs)
+	provs, err := s.svc.ProvidersByID(ctx, provIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +199,7 @@ func parseDay(v string) (time.Time, bool) {
 
 func (s *Server) listAppointments(c echo.Context) error {
 	var fields apperr.Fields
-	f := store.AppointmentFilter{ClientID: c.QueryParam("client_id"), Status: c.QueryParam("status")}
+	f := service.AppointmentFilter{ClientID: c.QueryParam("client_id"), Status: c.QueryParam("status")}
 	if f.ClientID != "" && uuid.Validate(f.ClientID) != nil {
 		fields.Add("client_id", "uuid", "Must be a UUID.")
 	}
@@ -271,7 +270,7 @@ func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error)
 }
 
 func (s *Server) listTasks(c echo.Context) error {
-	f, err := service.TaskWindow(c.QueryParam("due"), s.svc.Store.Now())
+	f, err := service.TaskWindow(c.QueryParam("due"), s.svc.Now())
 	if err != nil {
 		return err
 	}

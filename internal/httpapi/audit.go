@@ -12,7 +12,6 @@ import (
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 type auditEventDTO struct {
@@ -60,7 +59,7 @@ var auditName = regexp.MustCompile(`^[a-z][a-z0-9_.]{0,99}$`)
 // searchAudit is the audit reader (admin, dpo): filters, cursor pages, CSV.
 func (s *Server) searchAudit(c echo.Context) error {
 	var fields apperr.Fields
-	f := store.AuditSearch{
+	f := service.AuditSearch{
 		ActorID:  c.QueryParam("actor_id"),
 		ClientID: c.QueryParam("client_id"),
 		Action:   c.QueryParam("action"),
@@ -84,7 +83,7 @@ func (s *Server) searchAudit(c echo.Context) error {
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, store.Brussels)
+		t, err := time.ParseInLocation(time.DateOnly, v, service.Brussels)
 		if err != nil {
 			fields.Add(name, "date", "Must be a date, YYYY-MM-DD.")
 		}
@@ -136,7 +135,7 @@ func (s *Server) searchAudit(c echo.Context) error {
 
 // auditCSV streams every matching event; the header goes out with the
 // first batch, so a bad cursor still answers 422.
-func (s *Server) auditCSV(c echo.Context, f store.AuditSearch) error {
+func (s *Server) auditCSV(c echo.Context, f service.AuditSearch) error {
 	var w *csv.Writer
 	start := func() {
 		h := c.Response().Header()

@@ -14,7 +14,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 type userRef struct {
@@ -169,7 +168,7 @@ func (s *Server) createClient(c echo.Context) error {
 
 func (s *Server) listClients(c echo.Context) error {
 	var fields apperr.Fields
-	f := store.ClientFilter{
+	f := service.ClientFilter{
 		Q:          strings.TrimSpace(c.QueryParam("q")),
 		Status:     c.QueryParam("status"),
 		TeamID:     c.QueryParam("team_id"),
@@ -305,7 +304,7 @@ func (s *Server) listAssignments(c echo.Context) error {
 			ids = append(ids, *a.CHWID)
 		}
 	}
-	names, err := s.svc.Store.UserNames(c.Request().Context(), ids)
+	names, err := s.svc.UserNames(c.Request().Context(), ids)
 	if err != nil {
 		return err
 	}
@@ -412,7 +411,7 @@ func (s *Server) teamBoard(c echo.Context) error {
 // clientRefs names the clients behind a list (referrals, appointments,
 // tasks, reminders) in one scoped query.
 func (s *Server) clientRefs(c echo.Context, ids []string) (map[string]*userRef, error) {
-	clients, err := s.svc.Store.ClientsByID(c.Request().Context(), principal(c).Scope, ids)
+	clients, err := s.svc.ClientsByID(c.Request().Context(), principal(c), ids)
 	if err != nil {
 		return nil, err
 	}

@@ -213,7 +213,7 @@ func (s *Server) contactDTOs(c echo.Context, vs []service.ContactView) ([]contac
 			ids = append(ids, *v.HandledBy)
 		}
 	}
-	names, err := s.svc.Store.UserNames(c.Request().Context(), ids)
+	names, err := s.svc.UserNames(c.Request().Context(), ids)
 	if err != nil {
 		return nil, err
 	}

@@ -102,7 +102,7 @@ func (s *Server) exportClient(c echo.Context) error {
 		if lang == "" {
 			lang = x.Client.Language
 		}
-		terms, err := s.svc.Store.TaxonomyTerms(c.Request().Context())
+		terms, err := s.svc.TaxonomyTerms(c.Request().Context())
 		if err != nil {
 			return err
 		}

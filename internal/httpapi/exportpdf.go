@@ -9,7 +9,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
-	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/service"
 )
 
 // DejaVu Sans (Bitstream Vera licence, fonts/LICENSE) covers every letter
@@ -49,7 +49,7 @@ var exportTexts = map[string]map[string]string{
 		"merges": "Merged records", "audit": "Who read or changed the record", "none": "None.", "minutes": "min", "by": "by", "note": "Note"},
 }
 
-func brusselsTime(t time.Time) string { return t.In(store.Brussels).Format("02/01/2006 15:04") }
+func brusselsTime(t time.Time) string { return t.In(service.Brussels).Format("02/01/2006 15:04") }
 
 func refName(r *userRef) string {
 	if r == nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 type groupSessionDTO struct {
@@ -49,7 +48,7 @@ func (s *Server) groupSessionDTOs(c echo.Context, views []service.GroupSessionVi
 		}
 	}
 	slices.Sort(ids)
-	names, err := s.svc.Store.UserNames(c.Request().Context(), slices.Compact(ids))
+	names, err := s.svc.UserNames(c.Request().Context(), slices.Compact(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +176,7 @@ func (r groupSessionRequest) input() service.GroupSessionInput {
 // facilitator=me narrows to the caller's own (the Today page).
 func (s *Server) listGroupSessions(c echo.Context) error {
 	var fields apperr.Fields
-	f := store.GroupSessionFilter{
+	f := service.GroupSessionFilter{
 		TeamID:     c.QueryParam("team_id"),
 		Status:     c.QueryParam("status"),
 		Descending: c.QueryParam("order") == "desc",

@@ -16,7 +16,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
-	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/service"
 )
 
 // IdempotencyHeader names the key a client sends to make a write safe to
@@ -95,14 +95,14 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			c.SetRequest(req)
 		}
 		var failed error
-		prev, err := s.svc.Store.RunIdempotent(req.Context(), caller, key, hash, func(ctx context.Context) store.IdempotencyOutcome {
+		prev, err := s.svc.RunIdempotent(req.Context(), caller, key, hash, func(ctx context.Context) service.IdempotencyOutcome {
 			c.SetRequest(req.WithContext(ctx))
 			if err := next(c); err != nil {
 				if !clientError(err) {
 					// Our failure: roll back first, then answer (the
 					// error handler may ask the database if it is up).
 					failed = err
-					return store.IdempotencyOutcome{}
+					return service.IdempotencyOutcome{}
 				}
 				c.Error(err)
 			}
@@ -110,17 +110,17 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			switch {
 			case !res.Committed:
 				failed = errors.New("the handler wrote no answer")
-				return store.IdempotencyOutcome{}
+				return service.IdempotencyOutcome{}
 			case status >= 500:
-				return store.IdempotencyOutcome{}
+				return service.IdempotencyOutcome{}
 			case status == http.StatusRequestTimeout || status == http.StatusTooEarly || status == http.StatusTooManyRequests:
-				return store.IdempotencyOutcome{Commit: true}
+				return service.IdempotencyOutcome{Commit: true}
 			}
-			return store.IdempotencyOutcome{Commit: true, Keep: true, Status: status,
+			return service.IdempotencyOutcome{Commit: true, Keep: true, Status: status,
 				ContentType: buf.header.Get(echo.HeaderContentType), Body: buf.body.Bytes()}
 		})
 		switch {
-		case errors.Is(err, store.ErrIdempotencyBusy):
+		case errors.Is(err, service.ErrIdempotencyBusy):
 			reset()
 			return &apperr.Error{Kind: apperr.KindConflict, Detail: "A request with this Idempotency-Key is still being processed; try again shortly.",
 				RetryAfter: time.Second, Extra: map[string]any{"code": "idempotency_in_progress"}}
@@ -164,7 +164,7 @@ func (s *Server) replay(c echo.Context, prev *model.IdempotencyKey, hash string)
 		return &apperr.Error{Kind: apperr.KindValidation, Detail: "This Idempotency-Key was already used for a different request; send a new key.",
 			Fields: []apperr.FieldError{{Field: IdempotencyHeader, Code: "reused", Message: "This key was already used for a different request."}},
 			Extra:  map[string]any{"code": "idempotency_key_reused"}}
-	case !prev.ExpiresAt.After(s.svc.Store.Now()):
+	case !prev.ExpiresAt.After(s.svc.Now()):
 		return &apperr.Error{Kind: apperr.KindValidation, Detail: "This Idempotency-Key was used more than 24 hours ago; its answer is no longer kept. Send a new key if you mean to do it again.",
 			Fields: []apperr.FieldError{{Field: IdempotencyHeader, Code: "expired", Message: "This key has expired."}},
 			Extra:  map[string]any{"code": "idempotency_key_expired"}}

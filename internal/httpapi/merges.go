@@ -11,7 +11,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 type mergeDTO struct {
@@ -27,7 +26,7 @@ type mergeDTO struct {
 
 func toMergeDTO(m model.ClientMerge) mergeDTO {
 	d := mergeDTO{ID: m.ID, SurvivorID: m.SurvivorID, MergedID: m.MergedID, MergedBy: m.MergedBy, Taken: []string{},
-		CreatedAt: m.CreatedAt, UndoUntil: m.CreatedAt.Add(store.MergeUndoWindow), UndoneAt: m.UndoneAt}
+		CreatedAt: m.CreatedAt, UndoUntil: m.CreatedAt.Add(service.MergeUndoWindow), UndoneAt: m.UndoneAt}
 	_ = json.Unmarshal([]byte(m.Taken), &d.Taken)
 	return d
 }

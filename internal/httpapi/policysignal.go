@@ -14,7 +14,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 // signalTexts are the fixed words of the policy signal document.
@@ -72,7 +71,7 @@ func (s *Server) policySignal(c echo.Context) error {
 
 // lastQuarter names the last full quarter in Brussels (2026-Q3).
 func (s *Server) lastQuarter() string {
-	now := s.svc.Store.Now().In(store.Brussels)
+	now := s.svc.Now().In(service.Brussels)
 	q, y := (int(now.Month())-1)/3, now.Year()
 	if q == 0 {
 		q, y = 4, y-1

@@ -129,7 +129,7 @@ func (s *Server) homePage(c echo.Context, lang string) error {
 }
 
 func (s *Server) homeData(c echo.Context, lang string) (site.Page, error) {
-	terms, err := s.svc.Store.TaxonomyTerms(c.Request().Context())
+	terms, err := s.svc.TaxonomyTerms(c.Request().Context())
 	if err != nil {
 		return site.Page{}, err
 	}

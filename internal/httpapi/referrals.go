@@ -14,7 +14,6 @@ import (
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/reminder"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 type providerDTO struct {
@@ -43,7 +42,7 @@ func toProviderDTO(p service.ProviderView) providerDTO {
 
 func (s *Server) listProviders(c echo.Context) error {
 	var fields apperr.Fields
-	f := store.ProviderFilter{Type: c.QueryParam("type"), Municipality: c.QueryParam("municipality"), Language: strings.ToLower(c.QueryParam("language")),
+	f := service.ProviderFilter{Type: c.QueryParam("type"), Municipality: c.QueryParam("municipality"), Language: strings.ToLower(c.QueryParam("language")),
 		Q: strings.TrimSpace(c.QueryParam("q")), Cursor: c.QueryParam("cursor"), Limit: queryInt(c, "limit", 50, 1, 200, &fields)}
 	// accepting is the older name of accepts_new_patients, the field's own.
 	f.Accepting = queryBool(c, "accepting", &fields)
@@ -204,11 +203,11 @@ func (s *Server) referralDTOs(c echo.Context, views []service.ReferralView) ([]r
 	if err != nil {
 		return nil, err
 	}
-	provs, err := s.svc.Store.ProvidersByID(ctx, provIDs)
+	provs, err := s.svc.ProvidersByID(ctx, provIDs)
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.svc.Store.UserNames(ctx, userIDs)
+	names, err := s.svc.UserNames(ctx, userIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +273,7 @@ func (s *Server) createReferral(c echo.Context) error {
 }
 
 func (s *Server) listReferrals(c echo.Context) error {
-	f := store.ReferralFilter{ClientID: c.QueryParam("client_id")}
+	f := service.ReferralFilter{ClientID: c.QueryParam("client_id")}
 	if f.ClientID != "" && uuid.Validate(f.ClientID) != nil {
 		return apperr.Validation("client_id", "uuid", "Must be a UUID.")
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/reminder"
-	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/service"
 )
 
 type reminderDTO struct {
@@ -53,7 +53,7 @@ func (s *Server) reminderDTOs(c echo.Context, rs []model.Reminder) ([]reminderDT
 }
 
 func (s *Server) listReminders(c echo.Context) error {
-	f := store.ReminderFilter{Status: c.QueryParam("status")}
+	f := service.ReminderFilter{Status: c.QueryParam("status")}
 	if f.Status != "" && !slices.Contains([]string{"queued", "sending", "sent", "failed", "cancelled", "skipped"}, f.Status) {
 		return apperr.OneOf("status", []string{"queued", "sending", "sent", "failed", "cancelled", "skipped"})
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/report"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 // reportQuery is what a report route accepts beyond the shared parameters.
@@ -38,7 +37,7 @@ func (s *Server) reportParams(c echo.Context) (service.ReportParams, error) {
 // named period, group_by, team_id, fund_id and format, adding every bad one
 // to f.
 func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fields) service.ReportParams {
-	now := s.svc.Store.Now()
+	now := s.svc.Now()
 	prm := service.ReportParams{GroupBy: c.QueryParam("group_by"), TeamID: c.QueryParam("team_id"), FundID: c.QueryParam("fund_id")}
 	if prm.GroupBy == "" {
 		prm.GroupBy = "team"
@@ -60,7 +59,7 @@ func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fie
 	}
 	// Days are Brussels days: a period starts at local midnight, whatever
 	// the offset that day.
-	local := now.In(store.Brussels)
+	local := now.In(service.Brussels)
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	from, to := day("from", today.AddDate(-1, 0, 1)), day("to", today)
 	period := c.QueryParam("period")
@@ -78,8 +77,8 @@ func (s *Server) parseReportParams(c echo.Context, rq reportQuery, f *apperr.Fie
 			from, to = pf, pt
 		}
 	}
-	prm.From = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, store.Brussels)
-	prm.To = time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, store.Brussels) // inclusive end day
+	prm.From = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, service.Brussels)
+	prm.To = time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, service.Brussels) // inclusive end day
 	fm := c.QueryParam("format")
 	if fm != "" && !slices.Contains(rq.formats, fm) {
 		last := len(rq.formats) - 1

@@ -12,7 +12,6 @@ import (
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 func (s *Server) getMe(c echo.Context) error {
@@ -154,7 +153,7 @@ func (s *Server) getUser(c echo.Context) error {
 
 func (s *Server) listUsers(c echo.Context) error {
 	var fields apperr.Fields
-	f := store.UserFilter{
+	f := service.UserFilter{
 		Q:      c.QueryParam("q"),
 		Role:   c.QueryParam("role"),
 		TeamID: c.QueryParam("team_id"),

@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/brug-chw/brug/internal/apperr"
-	"github.com/brug-chw/brug/internal/store"
+	"github.com/brug-chw/brug/internal/service"
 )
 
 // etagOf is the ETag of a record's version: "v3".
@@ -60,7 +60,7 @@ func (s *Server) guarded(c echo.Context, table, id, clientID string, want *int, 
 	}
 	err := s.svc.WithVersion(ctx, table, id, clientID, *want, edit)
 	ae, ok := apperr.As(err)
-	if !ok || !errors.Is(err, store.ErrStale) {
+	if !ok || !errors.Is(err, service.ErrStale) {
 		return err
 	}
 	cur, v, cerr := current()

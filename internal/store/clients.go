@@ -432,14 +432,19 @@ func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string,
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var rows []model.User
-	if err := s.q(ctx).Select("id, name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	rows, err := s.q(ctx).Raw("SELECT id, name FROM users WHERE id IN ?", ids).Rows()
+	if err != nil {
 		return nil, mapErr(err, "user names")
 	}
-	for _, u := range rows {
-		out[u.ID] = u.Name
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, mapErr(err, "user names")
+		}
+		out[id] = name
 	}
-	return out, nil
+	return out, mapErr(rows.Err(), "user names")
 }
 
 // NeighbourhoodTeam returns the team a neighbourhood belongs to.
@@ -490,12 +495,13 @@ func (s *Store) ClientsByID(ctx context.Context, sc Scope, ids []string) (map[st
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var rows []model.Client
-	if err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, mapErr(err, "clients by id")
+	cond, args := visibleCond(sc)
+	rows, err := s.clientRows(ctx, "clients by id", cond+" AND clients.id IN ?", append(args, ids)...)
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range rows {
-		out[c.ID] = c
+	for _, r := range rows {
+		out[r.ID] = r.Client
 	}
 	return out, nil
 }

@@ -1,0 +1,69 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/store"
+)
+
+// What the handlers name and filter with. They reach data only through the
+// service (route → handler → service → store, issue 18): the store's types
+// they need are named here, and the lookups below are the service's.
+
+type (
+	ClientFilter       = store.ClientFilter
+	UserFilter         = store.UserFilter
+	ReminderFilter     = store.ReminderFilter
+	ReferralFilter     = store.ReferralFilter
+	ProviderFilter     = store.ProviderFilter
+	GroupSessionFilter = store.GroupSessionFilter
+	AppointmentFilter  = store.AppointmentFilter
+	AuditSearch        = store.AuditSearch
+	IdempotencyOutcome = store.IdempotencyOutcome
+)
+
+var (
+	// ErrStale: an If-Match named a version the record no longer has.
+	ErrStale = store.ErrStale
+	// ErrIdempotencyBusy: a request with the same key is still running.
+	ErrIdempotencyBusy = store.ErrIdempotencyBusy
+)
+
+// MergeUndoWindow is how long a merge can be undone.
+const MergeUndoWindow = store.MergeUndoWindow
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.Store.Now() }
+
+// UserNames maps user ids to names (for timelines and lists), in one
+// statement for the distinct ids.
+func (s *Service) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return s.Store.UserNames(ctx, slices.Compact(ids))
+}
+
+// ProvidersByID maps provider ids to the directory's providers.
+func (s *Service) ProvidersByID(ctx context.Context, ids []string) (map[string]model.Provider, error) {
+	return s.Store.ProvidersByID(ctx, ids)
+}
+
+// ClientsByID are the clients among ids the caller may see (the names
+// behind a list of referrals, appointments, tasks or reminders).
+func (s *Service) ClientsByID(ctx context.Context, p *Principal, ids []string) (map[string]model.Client, error) {
+	return s.Store.ClientsByID(ctx, p.Scope, ids)
+}
+
+// TaxonomyTerms is the reference taxonomy with its labels.
+func (s *Service) TaxonomyTerms(ctx context.Context) ([]model.TaxonomyTerm, error) {
+	return s.Store.TaxonomyTerms(ctx)
+}
+
+// RunIdempotent runs fn once for a caller's Idempotency-Key (see
+// store.RunIdempotent): a repeat gets the stored outcome.
+func (s *Service) RunIdempotent(ctx context.Context, caller, key, hash string, fn func(ctx context.Context) IdempotencyOutcome) (*model.IdempotencyKey, error) {
+	return s.Store.RunIdempotent(ctx, caller, key, hash, fn)
+}
