@@ -162,10 +162,12 @@ func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
 			}
 			return sqlitePlan(t, api, q, args...)
 		}
-		// The statements ListClients sends (visibleClients + keyset order).
-		chwQ := "SELECT * FROM clients WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
-		teamQ := "SELECT * FROM clients WHERE clients.merged_into_id IS NULL AND clients.team_id IN (?) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
-		nextQ := "SELECT * FROM clients WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) AND (clients.last_activity_at < ? OR (clients.last_activity_at = ? AND clients.id < ?)) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
+		// The statements ListClients sends (clientSelect: the CHW's name
+		// joined; visibleClients; keyset order).
+		sel := "SELECT clients.*, COALESCE(chw.name, '') FROM clients LEFT JOIN users chw ON chw.id = clients.assigned_chw_id"
+		chwQ := sel + " WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
+		teamQ := sel + " WHERE clients.merged_into_id IS NULL AND clients.team_id IN (?) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
+		nextQ := sel + " WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) AND (clients.last_activity_at < ? OR (clients.last_activity_at = ? AND clients.id < ?)) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
 		at := time.Now().Add(-time.Hour).UTC()
 		chwIdx, teamIdx := "clients_chw_team_live_idx", "clients_team_activity_idx"
 		sorted, anded := "Sort", "BitmapAnd"
@@ -184,6 +186,14 @@ func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
 		// never intersected with a whole team's.
 		if p := plan(chwQ, chwID, []string{teamID, chwID}); !strings.Contains(p, chwIdx) || strings.Contains(p, anded) {
 			t.Errorf("CHW of two teams plan:\n%s", p)
+		}
+		// A coordinator looking for one person among the team's clients:
+		// on PostgreSQL the trigram index, not a walk through the team.
+		if pg {
+			searchQ := sel + " WHERE clients.merged_into_id IS NULL AND clients.team_id IN (?) AND clients.search_text LIKE ? ESCAPE '\\' ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
+			if p := plan(searchQ, teamID, "%zuleyha%"); !strings.Contains(p, "clients_search_trgm_idx") {
+				t.Errorf("a rare name in a team plan:\n%s", p)
+			}
 		}
 		if p := plan(teamQ, teamID); !strings.Contains(p, teamIdx) || strings.Contains(p, sorted) || strings.Contains(p, anded) {
 			t.Errorf("team caseload plan:\n%s", p)
