@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
+import { axe, noHorizontalScroll, phonePage, signIn, suite, PASSWORD } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -96,6 +96,20 @@ describe('caseload', () => {
       await coord.page.getByRole('navigation').getByRole('link', { name: 'Team board' }).click();
       await coord.page.getByRole('heading', { name: 'Team board', level: 1 }).waitFor();
       await coord.page.getByRole('heading', { name: /Unassigned clients/ }).waitFor();
+      // "No contact in 30 days" lists the clients the API finds without a visit, call or group
+      // session, each with its last real contact (issue 13).
+      const api = async (path, init) => (await fetch(env.server.base + path, init)).json();
+      const { access_token: token } = await api('/api/v1/auth/login', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'coordinator.gent@example.org', password: PASSWORD }),
+      });
+      const auth = { headers: { Authorization: `Bearer ${token}` } };
+      const gent = (await api('/api/v1/teams', auth)).items.find((tm) => tm.slug === 'gent');
+      const quiet = (await api(`/api/v1/teams/${gent.id}/board`, auth)).without_recent_visit;
+      const named = quiet.find((c) => c.given_name && c.family_name && c.last_contact_at);
+      assert.ok(named, 'the demo has a Gent client without contact in 30 days');
+      await coord.page.getByRole('heading', { name: `Clients without contact in 30 days (${quiet.length})` }).waitFor();
+      const row = coord.page.locator('li.card').filter({ has: coord.page.getByRole('link', { name: `${named.given_name} ${named.family_name}`, exact: true }) }).first();
+      assert.match(await row.textContent(), /Last contact \S/);
       await noHorizontalScroll(coord.page, 'team board');
       await axe(coord.page, 'team board');
     } finally {

@@ -258,6 +258,8 @@ describe('triage', () => {
 
       const question = page.getByTestId('contact-request').filter({ hasText: 'Vraag Steller' });
       await question.locator('summary').click();
+      // The empty choice of a select names what is chosen, not "a health worker" (issue 13).
+      assert.equal((await question.getByLabel('Reden').locator('option').first().textContent()).trim(), 'Kies een reden');
       await question.getByLabel('Reden').selectOption('answered');
       await question.getByRole('button', { name: 'Aanvraag afsluiten' }).click();
       await page.getByText('Aanvraag afgesloten.').waitFor();
@@ -268,6 +270,8 @@ describe('triage', () => {
       await axe(page, 'intake handled');
       await done.getByRole('link', { name: 'Cliëntdossier openen' }).click();
       await page.getByRole('heading', { level: 1, name: /Triage Persoon/ }).waitFor();
+      // The first-contact task is rendered from its kind and parameters in the reader's language.
+      await page.getByText('Via het contactformulier: Graag hulp met mijn ziekenfonds.').waitFor();
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

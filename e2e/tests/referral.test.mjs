@@ -121,6 +121,15 @@ describe('referral wizard', () => {
       // The search narrows the list: the GP (no Turkish) goes.
       await chw.page.getByRole('heading', { name: 'Huisartsenpraktijk Sleepstraat' }).waitFor({ state: 'detached' });
       assert.equal(await chw.page.getByRole('heading', { name: 'Add a provider' }).count(), 0, 'a CHW does not manage the directory');
+      // Third-party payment narrows the list (the API reads the filter, issue 13); the type
+      // filter's empty choice is about types, not people.
+      assert.equal((await chw.page.getByLabel('Type of provider').locator('option').first().textContent()).trim(), 'Any type');
+      await chw.page.getByLabel('Language spoken').fill('');
+      await chw.page.getByLabel('Third-party payment').check();
+      await chw.page.getByRole('button', { name: 'Search' }).click();
+      await chw.page.getByRole('heading', { name: 'Huisartsenpraktijk Sleepstraat' }).waitFor();
+      await chw.page.getByRole('heading', { name: 'Wijkgezondheidscentrum De Kaai' }).waitFor();
+      assert.equal(await chw.page.getByRole('heading', { name: 'Tandartsenpraktijk Dampoort' }).count(), 0, 'a provider without third-party payment is listed');
     } finally {
       await chw.context.close();
     }

@@ -301,3 +301,64 @@ func TestOutboxDestinationAndReason(t *testing.T) {
 		}
 	})
 }
+
+// Giving a consent when the contact data is already there, and adding an
+// e-mail address when the consent is already there, plan the reminders of
+// the appointments already booked (each path re-plans on its own); giving a
+// consent that is not about reminders plans nothing.
+func TestRemindersFollowConsentAndAddress(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		e := setup(t, engine)
+		channels := func(id string) string {
+			var out []string
+			for _, r := range e.live(t, id) {
+				out = append(out, r.Channel)
+			}
+			return strings.Join(out, ",")
+		}
+		// A phone and no consent: nothing; a consent not about reminders: still
+		// nothing; the SMS consent: the booked appointment gets its two SMS.
+		phoned := e.newClient(t, map[string]any{"pseudonym": "Phoned", "phone": "0470 40 00 01"})
+		appt := e.book(t, phoned, local(e.api.Clock.Now().Add(50*time.Hour)))["id"].(string)
+		if got := channels(appt); got != "" {
+			t.Fatalf("without consent: %q", got)
+		}
+		if r := e.api.Do("POST", "/api/v1/clients/"+phoned+"/consents", map[string]any{"purpose": "provider_sharing"}, e.api.Bearer(chw)); r.Status != 200 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		if got := channels(appt); got != "" {
+			t.Fatalf("after a consent to share with providers: %q", got)
+		}
+		if r := e.api.Do("POST", "/api/v1/clients/"+phoned+"/consents", map[string]any{"purpose": "sms_reminders"}, e.api.Bearer(chw)); r.Status != 200 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		if got := channels(appt); got != "sms,sms" {
+			t.Fatalf("after the SMS consent: %q", got)
+		}
+		for _, r := range e.live(t, appt) {
+			if r.Destination != "+32 4•• •• •0 01" {
+				t.Fatalf("destination: %q", r.Destination)
+			}
+		}
+
+		// An e-mail consent and no address: nothing; the address: two e-mails.
+		mailed := e.newClient(t, map[string]any{"pseudonym": "Mailed"}, "email_reminders")
+		appt2 := e.book(t, mailed, local(e.api.Clock.Now().Add(50*time.Hour)))["id"].(string)
+		if got := channels(appt2); got != "" {
+			t.Fatalf("e-mail consent without an address: %q", got)
+		}
+		if r := e.api.Do("PATCH", "/api/v1/clients/"+mailed, map[string]any{"email": "mailed@example.org"}, e.api.Bearer(chw)); r.Status != 200 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		if got := channels(appt2); got != "email,email" {
+			t.Fatalf("after the address was added: %q", got)
+		}
+		// The e-mail consent withdrawn: nothing left queued for it.
+		if r := e.api.Do("DELETE", "/api/v1/clients/"+mailed+"/consents/email_reminders", nil, e.api.Bearer(chw)); r.Status != 204 {
+			t.Fatal(r.Status, string(r.Body))
+		}
+		if got := channels(appt2); got != "" {
+			t.Fatalf("after the e-mail consent was withdrawn: %q", got)
+		}
+	})
+}

@@ -946,4 +946,7 @@ export const de: Record<MessageKey, string> = {
   // Document titles (issue 16).
   "title.client": "Klient",
   "title.notFound": "Seite nicht gefunden",
+  // Provider filters (issue 13).
+  "providers.thirdPartyFilter": "Drittzahlerregelung",
+  "providers.anyType": "Alle Arten",
 };

@@ -945,6 +945,9 @@ export const en = {
   // Document titles (issue 16).
   "title.client": "Client",
   "title.notFound": "Page not found",
+  // Provider filters (issue 13).
+  "providers.thirdPartyFilter": "Third-party payment",
+  "providers.anyType": "Any type",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -946,4 +946,7 @@ export const fr: Record<MessageKey, string> = {
   // Document titles (issue 16).
   "title.client": "Client",
   "title.notFound": "Page introuvable",
+  // Provider filters (issue 13).
+  "providers.thirdPartyFilter": "Tiers payant",
+  "providers.anyType": "Tous les types",
 };

@@ -946,4 +946,7 @@ export const nl: Record<MessageKey, string> = {
   // Document titles (issue 16).
   "title.client": "Cliënt",
   "title.notFound": "Pagina niet gevonden",
+  // Provider filters (issue 13).
+  "providers.thirdPartyFilter": "Derdebetalersregeling",
+  "providers.anyType": "Alle soorten",
 };
