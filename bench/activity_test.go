@@ -3,8 +3,10 @@ package bench
 import (
 	"context"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,7 +26,7 @@ import (
 // rows and served from report snapshots. Run with -benchtime 1x.
 func BenchmarkActivityReport(b *testing.B) {
 	nVisits := benchVisits()
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			seed(b, api)
@@ -95,4 +97,21 @@ func benchVisits() int {
 		return v
 	}
 	return 1_000_000
+}
+
+// engines are the engines a benchmark runs on: BENCH_ENGINES (a comma
+// list, e.g. "postgres") narrows testutil.Engines() — a 1M-visit seeding
+// takes minutes on SQLite.
+func engines() []string {
+	want := os.Getenv("BENCH_ENGINES")
+	if want == "" {
+		return testutil.Engines()
+	}
+	var out []string
+	for _, e := range testutil.Engines() {
+		if slices.Contains(strings.Split(want, ","), e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -19,7 +19,7 @@ import (
 // It uses only APIs older than the audit chain, so the same file runs on a
 // checkout from before it for the "without" figure. Run with -benchtime 2000x.
 func BenchmarkAuditedReads(b *testing.B) {
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			if _, err := demo.SeedProgramme(b.Context(), api.Svc, demo.FullScale); err != nil {

@@ -20,7 +20,7 @@ import (
 // (store.RecordAudit: head lock, insert, head update in one transaction)
 // and a plain insert as before the chain, 8 writers at once.
 func BenchmarkAuditWrite(b *testing.B) {
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			d, _ := testutil.OpenDB(b, engine)
 			st := store.New(d.Gorm, nil)
@@ -73,7 +73,7 @@ func BenchmarkAuditVerify(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("BENCH_AUDIT_EVENTS")); err == nil && v > 0 {
 		n = v
 	}
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			d, _ := testutil.OpenDB(b, engine)
 			st := store.New(d.Gorm, nil)

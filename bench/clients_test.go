@@ -90,7 +90,7 @@ func percentile(d []time.Duration, p float64) float64 {
 // BenchmarkClientList measures GET /api/v1/clients through the real router
 // at 100k clients and reports p50/p99 in milliseconds.
 func BenchmarkClientList(b *testing.B) {
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			start := time.Now()

@@ -65,8 +65,8 @@ func BenchmarkFloor(b *testing.B) {
 		base string
 		pid  int
 	}
-	var engines []engine
-	for _, name := range testutil.Engines() {
+	var servers []engine
+	for _, name := range engines() {
 		api := pg
 		if name != "postgres" {
 			api = testutil.NewAPI(b, name)
@@ -76,12 +76,12 @@ func BenchmarkFloor(b *testing.B) {
 			"BRUG_DATABASE_URL=" + api.Config.DatabaseURL, "BRUG_DATA_DIR=" + b.TempDir(), "BRUG_JWT_SECRET=" + secret,
 			"BRUG_LOG_LEVEL=error", "BRUG_ADDR={addr}",
 		}, "serve")
-		engines = append(engines, engine{name, srv.base, srv.pid})
+		servers = append(servers, engine{name, srv.base, srv.pid})
 	}
 	for b.Loop() {
 		var rows []floorRow
 		for round := 1; round <= rounds; round++ {
-			for _, eng := range engines {
+			for _, eng := range servers {
 				chw := signIn(b, eng.base, "chw.gent1@example.org")
 				coord := signIn(b, eng.base, "coordinator.gent@example.org")
 				ids := firstPage(b, eng.base, chw)
@@ -105,7 +105,7 @@ func BenchmarkFloor(b *testing.B) {
 					}},
 				}
 				for _, t := range targets {
-					if strings.HasPrefix(t.name, "floor") && eng.name != engines[0].name {
+					if strings.HasPrefix(t.name, "floor") && eng.name != servers[0].name {
 						// The floor is the same process for both engines: measured once a round.
 						continue
 					}

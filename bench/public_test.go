@@ -49,7 +49,7 @@ func seedContacts(b *testing.B, api *testutil.API) {
 // endpoint and the coordinators' queue (with 20 000 open and 20 000 handled
 // requests) through the real router; p50/p99 in milliseconds.
 func BenchmarkPublic(b *testing.B) {
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			seedContacts(b, api)

@@ -27,7 +27,7 @@ func BenchmarkReminderThroughput(b *testing.B) {
 		n = v
 	}
 	concurrencies := []int{32, 64, 128}
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		for _, conc := range concurrencies {
 			b.Run(fmt.Sprintf("%s/concurrency-%d", engine, conc), func(b *testing.B) {
 				for b.Loop() {

@@ -17,7 +17,7 @@ import (
 // BENCH_VISITS (default 1 000 000) visits. Run with -benchtime 20x.
 func BenchmarkReportVsSQL(b *testing.B) {
 	nVisits := benchVisits()
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			seed(b, api) // 100k clients over 50 CHWs

@@ -16,7 +16,7 @@ import (
 // challenge, the code opens the session). Reported per step. Run with
 // -benchtime 30x.
 func BenchmarkSignIn(b *testing.B) {
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			api.Svc.Hasher = auth.NewHasher(auth.DefaultPasswordParams, 4)

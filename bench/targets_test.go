@@ -20,7 +20,7 @@ import (
 // over 10 runs each. Run with -benchtime 1x.
 func BenchmarkTargets(b *testing.B) {
 	nVisits := benchVisits()
-	for _, engine := range testutil.Engines() {
+	for _, engine := range engines() {
 		b.Run(engine, func(b *testing.B) {
 			api := testutil.NewAPI(b, engine)
 			seed(b, api)
