@@ -193,7 +193,11 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 }
 
 func TestAccessRegisterCommand(t *testing.T) {
-	dsn := testutil.DatabaseURL(t, "sqlite")
+	testutil.ForEachEngine(t, testAccessRegisterCommand)
+}
+
+func testAccessRegisterCommand(t *testing.T, engine string) {
+	dsn := testutil.DatabaseURL(t, engine)
 	setEnv(t, dsn)
 	if code, _, errOut := run(t, "a-very-long-password\n", "user", "create", "--email", "reg@example.org", "--name", "Rita Register", "--role", "coordinator", "--team", "gent", "--password-stdin"); code != 0 {
 		t.Fatalf("create: %d %s", code, errOut)

@@ -111,6 +111,22 @@ func TestAuditVerifyNamesTheFirstBadEvent(t *testing.T) {
 		if code != 2 || !strings.Contains(errOut, `--from: "2026-13-01" is not a date`) {
 			t.Fatalf("bad date: %d %q", code, errOut)
 		}
+		// A bad --to, or a period that ends before it starts: exit 2, named.
+		for _, bad := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"--to", "1 December"}, `--to: "1 December" is not a date`},
+			{[]string{"--from", "2026-12-02", "--to", "2026-12-01"}, "--from is after --to"},
+			{[]string{"--since", "2026-12-01"}, "flag provided but not defined: -since"},
+		} {
+			code, out, errOut := run(t, "", append([]string{"audit", "verify"}, bad.args...)...)
+			if code != 2 || !strings.Contains(errOut, bad.want) || strings.Contains(out, "audit chain") {
+				t.Errorf("verify %v: exit %d, %q %q; want exit 2 and %q", bad.args, code, out, errOut, bad.want)
+			}
+		}
+		// ...and nothing was changed by the refused runs.
+		verify("")
 		code, out, _ = run(t, "", "audit", "anchors")
 		var last model.AuditHead
 		d.Gorm.Where("stream = '2026-12-02'").Take(&last)

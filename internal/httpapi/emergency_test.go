@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/service"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
@@ -109,6 +110,20 @@ func TestEmergencyAccess(t *testing.T) {
 		if reads == 0 {
 			t.Fatal("the read during the grant was not audited")
 		}
+		// The audit reader marks the grant and the reads under it as
+		// unusual access (the Liège CHW is not of the client's team).
+		liegeID := userID(t, api, chwLiege)
+		marks := map[string]bool{}
+		for _, e := range api.Do("GET", "/api/v1/audit?client_id="+id+"&actor_id="+liegeID, nil, api.Bearer(admin)).JSON(t)["items"].([]any) {
+			it := e.(map[string]any)
+			marks[it["action"].(string)] = it["unusual"].(bool)
+			if !it["unusual"].(bool) {
+				t.Errorf("access under the grant not marked unusual: %v", it)
+			}
+		}
+		if !marks[service.ActionEmergencyAccess] || !marks["client.read"] {
+			t.Fatalf("audit reader marks %v, want client.emergency_access and client.read", marks)
+		}
 		var lookups int64
 		api.DB.Gorm.Model(&model.AuditEvent{}).Where("action = ? AND detail NOT LIKE ?", "client.lookup", "%0470%").Count(&lookups)
 		if lookups < 4 {
@@ -160,6 +175,26 @@ func TestEmergencyAccess(t *testing.T) {
 			{Name: "expired visits", Method: "GET", Path: "/api/v1/clients/" + id + "/visits", As: chwLiege, Status: 404},
 			{Name: "expired write", Method: "POST", Path: "/api/v1/clients/" + id + "/visits", Body: map[string]any{"mode": "office", "duration_minutes": 5}, As: chwLiege, Status: 404},
 			{Name: "no live grants", Method: "GET", Path: "/api/v1/emergency-access", As: chwLiege, Status: 200, Contains: []string{`"items":[]`}},
+		})
+
+		// A coordinator of another team may too, for the configured time
+		// (BRUG_EMERGENCY_ACCESS_HOURS), which the server enforces.
+		api.Svc.EmergencyAccessTTL = 2 * time.Hour
+		from := api.Clock.Now()
+		cg := api.Do("POST", "/api/v1/clients/"+id+"/emergency-access", map[string]any{"reason": "Client at the Liège office, Gent team closed today."}, api.Bearer(coordLiege))
+		if cg.Status != 201 {
+			t.Fatalf("coordinator grant: %d %s", cg.Status, cg.Body)
+		}
+		if exp, err := time.Parse(time.RFC3339, cg.JSON(t)["expires_at"].(string)); err != nil || !exp.Equal(from.Add(2*time.Hour)) {
+			t.Fatalf("coordinator grant expires_at %v, want %v (%v)", cg.JSON(t)["expires_at"], from.Add(2*time.Hour), err)
+		}
+		api.Run(t, []testutil.Scenario{
+			{Name: "coordinator reads under the grant", Method: "GET", Path: "/api/v1/clients/" + id, As: coordLiege, Status: 200, Contains: []string{"Glas"}},
+			{Name: "the grant lists 2 hours", Method: "GET", Path: "/api/v1/emergency-access", As: coordLiege, Status: 200, Contains: []string{`"hours":2`}},
+		})
+		api.Clock.Advance(2*time.Hour + time.Minute)
+		api.Run(t, []testutil.Scenario{
+			{Name: "coordinator grant expired", Method: "GET", Path: "/api/v1/clients/" + id, As: coordLiege, Status: 404},
 		})
 	})
 }

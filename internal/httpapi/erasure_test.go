@@ -358,7 +358,37 @@ func TestRetentionErasesClosedClients(t *testing.T) {
 		api.Clock.Set(time.Date(2026, 1, 9, 9, 0, 0, 0, time.UTC)) // 24 months less a day
 		run(0)
 		api.Clock.Set(time.Date(2026, 1, 11, 9, 0, 0, 0, time.UTC))
+		// Nothing else changes: the reports over the erased client's work,
+		// and every row of the other clients.
+		reports := []struct{ as, path string }{
+			{coord, "/api/v1/reports/activity?group_by=month&from=2024-01-01&to=2025-12-31"},
+			{mgr, "/api/v1/reports/activity?group_by=team&from=2024-01-01&to=2025-12-31"},
+		}
+		report := func() []string {
+			var out []string
+			for _, r := range reports {
+				res := api.Do("GET", r.path, nil, api.Bearer(r.as))
+				if res.Status != 200 {
+					t.Fatal(res.Status, string(res.Body))
+				}
+				out = append(out, string(res.Body))
+			}
+			return out
+		}
+		before := report()
+		if !strings.Contains(before[0], `"clients_closed"`) {
+			t.Fatal("fixture: no closing in the report")
+		}
+		othersBefore := clientRows(t, api, held) + clientRows(t, api, open) + clientRows(t, api, recent)
 		run(1)
+		for i, after := range report() {
+			if after != before[i] {
+				t.Errorf("%s changed by retention:\nbefore %s\nafter  %s", reports[i].path, before[i], after)
+			}
+		}
+		if clientRows(t, api, held)+clientRows(t, api, open)+clientRows(t, api, recent) != othersBefore {
+			t.Error("retention changed another client's rows")
+		}
 		if !erased(old) || erased(held) || erased(open) || erased(recent) {
 			t.Fatalf("erased: old %v held %v open %v recent %v", erased(old), erased(held), erased(open), erased(recent))
 		}

@@ -223,6 +223,26 @@ func TestResearchExtract(t *testing.T) {
 		if n != 1 {
 			t.Errorf("refusal audited %d times, want 1", n)
 		}
+		// Fewer than k eligible at all (four live research consents): the
+		// same 409 before anything is anonymised, nothing recorded.
+		api.Do("DELETE", "/api/v1/clients/"+alike[3]+"/consents/research", nil, api.Bearer(chw))
+		var live int64
+		api.DB.Gorm.Model(&model.Consent{}).Where("purpose = 'research' AND withdrawn_at IS NULL").Count(&live)
+		if live != 4 {
+			t.Fatalf("fixture: %d live research consents, want 4", live)
+		}
+		few, _ := postExtract(t, api)
+		if few.Status != http.StatusConflict || !strings.Contains(string(few.Body), "nothing was released") || few.Header.Get("Brug-Extract-Key") != "" {
+			t.Errorf("fewer than k eligible: %d %s", few.Status, few.Body)
+		}
+		api.DB.Gorm.Model(&model.ResearchExtract{}).Count(&n)
+		if n != 5 {
+			t.Errorf("%d extracts recorded after a refusal, want 5", n)
+		}
+		api.DB.Gorm.Model(&model.AuditEvent{}).Where("action = 'research.extract_refused'").Count(&n)
+		if n != 2 {
+			t.Errorf("refusals audited %d times, want 2", n)
+		}
 
 		api.Run(t, []testutil.Scenario{
 			{Name: "unknown field", Method: "POST", Path: "/api/v1/research/extracts", As: mgr, Body: map[string]any{"k": 2, "columns": "all"}, Status: 422, Fields: []string{"columns", "k"}},
