@@ -15,14 +15,14 @@ import (
 	"github.com/brug-chw/brug/internal/app"
 )
 
-// childArgs makes this test binary run `brug ARGS…` (split on spaces) when a
+// childArgs makes this test binary run `brug ARGS…` (joined by argSep) when a
 // test starts it as a child: a real process, which can be killed with -9,
 // built from the same code as bin/brug.
-const childArgs = "BRUG_TEST_CHILD_ARGS"
+const childArgs, argSep = "BRUG_TEST_CHILD_ARGS", "\x1f"
 
 func TestMain(m *testing.M) {
 	if args := os.Getenv(childArgs); args != "" {
-		os.Exit(app.Main(strings.Fields(args), os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(app.Main(strings.Split(args, argSep), os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -47,14 +47,14 @@ func (l *lockedBuffer) String() string {
 
 // brugEnv is the environment of a child: this process's, less every BRUG_
 // variable, plus the given ones.
-func brugEnv(args string, vars map[string]string) []string {
+func brugEnv(args []string, vars map[string]string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "BRUG_") {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, childArgs+"="+args)
+	env = append(env, childArgs+"="+strings.Join(args, argSep))
 	for k, v := range vars {
 		env = append(env, k+"="+v)
 	}
@@ -62,10 +62,17 @@ func brugEnv(args string, vars map[string]string) []string {
 }
 
 // brug runs one command of the binary to its end and returns its output; a
-// non-zero exit fails the test unless wantExit says otherwise.
-func brug(t *testing.T, vars map[string]string, args string) (string, int) {
+// exit code is returned for the caller to judge.
+func brug(t *testing.T, vars map[string]string, args ...string) (string, int) {
+	t.Helper()
+	return brugStdin(t, vars, "", args...)
+}
+
+// brugStdin is brug with the given standard input.
+func brugStdin(t *testing.T, vars map[string]string, stdin string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Env = brugEnv(args, vars)
 	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -107,7 +114,7 @@ func serve(t *testing.T, vars map[string]string) *replica {
 		all[k] = v
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = brugEnv("serve", all)
+	cmd.Env = brugEnv([]string{"serve"}, all)
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

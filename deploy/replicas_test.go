@@ -113,7 +113,12 @@ func (c client) do(method, u, token, key string, body any) (answer, error) {
 
 func (c client) login(t *testing.T, base, email string) string {
 	t.Helper()
-	a, err := c.do("POST", base+"/api/v1/auth/login", "", "", map[string]string{"email": email, "password": demo.Password})
+	return c.loginWith(t, base, email, demo.Password)
+}
+
+func (c client) loginWith(t *testing.T, base, email, password string) string {
+	t.Helper()
+	a, err := c.do("POST", base+"/api/v1/auth/login", "", "", map[string]string{"email": email, "password": password})
 	if err != nil || a.status != 200 {
 		t.Fatalf("sign-in of %s at %s: %d %v %v", email, base, a.status, a.body, err)
 	}
@@ -164,7 +169,7 @@ func replicasBehindALoadBalancer(t *testing.T) {
 	if out, code := brug(t, common, "migrate"); code != 0 {
 		t.Fatalf("brug migrate: exit %d: %s", code, out)
 	}
-	if out, code := brug(t, common, "seed --demo"); code != 0 {
+	if out, code := brug(t, common, "seed", "--demo"); code != 0 {
 		t.Fatalf("brug seed --demo: exit %d: %s", code, out)
 	}
 	// The SMS reminders the demo programme queued: the workers must send
