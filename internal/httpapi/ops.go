@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -25,7 +27,9 @@ func (s *Server) readyz(c echo.Context) error {
 	// restore of an older backup): not ready. A newer schema is ready: an
 	// old replica keeps serving while a rolling upgrade runs, migrations
 	// being additive (deploy/README.md).
-	current, target, err := s.db.Schema(ctx)
+	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	current, target, err := s.db.Schema(sctx)
 	if err != nil {
 		return &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The database schema could not be read.", RetryAfter: 5e9, Cause: err}
 	}
