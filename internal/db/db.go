@@ -219,6 +219,16 @@ func (d *DB) Version(ctx context.Context) (int64, error) {
 	return p.GetDBVersion(ctx)
 }
 
+// Schema returns the database's migration version and the one this binary
+// brings, without waiting on a migration under way (no lock is taken).
+func (d *DB) Schema(ctx context.Context) (current, target int64, err error) {
+	p, err := d.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
 func (d *DB) provider() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations.FS, d.Engine)
 	if err != nil {

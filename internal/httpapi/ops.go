@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -16,8 +19,23 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 func (s *Server) readyz(c echo.Context) error {
-	if err := s.db.Ping(c.Request().Context()); err != nil {
+	ctx := c.Request().Context()
+	if err := s.db.Ping(ctx); err != nil {
 		return &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The database is not reachable.", RetryAfter: 5e9, Cause: err}
+	}
+	// Behind the schema this binary needs (migrations not yet run, or a
+	// restore of an older backup): not ready. A newer schema is ready: an
+	// old replica keeps serving while a rolling upgrade runs, migrations
+	// being additive (deploy/README.md).
+	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	current, target, err := s.db.Schema(sctx)
+	if err != nil {
+		return &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The database schema could not be read.", RetryAfter: 5e9, Cause: err}
+	}
+	if current < target {
+		return &apperr.Error{Kind: apperr.KindUnavailable, RetryAfter: 5e9,
+			Detail: fmt.Sprintf("The database schema is at migration %d; this version of Brug needs %d (run brug migrate).", current, target)}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

@@ -62,6 +62,35 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	})
 }
 
+// Readiness follows the schema: a database behind this binary's migrations
+// (not yet migrated, or restored from an older backup) is not ready, and is
+// again once `brug migrate` has run.
+func TestReadyzWaitsForMigrations(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		if r := api.Do("GET", "/readyz", nil, nil); r.Status != 200 {
+			t.Fatalf("migrated: %d %s", r.Status, r.Body)
+		}
+		current, _, err := api.DB.Schema(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := api.DB.Gorm.Exec("DELETE FROM goose_db_version WHERE version_id = ?", current).Error; err != nil {
+			t.Fatal(err)
+		}
+		r := api.Do("GET", "/readyz", nil, nil)
+		if r.Status != 503 || !strings.Contains(string(r.Body), "brug migrate") {
+			t.Fatalf("schema behind: %d %s", r.Status, r.Body)
+		}
+		if err := api.DB.Gorm.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, ?)", current, true).Error; err != nil {
+			t.Fatal(err)
+		}
+		if r := api.Do("GET", "/readyz", nil, nil); r.Status != 200 {
+			t.Fatalf("migrated again: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
 // On PostgreSQL the connection is cut and restored: the server answers 503
 // meanwhile and recovers by itself.
 func TestDatabaseOutageAndRecovery(t *testing.T) {
