@@ -961,9 +961,9 @@ export const de: Record<MessageKey, string> = {
   "offline.kind.appointment": "Termin",
   "offline.queued": "Kein Netz: auf diesem Telefon gespeichert, wird von selbst gesendet, sobald das Netz zurück ist.",
   "offline.logoutWarning": "{n} Einträge sind noch nicht gesendet. Sie gehen verloren, wenn Sie sich jetzt abmelden. Trotzdem abmelden?",
-  "note.title": "Notiz hinzufügen",
-  "note.text": "Notiz",
+  "note.title": "Etwas zum Nachfassen",
+  "note.text": "Was Sie sich merken wollen",
   "note.due": "Nachfassen am",
-  "note.save": "Notiz hinzufügen",
-  "note.saved": "Notiz zu den Aufgaben hinzugefügt.",
+  "note.save": "Zu meinen Aufgaben",
+  "note.saved": "Zu Ihren Aufgaben hinzugefügt.",
 };

@@ -960,11 +960,11 @@ export const en = {
   "offline.kind.appointment": "Appointment",
   "offline.queued": "No network: saved on this phone, it is sent by itself when the network returns.",
   "offline.logoutWarning": "{n} items have not been sent yet. They are lost if you sign out now. Sign out anyway?",
-  "note.title": "Add a note",
-  "note.text": "Note",
+  "note.title": "Something to follow up",
+  "note.text": "What to remember",
   "note.due": "Follow up on",
-  "note.save": "Add the note",
-  "note.saved": "Note added to the tasks.",
+  "note.save": "Add to my tasks",
+  "note.saved": "Added to your tasks.",
 } as const;
 
 export type MessageKey = keyof typeof en;

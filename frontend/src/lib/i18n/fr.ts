@@ -961,9 +961,9 @@ export const fr: Record<MessageKey, string> = {
   "offline.kind.appointment": "Rendez-vous",
   "offline.queued": "Pas de réseau : gardé sur ce téléphone, envoyé tout seul dès que le réseau revient.",
   "offline.logoutWarning": "{n} éléments ne sont pas encore envoyés. Ils seront perdus si vous vous déconnectez maintenant. Se déconnecter quand même ?",
-  "note.title": "Ajouter une note",
-  "note.text": "Note",
+  "note.title": "Quelque chose à suivre",
+  "note.text": "Ce qu'il faut retenir",
   "note.due": "À suivre le",
-  "note.save": "Ajouter la note",
-  "note.saved": "Note ajoutée aux tâches.",
+  "note.save": "Ajouter à mes tâches",
+  "note.saved": "Ajouté à vos tâches.",
 };

@@ -961,9 +961,9 @@ export const nl: Record<MessageKey, string> = {
   "offline.kind.appointment": "Afspraak",
   "offline.queued": "Geen netwerk: bewaard op deze telefoon, het wordt vanzelf verstuurd zodra er weer netwerk is.",
   "offline.logoutWarning": "{n} items zijn nog niet verstuurd. Ze gaan verloren als je je nu afmeldt. Toch afmelden?",
-  "note.title": "Notitie toevoegen",
-  "note.text": "Notitie",
+  "note.title": "Iets om op te volgen",
+  "note.text": "Wat je wilt onthouden",
   "note.due": "Opvolgen op",
-  "note.save": "Notitie toevoegen",
-  "note.saved": "Notitie toegevoegd aan de taken.",
+  "note.save": "Toevoegen aan mijn taken",
+  "note.saved": "Toegevoegd aan je taken.",
 };
