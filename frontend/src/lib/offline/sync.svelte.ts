@@ -126,7 +126,9 @@ if (typeof window !== 'undefined') {
   setInterval(async () => {
     if (!user) return;
     const last = (await db.getMeta('lastUse').catch(() => undefined)) ?? Date.now();
-    if (Date.now() - last > IDLE_LIMIT) hooks.idle();
+    if (Date.now() - last > IDLE_LIMIT) return hooks.idle();
+    // A reload while the server was down: sign in again once it answers.
+    await hooks.reconnect().catch(() => {});
   }, 60_000);
 }
 
@@ -211,6 +213,8 @@ export const offline = {
     state.savedAt = null;
     if (db.available()) await db.wipe().catch(() => {});
     await wipeCaches().catch(() => {});
+    // Also offline, where the server cannot clear it: no silent sign-in at the next start.
+    if (typeof document !== 'undefined') document.cookie = 'brug_session=; Max-Age=0; Path=/; SameSite=Strict';
   },
 
   /**
