@@ -41,8 +41,8 @@ async function logVisit(page, note) {
 describe('offline', () => {
   it('visits logged offline survive a reload, sync once, and a cut mid-sync doubles nothing', async () => {
     const { context, page, problems } = await phonePage(env.browser);
-    // Chromium logs each failed request while offline: those are expected here.
-    const unexpected = () => problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_FAILED|Failed to fetch|net::/.test(p));
+    // Chromium logs each failed request while offline, and the refusal made up below: those are expected here.
+    const unexpected = () => problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_FAILED|Failed to fetch|net::|status of 409/.test(p));
     try {
       await page.goto(env.server.base + '/login');
       await page.getByLabel('Taal').selectOption('en');
@@ -120,6 +120,34 @@ describe('offline', () => {
       const afterCut = await visits(tok, clientId);
       assert.equal(afterCut.length, before + 5);
       for (const n of [1, 2]) assert.equal(afterCut.filter((v) => v.note === `cut visit ${n}`).length, 1, `cut visit ${n} once`);
+
+      // A refusal stays in the queue with the server's message until the user retries it.
+      await context.setOffline(true);
+      await logVisit(page, 'refused visit');
+      let refusedKey = '';
+      await page.route('**/api/v1/clients/*/visits', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        refusedKey = route.request().headers()['idempotency-key'];
+        await route.fulfill({
+          status: 409,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'The client was transferred meanwhile.', errors: [] }),
+        });
+      });
+      await context.setOffline(false);
+      const refused = page.getByTestId('sync-refused');
+      await refused.waitFor();
+      assert.match(await refused.innerText(), /The client was transferred meanwhile\./);
+      assert.equal(await page.getByTestId('sync-state').getAttribute('data-refused'), '1');
+      await page.unroute('**/api/v1/clients/*/visits');
+      let retriedKey = '';
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/visits$/.test(r.url())) retriedKey = r.headers()['idempotency-key'];
+      });
+      await refused.getByRole('button', { name: 'Try again' }).click();
+      await refused.waitFor({ state: 'detached' });
+      assert.equal(retriedKey, refusedKey);
+      assert.equal((await visits(tok, clientId)).filter((v) => v.note === 'refused visit').length, 1);
 
       // 100 queued visits: the time to send them all (printed, not asserted).
       await context.setOffline(true);
