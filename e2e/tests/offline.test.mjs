@@ -73,6 +73,14 @@ describe('offline', () => {
       await page.getByTestId('client-name').waitFor();
       assert.equal(await waiting(page), '3');
       assert.match(await page.getByTestId('sync-waiting').innerText(), /3 waiting to send/);
+      // Today and the caseload read from IndexedDB too.
+      await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+      await page.locator('#today-tasks').waitFor();
+      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.locator('.client-link').first().waitFor();
+      await page.goBack();
+      await page.goBack();
+      await page.getByTestId('client-name').waitFor();
 
       // Signing out now would lose them: the app asks first (declined here).
       let asked = '';
