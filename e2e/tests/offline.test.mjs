@@ -34,8 +34,9 @@ async function waitWaiting(page, n) {
 async function logVisit(page, note) {
   await page.locator('#visit-note').fill(note);
   await page.getByRole('button', { name: 'Save visit' }).click();
+  // Done when the form has emptied its note (the save finished) and says where the visit is.
+  await page.waitForFunction(() => document.querySelector('#visit-note')?.value === '' && !document.querySelector('.visit-form button[type=submit]')?.disabled);
   await page.locator('.visit-form [role=status]', { hasText: 'No network' }).waitFor();
-  await page.locator('#visit-note').and(page.locator(':not(:disabled)')).waitFor();
 }
 
 describe('offline', () => {
