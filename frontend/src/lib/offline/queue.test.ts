@@ -27,8 +27,10 @@ describe('offline queue', () => {
     const store = memoryStore();
     for (const n of [3, 1, 2]) await enqueue(store, visit(n), 0);
     const s = server(() => ({ ok: true }));
-    const out = await syncOnce(store, 'u1', s.send, () => 0);
+    let told = 0;
+    const out = await syncOnce(store, 'u1', s.send, () => 0, () => told++);
     expect(s.seen.map((x) => x.path)).toEqual(['/api/v1/clients/c3/visits', '/api/v1/clients/c1/visits', '/api/v1/clients/c2/visits']);
+    expect(told).toBe(3);
     expect(out).toEqual({ sent: 3, refused: 0, stopped: false });
     expect(await store.all()).toEqual([]);
   });

@@ -94,8 +94,9 @@ export interface SyncOutcome {
  * queue; a refused one stays, marked with the server's message, and the pass
  * goes on; a network error or a transient status keeps the item and its key,
  * sets its back-off and ends the pass so that nothing overtakes it.
+ * progress is told after each item that left the waiting line.
  */
-export async function syncOnce(store: QueueStore, userId: string, send: Sender, now: () => number): Promise<SyncOutcome> {
+export async function syncOnce(store: QueueStore, userId: string, send: Sender, now: () => number, progress: () => void = () => {}): Promise<SyncOutcome> {
   const out: SyncOutcome = { sent: 0, refused: 0, stopped: false };
   for (const item of await itemsOf(store, userId)) {
     if (item.state === 'refused') continue;
@@ -108,6 +109,7 @@ export async function syncOnce(store: QueueStore, userId: string, send: Sender, 
     if (r.ok) {
       await store.remove(item.seq);
       out.sent++;
+      progress();
       continue;
     }
     if ('network' in r || transient(r.status)) {
@@ -121,6 +123,7 @@ export async function syncOnce(store: QueueStore, userId: string, send: Sender, 
     item.error = { status: r.status, message: r.message };
     await store.put(item);
     out.refused++;
+    progress();
   }
   return out;
 }

@@ -13,6 +13,7 @@ export const IDLE_LIMIT = 12 * 3600_000;
 /** Copies of reads older than this are dropped ("clients opened in the last days"). */
 export const READ_LIMIT = 3 * 86400_000;
 const RETRY_EVERY = 30_000;
+const SENT_SHOWN = 20_000;
 
 const state = $state<{
   items: QueueItem[];
@@ -28,6 +29,7 @@ let user: User | null = null;
 const store: QueueStore = db.available() ? db.idbQueue : memoryStore();
 const replaying = new Set<string>();
 let timer: ReturnType<typeof setTimeout> | undefined;
+let sentTimer: ReturnType<typeof setTimeout> | undefined;
 let lastUseWritten = 0;
 let hooks: { reconnect: () => Promise<void>; idle: () => void } = { reconnect: async () => {}, idle: () => {} };
 
@@ -65,8 +67,13 @@ export function sync(): Promise<void> {
       await refresh();
       if (!state.items.some((i) => i.state === 'waiting')) return;
       state.syncing = true;
-      const out = await syncOnce(store, user.id, send, Date.now);
-      if (out.sent) state.sent = out.sent;
+      const out = await syncOnce(store, user.id, send, Date.now, () => void refresh().catch(() => {}));
+      if (out.sent) {
+        state.sent = out.sent;
+        // "Sent" is news for a while, not a fixture of every page.
+        clearTimeout(sentTimer);
+        sentTimer = setTimeout(() => (state.sent = 0), SENT_SHOWN);
+      }
     } finally {
       state.syncing = false;
       await refresh().catch(() => {});
