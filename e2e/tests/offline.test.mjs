@@ -40,7 +40,7 @@ async function logVisit(page, note) {
 }
 
 describe('offline', () => {
-  it('visits logged offline survive a reload, sync once, and a cut mid-sync doubles nothing', async () => {
+  it('visits, a task done and a note made offline survive a reload and sync once; a cut mid-sync doubles nothing', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     // Chromium logs each failed request while offline, and the refusal made up below: those are expected here.
     const unexpected = () => problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_FAILED|Failed to fetch|net::|status of 409/.test(p));
@@ -157,6 +157,31 @@ describe('offline', () => {
       await refused.waitFor({ state: 'detached' });
       assert.equal(retriedKey, refusedKey);
       assert.equal((await visits(tok, clientId)).filter((v) => v.note === 'refused visit').length, 1);
+
+      // A note and a task done, offline too.
+      const tasks = async (q) => {
+        const r = await fetch(`${env.server.base}/api/v1/tasks?${q}`, { headers: { Authorization: `Bearer ${tok}` } });
+        assert.equal(r.status, 200);
+        return (await r.json()).items;
+      };
+      const dueBefore = await tasks('due=today');
+      assert.ok(dueBefore.length > 0, 'the demo CHW has a task due');
+      await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+      await page.locator('#today-tasks').waitFor();
+      await context.setOffline(true);
+      await page.locator('.task button').first().click();
+      await page.locator('[role=status]', { hasText: 'No network' }).first().waitFor();
+      await waitWaiting(page, 1);
+      await page.goBack();
+      await page.getByTestId('client-name').waitFor();
+      await page.getByLabel('What to remember').fill('Bring the mutuality form');
+      await page.getByRole('button', { name: 'Add to my tasks' }).click();
+      await waitWaiting(page, 2);
+      await context.setOffline(false);
+      await waitWaiting(page, 0);
+      // The note is due today too: one task fewer besides it.
+      assert.equal((await tasks('due=today')).filter((x) => x.note !== 'Bring the mutuality form').length, dueBefore.length - 1);
+      assert.equal((await tasks(`client_id=${clientId}`)).filter((x) => x.note === 'Bring the mutuality form').length, 1);
 
       // 100 queued visits: the time to send them all (printed, not asserted).
       await context.setOffline(true);
