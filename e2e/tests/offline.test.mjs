@@ -3,7 +3,7 @@
 // when the connection breaks after the server did the work.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, phonePage, signIn, suite } from '../harness.mjs';
+import { PASSWORD, axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 const CHW = 'chw.gent1@example.org';
@@ -74,6 +74,7 @@ describe('offline', () => {
       await page.getByTestId('client-name').waitFor();
       assert.equal(await waiting(page), '3');
       assert.match(await page.getByTestId('sync-waiting').innerText(), /3 waiting to send/);
+      await axe(page, 'client page offline with 3 waiting');
       // Today and the caseload read from IndexedDB too.
       await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
       await page.locator('#today-tasks').waitFor();
@@ -148,6 +149,8 @@ describe('offline', () => {
       await refused.waitFor();
       assert.match(await refused.innerText(), /The client was transferred meanwhile\./);
       assert.equal(await page.getByTestId('sync-state').getAttribute('data-refused'), '1');
+      await axe(page, 'client page with a refused item');
+      await noHorizontalScroll(page, 'client page with a refused item');
       await page.unroute('**/api/v1/clients/*/visits');
       let retriedKey = '';
       page.on('request', (r) => {
