@@ -1,9 +1,34 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+/// <reference types="node" />
+import { defineConfig, type Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
+// A small Vite plugin: at build time, writes dist/sw.js from sw.template.js
+// with the list of the built files (the app shell) and a version made from
+// their names, so a new build replaces the old shell.
+function serviceWorker(template: string): Plugin {
+  return {
+    name: 'brug-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle)
+        .filter((f) => !f.endsWith('.map') && f !== 'index.html')
+        .map((f) => '/' + f)
+        .sort();
+      const shell = [...files, '/favicon.svg', '/manifest.webmanifest'];
+      const version = createHash('sha256').update(shell.join('\n')).digest('hex').slice(0, 12);
+      const source = readFileSync(template, 'utf8')
+        .replace("'__VERSION__'", JSON.stringify(version))
+        .replace('__SHELL__', JSON.stringify(shell));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker('src/lib/offline/sw.template.js')],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -91,3 +91,36 @@ describe('session hint', () => {
     expect(hasSessionHint('brug_refresh=secret')).toBe(false);
   });
 });
+
+describe('Idempotency-Key', () => {
+  beforeEach(() => setAccessToken('A1'));
+
+  const keyOf = (call: unknown[]) => ((call[1] as RequestInit).headers as Record<string, string>)['Idempotency-Key'];
+
+  it('sends a key with a write and the same key on the retry after a refresh', async () => {
+    const fetch = vi.fn(async (url: string, init: RequestInit) => {
+      if (url === '/api/v1/auth/refresh') return json(200, tokens('A2'));
+      const auth = (init.headers as Record<string, string>).Authorization;
+      return auth === 'Bearer A2' ? json(201, { id: 'v' }) : json(401, { status: 401, errors: [] });
+    });
+    configure({ fetch: fetch as unknown as typeof globalThis.fetch });
+    await api('POST', '/api/v1/clients/c/visits', { mode: 'home' });
+    const writes = fetch.mock.calls.filter((c) => c[0] !== '/api/v1/auth/refresh');
+    expect(writes).toHaveLength(2);
+    expect(keyOf(writes[0])).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keyOf(writes[1])).toBe(keyOf(writes[0]));
+  });
+
+  it('makes a new key per action, keeps the caller\'s, and sends none on a read', async () => {
+    const fetch = vi.fn(async () => json(200, {}));
+    configure({ fetch: fetch as unknown as typeof globalThis.fetch });
+    await api('PATCH', '/api/v1/tasks/t', { done: true });
+    await api('PATCH', '/api/v1/tasks/t', { done: true });
+    await api('POST', '/api/v1/clients/c/visits', {}, { idempotencyKey: 'given-key' });
+    await api('GET', '/api/v1/tasks');
+    const keys = fetch.mock.calls.map((c) => keyOf(c as unknown[]));
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(keys[2]).toBe('given-key');
+    expect(keys[3]).toBeUndefined();
+  });
+});

@@ -120,8 +120,16 @@ export function hasAccessToken(): boolean {
   return accessToken !== null;
 }
 
-async function send(method: string, path: string, body: unknown, auth: boolean): Promise<Response> {
+/** A new Idempotency-Key: one per user action, kept on every retry of it. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+const unsafe = (method: string) => method !== 'GET' && method !== 'HEAD';
+
+async function send(method: string, path: string, body: unknown, auth: boolean, key?: string): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  if (key) headers['Idempotency-Key'] = key;
   const form = typeof FormData !== 'undefined' && body instanceof FormData;
   // A form (file upload) sets its own multipart content type.
   if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
@@ -174,16 +182,22 @@ export function refreshSession(): Promise<TokenResponse | null> {
   return refreshing;
 }
 
-/** Calls the API; on a 401 it refreshes the session once and retries. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res = await send(method, path, body, true);
+/**
+ * Calls the API; on a 401 it refreshes the session once and retries. A write
+ * carries an Idempotency-Key, the caller's (the offline queue keeps its own)
+ * or one made for this call; the retry sends the same key, so the server does
+ * the work once.
+ */
+export async function api<T>(method: string, path: string, body?: unknown, opts: { idempotencyKey?: string } = {}): Promise<T> {
+  const key = unsafe(method) ? (opts.idempotencyKey ?? newIdempotencyKey()) : undefined;
+  let res = await send(method, path, body, true, key);
   if (res.status === 401 && !path.startsWith('/api/v1/auth/')) {
     const tokens = await refreshSession();
     if (!tokens) {
       onSessionEnded();
       throw await toError(res);
     }
-    res = await send(method, path, body, true);
+    res = await send(method, path, body, true, key);
     if (res.status === 401) onSessionEnded();
   }
   if (!res.ok) throw await toError(res);

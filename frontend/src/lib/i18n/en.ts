@@ -948,6 +948,26 @@ export const en = {
   // Provider filters (issue 13).
   "providers.thirdPartyFilter": "Third-party payment",
   "providers.anyType": "Any type",
+  // Offline use (issue 16).
+  "offline.label": "Sending state",
+  "offline.offline": "Offline",
+  "offline.savedAt": "No network: you see what this phone saved at {time}.",
+  "offline.waiting": "{n} waiting to send",
+  "offline.sending": "Sending…",
+  "offline.sent": "Sent ({n})",
+  "offline.refused": "Not accepted by the server: {message}",
+  "offline.remove": "Remove",
+  "offline.kind.visit": "Visit",
+  "offline.kind.task": "Task",
+  "offline.kind.note": "Note",
+  "offline.kind.appointment": "Appointment",
+  "offline.queued": "No network: saved on this phone, it is sent by itself when the network returns.",
+  "offline.logoutWarning": "{n} items have not been sent yet. They are lost if you sign out now. Sign out anyway?",
+  "note.title": "Something to follow up",
+  "note.text": "What to remember",
+  "note.due": "Follow up on",
+  "note.save": "Add to my tasks",
+  "note.saved": "Added to your tasks.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,240 @@
+// Offline use (issue 16 part 3): visits logged without a network wait in the
+// IndexedDB queue, survive a reload, and reach the server exactly once, also
+// when the connection breaks after the server did the work.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSWORD, axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
+
+const env = suite(before, after);
+const CHW = 'chw.gent1@example.org';
+
+async function token(email) {
+  const r = await fetch(`${env.server.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  assert.equal(r.status, 200);
+  return (await r.json()).access_token;
+}
+
+/** The client's visits as the server has them. */
+async function visits(tok, clientId) {
+  const r = await fetch(`${env.server.base}/api/v1/clients/${clientId}/visits`, { headers: { Authorization: `Bearer ${tok}` } });
+  assert.equal(r.status, 200);
+  return (await r.json()).items;
+}
+
+const waiting = (page) => page.getByTestId('sync-state').getAttribute('data-waiting');
+
+async function waitWaiting(page, n) {
+  await page.waitForFunction((n) => document.querySelector('[data-testid=sync-state]')?.getAttribute('data-waiting') === String(n) || (n === 0 && !document.querySelector('[data-testid=sync-state]')), n, { timeout: 120_000 });
+}
+
+async function logVisit(page, note) {
+  await page.locator('#visit-note').fill(note);
+  await page.getByRole('button', { name: 'Save visit' }).click();
+  // Done when the form has emptied its note (the save finished) and says where the visit is.
+  await page.waitForFunction(() => document.querySelector('#visit-note')?.value === '' && !document.querySelector('.visit-form button[type=submit]')?.disabled);
+  await page.locator('.visit-form [role=status]', { hasText: 'No network' }).waitFor();
+}
+
+describe('offline', () => {
+  it('visits, a task done and a note made offline survive a reload and sync once; a cut mid-sync doubles nothing', async () => {
+    const { context, page, problems } = await phonePage(env.browser);
+    // Chromium logs each failed request while offline, and the refusal made up below: those are expected here.
+    const unexpected = () => problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_RESET|ERR_FAILED|Failed to fetch|net::|status of 409/.test(p));
+    try {
+      await page.goto(env.server.base + '/login');
+      await page.getByLabel('Taal').selectOption('en');
+      await signIn(page, CHW);
+      await page.getByTestId('user-name').waitFor();
+      // The service worker takes the page over (the app shell is kept).
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+      assert.equal(await page.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href')), '/manifest.webmanifest');
+
+      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.locator('.client-link').first().click();
+      await page.getByTestId('client-name').waitFor();
+      const clientId = new URL(page.url()).pathname.split('/').pop();
+      const tok = await token(CHW);
+      const before = (await visits(tok, clientId)).length;
+
+      // Offline: three visits go to the queue.
+      await context.setOffline(true);
+      for (const n of [1, 2, 3]) {
+        await logVisit(page, `offline visit ${n}`);
+        await waitWaiting(page, n);
+      }
+      await page.getByTestId('sync-offline').waitFor();
+
+      // A reload without network shows the app (not the browser's error page), the client from IndexedDB, and the queue.
+      await page.reload();
+      await page.getByTestId('user-name').waitFor();
+      await page.getByTestId('client-name').waitFor();
+      assert.equal(await waiting(page), '3');
+      assert.match(await page.getByTestId('sync-waiting').innerText(), /3 waiting to send/);
+      await axe(page, 'client page offline with 3 waiting');
+      // Today and the caseload read from IndexedDB too.
+      await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+      await page.locator('#today-tasks').waitFor();
+      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.locator('.client-link').first().waitFor();
+      await page.goBack();
+      await page.goBack();
+      await page.getByTestId('client-name').waitFor();
+
+      // Signing out now would lose them: the app asks first (declined here).
+      let asked = '';
+      page.once('dialog', (d) => {
+        asked = d.message();
+        void d.dismiss();
+      });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForFunction(() => true);
+      assert.match(asked, /3 items have not been sent/);
+      assert.equal(await page.getByTestId('user-name').isVisible(), true);
+
+      // The network returns: the queue sends itself, exactly three visits are stored.
+      await context.setOffline(false);
+      await waitWaiting(page, 0);
+      await page.getByTestId('sync-sent').waitFor();
+      const afterSync = await visits(tok, clientId);
+      assert.equal(afterSync.length, before + 3);
+      for (const n of [1, 2, 3]) assert.equal(afterSync.filter((v) => v.note === `offline visit ${n}`).length, 1, `visit ${n} once`);
+
+      // The server does the work, then the answer is lost: the app retries with the same key.
+      await context.setOffline(true);
+      await logVisit(page, 'cut visit 1');
+      await logVisit(page, 'cut visit 2');
+      await waitWaiting(page, 2);
+      const sent = [];
+      await page.route('**/api/v1/clients/*/visits', async (route) => {
+        const req = route.request();
+        if (req.method() !== 'POST') return route.continue();
+        const key = req.headers()['idempotency-key'];
+        const first = !sent.includes(key);
+        sent.push(key);
+        if (!first) return route.continue();
+        const res = await route.fetch();
+        assert.equal(res.status(), 201);
+        await route.abort('connectionreset');
+      });
+      await context.setOffline(false);
+      await waitWaiting(page, 0);
+      await page.unroute('**/api/v1/clients/*/visits');
+      assert.equal(sent.length, 4, `each item tried twice: ${sent.join(', ')}`);
+      assert.equal(sent[0], sent[1]);
+      assert.equal(sent[2], sent[3]);
+      assert.notEqual(sent[0], sent[2]);
+      const afterCut = await visits(tok, clientId);
+      assert.equal(afterCut.length, before + 5);
+      for (const n of [1, 2]) assert.equal(afterCut.filter((v) => v.note === `cut visit ${n}`).length, 1, `cut visit ${n} once`);
+
+      // A refusal stays in the queue with the server's message until the user retries it.
+      await context.setOffline(true);
+      await logVisit(page, 'refused visit');
+      let refusedKey = '';
+      await page.route('**/api/v1/clients/*/visits', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        refusedKey = route.request().headers()['idempotency-key'];
+        await route.fulfill({
+          status: 409,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Conflict', status: 409, detail: 'The client was transferred meanwhile.', errors: [] }),
+        });
+      });
+      await context.setOffline(false);
+      const refused = page.getByTestId('sync-refused');
+      await refused.waitFor();
+      assert.match(await refused.innerText(), /The client was transferred meanwhile\./);
+      assert.equal(await page.getByTestId('sync-state').getAttribute('data-refused'), '1');
+      await axe(page, 'client page with a refused item');
+      await noHorizontalScroll(page, 'client page with a refused item');
+      await page.unroute('**/api/v1/clients/*/visits');
+      let retriedKey = '';
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/visits$/.test(r.url())) retriedKey = r.headers()['idempotency-key'];
+      });
+      await refused.getByRole('button', { name: 'Try again' }).click();
+      await refused.waitFor({ state: 'detached' });
+      assert.equal(retriedKey, refusedKey);
+      assert.equal((await visits(tok, clientId)).filter((v) => v.note === 'refused visit').length, 1);
+
+      // A note and a task done, offline too.
+      const tasks = async (q) => {
+        const r = await fetch(`${env.server.base}/api/v1/tasks?${q}`, { headers: { Authorization: `Bearer ${tok}` } });
+        assert.equal(r.status, 200);
+        return (await r.json()).items;
+      };
+      const dueBefore = await tasks('due=today');
+      assert.ok(dueBefore.length > 0, 'the demo CHW has a task due');
+      await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+      await page.locator('#today-tasks').waitFor();
+      await context.setOffline(true);
+      await page.locator('.task button').first().click();
+      await page.locator('[role=status]', { hasText: 'No network' }).first().waitFor();
+      await waitWaiting(page, 1);
+      await page.goBack();
+      await page.getByTestId('client-name').waitFor();
+      await page.getByLabel('What to remember').fill('Bring the mutuality form');
+      await page.getByRole('button', { name: 'Add to my tasks' }).click();
+      await waitWaiting(page, 2);
+      await context.setOffline(false);
+      await waitWaiting(page, 0);
+      // The note is due today too: one task fewer besides it.
+      assert.equal((await tasks('due=today')).filter((x) => x.note !== 'Bring the mutuality form').length, dueBefore.length - 1);
+      assert.equal((await tasks(`client_id=${clientId}`)).filter((x) => x.note === 'Bring the mutuality form').length, 1);
+
+      // 100 queued visits: the time to send them all (printed, not asserted).
+      await context.setOffline(true);
+      for (let n = 1; n <= 100; n++) {
+        await logVisit(page, `bulk visit ${n}`);
+        await waitWaiting(page, n);
+      }
+      const start = Date.now();
+      await context.setOffline(false);
+      await waitWaiting(page, 0);
+      const ms = Date.now() - start;
+      console.log(`# sync of 100 queued visits: ${ms} ms (${(ms / 100).toFixed(1)} ms per visit)`);
+      const afterBulk = await visits(tok, clientId);
+      assert.equal(afterBulk.filter((v) => /^bulk visit /.test(v.note)).length, 100);
+
+      // With the server gone (not just the browser offline), a reload still
+      // shows the app shell from the service worker and the client from IndexedDB.
+      await env.server.stop();
+      await page.reload();
+      await page.getByTestId('user-name').waitFor();
+      await page.getByTestId('client-name').waitFor();
+
+      // Signing out (nothing waiting, no server) wipes what the phone kept.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.locator('#email').waitFor();
+      const left = await page.evaluate(
+        () =>
+          new Promise((ok, fail) => {
+            const req = indexedDB.open('brug-offline');
+            req.onerror = () => fail(req.error);
+            req.onsuccess = () => {
+              const tx = req.result.transaction(['reads', 'queue', 'meta']);
+              const counts = {};
+              let pending = 3;
+              for (const name of ['reads', 'queue', 'meta']) {
+                const c = tx.objectStore(name).count();
+                c.onsuccess = () => {
+                  counts[name] = c.result;
+                  if (--pending === 0) ok(counts);
+                };
+              }
+            };
+          }),
+      );
+      assert.deepEqual(left, { reads: 0, queue: 0, meta: 0 });
+      const cacheNames = await page.evaluate(() => caches.keys());
+      assert.ok(cacheNames.every((n) => n.startsWith('brug-shell-')), `only the app shell is cached: ${cacheNames}`);
+      assert.deepEqual(unexpected(), []);
+    } finally {
+      await context.close();
+    }
+  });
+});
