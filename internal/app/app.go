@@ -109,8 +109,15 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 	for _, r := range cfg.SecondFactorRoles {
 		roles[r] = true
 	}
+	st := store.New(d.Gorm, now)
+	// On SQLite every change is made in this process and told to the
+	// cache; on PostgreSQL other replicas' changes arrive by NOTIFY, so
+	// the cache waits for ListenAuthChanges.
+	cache := service.NewAuthCache(cfg.AuthCacheTTL, st.Now, d.Engine != db.Postgres)
+	st.OnAuthChange(cache.Invalidate)
 	return &service.Service{
-		Store:              store.New(d.Gorm, now),
+		Store:              st,
+		AuthCache:          cache,
 		Hasher:             auth.NewHasher(params, cfg.HashSlots),
 		Tokens:             tokens,
 		Devices:            auth.NewDeviceSigner(cfg.JWTSecret, now),
@@ -132,6 +139,29 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 			Configured: map[string]bool{"sms": cfg.SMSURL != "", "email": cfg.SMTPURL != ""}},
 	}, nil
 }
+
+// ListenAuthChanges, on PostgreSQL, keeps a LISTEN connection to url on
+// which every replica's changes to accounts and sessions arrive, and keeps
+// svc's AuthCache in use only while it is up. stop ends it and waits.
+func ListenAuthChanges(url string, d *db.DB, svc *service.Service, log *slog.Logger) (stop func()) {
+	cache := svc.AuthCache
+	if d.Engine != db.Postgres || !cacheOn(cache) {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		db.Listen(ctx, url, store.AuthChannel, func(payload string) {
+			if ch, ok := store.ParseAuthChange(payload); ok {
+				cache.Invalidate(ch)
+			}
+		}, cache.SetLive, log)
+	}()
+	return func() { cancel(); <-done }
+}
+
+func cacheOn(c *service.AuthCache) bool { return c != nil && c.TTL() > 0 }
 
 // NewServer builds the HTTP server around a service.
 func NewServer(cfg *config.Config, d *db.DB, svc *service.Service, log *slog.Logger, reg *prometheus.Registry) *httpapi.Server {

@@ -67,17 +67,27 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string,
 // RevokeFamily revokes every token of a family (logout, reuse).
 func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
 	now := s.Now()
-	err := s.q(ctx).Model(&model.RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", familyID).
-		Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
-	return mapErr(err, "revoke family")
+	return s.Tx(ctx, func(tx *Store) error {
+		err := tx.q(ctx).Model(&model.RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", familyID).
+			Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
+		if err != nil {
+			return mapErr(err, "revoke family")
+		}
+		return tx.authChanged(ctx, AuthChange{SessionID: familyID})
+	})
 }
 
 // RevokeUserTokens revokes every token of a user (disable, password or role change).
 func (s *Store) RevokeUserTokens(ctx context.Context, userID string) error {
 	now := s.Now()
-	err := s.q(ctx).Model(&model.RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).
-		Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
-	return mapErr(err, "revoke user tokens")
+	return s.Tx(ctx, func(tx *Store) error {
+		err := tx.q(ctx).Model(&model.RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).
+			Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
+		if err != nil {
+			return mapErr(err, "revoke user tokens")
+		}
+		return tx.authChanged(ctx, AuthChange{UserID: userID})
+	})
 }
 
 // FamilyOf returns the family of a token hash (logout by token).
