@@ -163,12 +163,40 @@ func ListenAuthChanges(url string, d *db.DB, svc *service.Service, log *slog.Log
 
 func cacheOn(c *service.AuthCache) bool { return c != nil && c.TTL() > 0 }
 
+// registerAuthCacheMetrics exports the auth cache's counts; a replica
+// whose brug_auth_cache_live stays 0 reads every request's caller from
+// the database (its LISTEN connection is down).
+func registerAuthCacheMetrics(reg prometheus.Registerer, svc *service.Service) {
+	count := func(name, help string, f func(service.AuthCacheStats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(f(svc.AuthCache.Stats())) })
+	}
+	for _, c := range []prometheus.Collector{
+		count("brug_auth_cache_hits_total", "Signed-in requests whose caller came from the auth cache.",
+			func(s service.AuthCacheStats) uint64 { return s.Hits }),
+		count("brug_auth_cache_misses_total", "Signed-in requests whose caller was read from the database.",
+			func(s service.AuthCacheStats) uint64 { return s.Misses }),
+		count("brug_auth_cache_invalidations_total", "Changes to accounts and sessions the auth cache heard of.",
+			func(s service.AuthCacheStats) uint64 { return s.Heard }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "brug_auth_cache_live", Help: "1 while the auth cache is in use."},
+			func() float64 {
+				if svc.AuthCache.Live() {
+					return 1
+				}
+				return 0
+			}),
+	} {
+		_ = reg.Register(c) // a second server on one registry keeps the first's
+	}
+}
+
 // NewServer builds the HTTP server around a service.
 func NewServer(cfg *config.Config, d *db.DB, svc *service.Service, log *slog.Logger, reg *prometheus.Registry) *httpapi.Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	registerAuthCacheMetrics(reg, svc)
 	return httpapi.New(httpapi.Deps{
 		Config: cfg, DB: d, Service: svc, Log: log, Registry: reg,
 		SPA: frontend.Dist(), OpenAPI: api.OpenAPI,

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,6 +126,12 @@ func TestAuthCacheChangesApplyAtOnce(t *testing.T) {
 					t.Fatalf("next request after the change: %d, want %d", r.Status, c.after)
 				}
 			})
+		}
+		m := api.Do("GET", "/metrics", nil, testutil.MetricsAuth)
+		for _, want := range []string{"brug_auth_cache_live 1", "brug_auth_cache_hits_total", "brug_auth_cache_invalidations_total"} {
+			if !strings.Contains(string(m.Body), want) {
+				t.Errorf("/metrics has no %q", want)
+			}
 		}
 	})
 }
