@@ -109,8 +109,15 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 	for _, r := range cfg.SecondFactorRoles {
 		roles[r] = true
 	}
+	st := store.New(d.Gorm, now)
+	// On SQLite every change is made in this process and told to the
+	// cache; on PostgreSQL other replicas' changes arrive by NOTIFY, so
+	// the cache waits for ListenAuthChanges.
+	cache := service.NewAuthCache(cfg.AuthCacheTTL, st.Now, d.Engine != db.Postgres)
+	st.OnAuthChange(cache.Invalidate)
 	return &service.Service{
-		Store:              store.New(d.Gorm, now),
+		Store:              st,
+		AuthCache:          cache,
 		Hasher:             auth.NewHasher(params, cfg.HashSlots),
 		Tokens:             tokens,
 		Devices:            auth.NewDeviceSigner(cfg.JWTSecret, now),
@@ -133,12 +140,63 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 	}, nil
 }
 
+// ListenAuthChanges, on PostgreSQL, keeps a LISTEN connection to url on
+// which every replica's changes to accounts and sessions arrive, and keeps
+// svc's AuthCache in use only while it is up. stop ends it and waits.
+func ListenAuthChanges(url string, d *db.DB, svc *service.Service, log *slog.Logger) (stop func()) {
+	cache := svc.AuthCache
+	if d.Engine != db.Postgres || !cacheOn(cache) {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		db.Listen(ctx, url, store.AuthChannel, func(payload string) {
+			if ch, ok := store.ParseAuthChange(payload); ok {
+				cache.Invalidate(ch)
+			}
+		}, cache.SetLive, log)
+	}()
+	return func() { cancel(); <-done }
+}
+
+func cacheOn(c *service.AuthCache) bool { return c != nil && c.TTL() > 0 }
+
+// registerAuthCacheMetrics exports the auth cache's counts; a replica
+// whose brug_auth_cache_live stays 0 reads every request's caller from
+// the database (its LISTEN connection is down).
+func registerAuthCacheMetrics(reg prometheus.Registerer, svc *service.Service) {
+	count := func(name, help string, f func(service.AuthCacheStats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(f(svc.AuthCache.Stats())) })
+	}
+	for _, c := range []prometheus.Collector{
+		count("brug_auth_cache_hits_total", "Signed-in requests whose caller came from the auth cache.",
+			func(s service.AuthCacheStats) uint64 { return s.Hits }),
+		count("brug_auth_cache_misses_total", "Signed-in requests whose caller was read from the database.",
+			func(s service.AuthCacheStats) uint64 { return s.Misses }),
+		count("brug_auth_cache_invalidations_total", "Changes to accounts and sessions the auth cache heard of.",
+			func(s service.AuthCacheStats) uint64 { return s.Heard }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "brug_auth_cache_live", Help: "1 while the auth cache is in use."},
+			func() float64 {
+				if svc.AuthCache.Live() {
+					return 1
+				}
+				return 0
+			}),
+	} {
+		_ = reg.Register(c) // a second server on one registry keeps the first's
+	}
+}
+
 // NewServer builds the HTTP server around a service.
 func NewServer(cfg *config.Config, d *db.DB, svc *service.Service, log *slog.Logger, reg *prometheus.Registry) *httpapi.Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	registerAuthCacheMetrics(reg, svc)
 	return httpapi.New(httpapi.Deps{
 		Config: cfg, DB: d, Service: svc, Log: log, Registry: reg,
 		SPA: frontend.Dist(), OpenAPI: api.OpenAPI,

@@ -129,6 +129,8 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	stopListen := ListenAuthChanges(cfg.DatabaseURL, d, svc, log)
+	defer stopListen()
 	srv := NewServer(cfg, d, svc, log, reg)
 	worker, err := NewWorker(cfg, svc, reg)
 	if err != nil {

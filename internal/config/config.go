@@ -72,6 +72,9 @@ type Config struct {
 	RetentionMonths int
 	// EmergencyAccess is how long a break-the-glass grant opens a client.
 	EmergencyAccess time.Duration
+	// AuthCacheTTL is how long a signed-in caller's account and session
+	// are kept between requests (0: read on every request).
+	AuthCacheTTL time.Duration
 	// SecondFactorRoles must set up a second factor (TOTP) to sign in.
 	SecondFactorRoles []string
 	// SecondFactorKey seals the stored TOTP secrets (empty: derived from
@@ -131,6 +134,7 @@ func FromMap(env map[string]string) (*Config, error) {
 		ReferralExpiry:    p.duration("BRUG_REFERRAL_EXPIRY", 30*24*time.Hour, 24*time.Hour, 365*24*time.Hour),
 	}
 	c.SQLiteReaders = p.integer("BRUG_SQLITE_READERS", 4, 1, 64)
+	c.AuthCacheTTL = p.duration("BRUG_AUTH_CACHE_TTL", 5*time.Second, 0, time.Minute)
 	c.DBMaxIdleConns = p.integer("BRUG_DB_MAX_IDLE_CONNS", c.DBMaxOpenConns, 1, c.DBMaxOpenConns)
 	defFormat := "text"
 	if c.Env == "production" {

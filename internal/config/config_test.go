@@ -17,7 +17,7 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/brug.db" || c.Env != "development" ||
 		c.Demo || c.LogLevel != "info" || c.LogFormat != "text" || c.BaseURL.String() != "http://127.0.0.1:8080" ||
 		c.AccessTTL != 15*time.Minute || !c.SQLite() || c.RetentionMonths != 24 || c.EmergencyAccess != 4*time.Hour ||
-		c.DBMaxOpenConns != 20 || c.DBMaxIdleConns != 20 || c.DBConnMaxLifetime != 30*time.Minute || c.SQLiteReaders != 4 {
+		c.DBMaxOpenConns != 20 || c.DBMaxIdleConns != 20 || c.DBConnMaxLifetime != 30*time.Minute || c.SQLiteReaders != 4 || c.AuthCacheTTL != 5*time.Second {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -38,6 +38,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"BRUG_SMS_URL": "not a url"}, "BRUG_SMS_URL"},
 		{map[string]string{"BRUG_SMTP_URL": "http://mail"}, "BRUG_SMTP_URL"},
 		{map[string]string{"BRUG_ACCESS_TTL": "5s"}, "BRUG_ACCESS_TTL"},
+		{map[string]string{"BRUG_AUTH_CACHE_TTL": "2m"}, "BRUG_AUTH_CACHE_TTL"},
+		{map[string]string{"BRUG_AUTH_CACHE_TTL": "-1s"}, "BRUG_AUTH_CACHE_TTL"},
 		{map[string]string{"BRUG_DB_MAX_OPEN_CONNS": "0"}, "BRUG_DB_MAX_OPEN_CONNS"},
 		{map[string]string{"BRUG_DB_MAX_OPEN_CONNS": "8", "BRUG_DB_MAX_IDLE_CONNS": "9"}, "BRUG_DB_MAX_IDLE_CONNS"},
 		{map[string]string{"BRUG_DB_CONN_MAX_LIFETIME": "10s"}, "BRUG_DB_CONN_MAX_LIFETIME"},

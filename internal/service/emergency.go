@@ -32,22 +32,6 @@ const (
 	emergencyReasonMax = 500
 )
 
-// emergencyScope adds the caller's live grants to their scope. Only the
-// roles that work with client records can hold one.
-func (s *Service) emergencyScope(ctx context.Context, sc *store.Scope) error {
-	if sc.Role != model.RoleCHW && sc.Role != model.RoleCoordinator {
-		return nil
-	}
-	grants, err := s.Store.LiveEmergencyAccess(ctx, sc.UserID, s.Store.Now())
-	if err != nil {
-		return err
-	}
-	for _, g := range grants {
-		sc.EmergencyClientIDs = append(sc.EmergencyClientIDs, g.ClientID)
-	}
-	return nil
-}
-
 func (s *Service) emergencyTTL() time.Duration {
 	if s.EmergencyAccessTTL > 0 {
 		return s.EmergencyAccessTTL

@@ -17,10 +17,13 @@ import (
 
 // Service bundles the dependencies of every domain service.
 type Service struct {
-	Store   *store.Store
-	Hasher  *auth.Hasher
-	Tokens  *auth.TokenIssuer
-	Limiter *auth.LoginLimiter
+	Store *store.Store
+	// AuthCache keeps callers' account and session state between requests
+	// (nil: read on every request).
+	AuthCache *AuthCache
+	Hasher    *auth.Hasher
+	Tokens    *auth.TokenIssuer
+	Limiter   *auth.LoginLimiter
 	// LocalLimitsOnly skips the limits counted in the database for every
 	// replica (tests whose scenarios sign in many times from one address).
 	LocalLimitsOnly bool

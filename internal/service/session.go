@@ -3,12 +3,14 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/brug-chw/brug/internal/apperr"
 	"github.com/brug-chw/brug/internal/auth"
+	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
 	"github.com/brug-chw/brug/internal/textpolicy"
 )
@@ -184,9 +186,11 @@ func (s *Service) Logout(ctx context.Context, refreshToken, sessionID string) er
 	return s.Store.RevokeFamily(ctx, family)
 }
 
-// Authenticate turns an access token into a Principal. The user is read on
-// every request so that a disabled account or an ended session is refused
-// at once, also with tokens issued before.
+// Authenticate turns an access token into a Principal. The caller's
+// account, session, teams and grants are read in one statement, or taken
+// from the AuthCache, which every change to them invalidates before it is
+// answered: a disabled account, a changed role or an ended session is
+// refused at once, also with tokens issued before.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	claims, err := s.Tokens.Verify(token)
 	if err != nil {
@@ -196,41 +200,52 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		}
 		return nil, apperr.Wrap(apperr.KindUnauthorized, detail, err)
 	}
-	u, err := s.Store.UserByID(ctx, claims.UserID)
+	st, err := s.authState(ctx, claims.UserID, claims.SessionID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.New(apperr.KindUnauthorized, "The access token is invalid.")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if u.DisabledAt != nil {
+	if st.Disabled {
 		return nil, apperr.New(apperr.KindUnauthorized, "This account is disabled.")
 	}
-	if u.Role != claims.Role {
+	if st.Role != claims.Role || !st.SessionLive {
 		return nil, errSessionEnded
 	}
-	active, err := s.Store.SessionActive(ctx, claims.SessionID)
-	if err != nil {
-		return nil, err
+	sc := store.Scope{
+		UserID:     st.UserID,
+		Role:       st.Role,
+		TeamIDs:    slices.Clone(st.TeamIDs),
+		FundID:     st.FundID,
+		AllReports: st.AllReports,
+		IntakeDuty: st.IntakeDuty,
 	}
-	if !active {
-		return nil, errSessionEnded
-	}
-	fund := ""
-	if u.FundID != nil {
-		fund = *u.FundID
-	}
-	sc := store.Scope{UserID: u.ID, Role: u.Role, TeamIDs: u.TeamIDs, FundID: fund, AllReports: u.AllReports, IntakeDuty: u.IntakeDuty}
-	if err := s.emergencyScope(ctx, &sc); err != nil {
-		return nil, err
+	// Only the roles that work with client records can hold a grant.
+	if st.Role == model.RoleCHW || st.Role == model.RoleCoordinator {
+		sc.EmergencyClientIDs = slices.Clone(st.EmergencyClientIDs)
 	}
 	return &Principal{
 		Scope:     sc,
-		Email:     u.Email,
-		Name:      u.Name,
-		Language:  u.Language,
+		Email:     st.Email,
+		Name:      st.Name,
+		Language:  st.Language,
 		SessionID: claims.SessionID,
 	}, nil
+}
+
+// authState reads the caller from the cache, or from the database and
+// keeps it when nothing changed meanwhile.
+func (s *Service) authState(ctx context.Context, userID, sessionID string) (store.AuthState, error) {
+	if st, ok := s.AuthCache.get(userID, sessionID); ok {
+		return st, nil
+	}
+	gen, use := s.AuthCache.begin()
+	st, err := s.Store.AuthState(ctx, userID, sessionID)
+	if err == nil && use {
+		s.AuthCache.put(gen, st)
+	}
+	return st, err
 }
 
 // deviceName keeps what a person needs to recognise a session: the

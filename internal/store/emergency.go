@@ -12,11 +12,17 @@ func (s *Store) CreateEmergencyAccess(ctx context.Context, g *model.EmergencyAcc
 	if g.ID == "" {
 		g.ID = NewID()
 	}
-	return mapErr(s.q(ctx).Create(g).Error, "create emergency access")
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Create(g).Error; err != nil {
+			return mapErr(err, "create emergency access")
+		}
+		// The grant counts from the holder's very next request.
+		return tx.authChanged(ctx, AuthChange{UserID: g.UserID})
+	})
 }
 
 // LiveEmergencyAccess lists the grants of a user that have not expired at
-// now, soonest to expire first. Scope loads it on every request.
+// now, soonest to expire first (AuthState reads them for every request).
 func (s *Store) LiveEmergencyAccess(ctx context.Context, userID string, now time.Time) ([]model.EmergencyAccess, error) {
 	var out []model.EmergencyAccess
 	err := s.q(ctx).Where("user_id = ? AND expires_at > ?", userID, now.UTC()).Order("expires_at, id").Limit(100).Find(&out).Error

@@ -73,6 +73,9 @@ func (s *Store) RunIdempotent(ctx context.Context, caller, key, hash string, fn 
 	now := s.Now()
 	var prev *model.IdempotencyKey
 	errDone := errors.New("nothing to commit")
+	pending := &authPending{}
+	defer func() { s.tellAuth(pending.take()) }()
+	ctx = context.WithValue(ctx, authPendingKey{}, pending)
 	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		if s.isPG() {
 			if err := g.Exec(fmt.Sprintf("SET LOCAL lock_timeout = '%dms'", IdempotencyLockWait.Milliseconds())).Error; err != nil {
@@ -195,6 +198,9 @@ func (s *Store) RequestTx(ctx context.Context, fn func(ctx context.Context) erro
 	if InRequestTx(ctx) {
 		return fn(ctx)
 	}
+	pending := &authPending{}
+	defer func() { s.tellAuth(pending.take()) }()
+	ctx = context.WithValue(ctx, authPendingKey{}, pending)
 	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(context.WithValue(ctx, requestTxKey{}, g))
 	})

@@ -38,6 +38,10 @@ type Store struct {
 	// bound: db is a transaction of this store's own (Tx), which calls
 	// made with a request's transaction in their context must not leave.
 	bound bool
+	// hooks hear of committed changes to what AuthState reads; pending
+	// holds a transaction's changes until it ends (see authChanged).
+	hooks   *authHooks
+	pending *authPending
 }
 
 // refCache keeps what reports derive from reference data, which does not
@@ -65,7 +69,7 @@ func New(db *gorm.DB, now func() time.Time) *Store {
 		shards = DefaultAuditShards
 	}
 	registerSavepoints(db)
-	return &Store{db: db, now: now, cache: &refCache{}, auditShards: shards}
+	return &Store{db: db, now: now, cache: &refCache{}, auditShards: shards, hooks: &authHooks{}}
 }
 
 // DefaultAuditShards is the number of audit chains per day on PostgreSQL.
@@ -93,9 +97,23 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if g, ok := ctx.Value(requestTxKey{}).(*gorm.DB); ok && !s.bound {
 		db = g
 	}
-	return db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{db: g, now: s.now, cache: s.cache, auditShards: s.auditShards, bound: true})
+	// Changes are told once the outermost transaction has ended: the
+	// request's, this store's own, or this one.
+	pending, own := s.pending, false
+	if pending == nil {
+		if p, ok := ctx.Value(authPendingKey{}).(*authPending); ok {
+			pending = p
+		} else {
+			pending, own = &authPending{}, true
+		}
+	}
+	err := db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Store{db: g, now: s.now, cache: s.cache, auditShards: s.auditShards, bound: true, hooks: s.hooks, pending: pending})
 	})
+	if own {
+		s.tellAuth(pending.take())
+	}
+	return err
 }
 
 // q is the handle every query starts from: the request's transaction when

@@ -66,18 +66,26 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string,
 
 // RevokeFamily revokes every token of a family (logout, reuse).
 func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
-	now := s.Now()
-	err := s.q(ctx).Model(&model.RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", familyID).
-		Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
-	return mapErr(err, "revoke family")
+	return s.revokeTokens(ctx, "family_id", familyID, AuthChange{SessionID: familyID})
 }
 
 // RevokeUserTokens revokes every token of a user (disable, password or role change).
 func (s *Store) RevokeUserTokens(ctx context.Context, userID string) error {
+	return s.revokeTokens(ctx, "user_id", userID, AuthChange{UserID: userID})
+}
+
+// revokeTokens revokes the live tokens whose column (family_id or
+// user_id) is id, and tells of the change in the same transaction.
+func (s *Store) revokeTokens(ctx context.Context, column, id string, change AuthChange) error {
 	now := s.Now()
-	err := s.q(ctx).Model(&model.RefreshToken{}).Where("user_id = ? AND revoked_at IS NULL", userID).
-		Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
-	return mapErr(err, "revoke user tokens")
+	return s.Tx(ctx, func(tx *Store) error {
+		err := tx.q(ctx).Model(&model.RefreshToken{}).Where(column+" = ? AND revoked_at IS NULL", id).
+			Updates(map[string]any{"revoked_at": now, "updated_at": now}).Error
+		if err != nil {
+			return mapErr(err, "revoke tokens by "+column)
+		}
+		return tx.authChanged(ctx, change)
+	})
 }
 
 // FamilyOf returns the family of a token hash (logout by token).

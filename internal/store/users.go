@@ -101,9 +101,13 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c UserChanges) (UserW
 			}
 		}
 		if (c.Disabled != nil && *c.Disabled) || c.PasswordHash != nil || c.Role != nil {
-			return tx.RevokeUserTokens(ctx, id)
+			if err := tx.RevokeUserTokens(ctx, id); err != nil {
+				return err
+			}
 		}
-		return nil
+		// Role, teams, fund, duties, name and language are all in what a
+		// request's caller carries (AuthState).
+		return tx.authChanged(ctx, AuthChange{UserID: id})
 	})
 	if err != nil {
 		return UserWithTeams{}, err

@@ -80,6 +80,7 @@ func NewAPI(t testing.TB, engine string) *API {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(app.ListenAuthChanges(dsn, d, svc, log))
 	a := Wrap(t, engine, cfg, d, svc)
 	a.Clock, a.Log = clock, logBuf
 	return a
