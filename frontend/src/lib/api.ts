@@ -120,8 +120,8 @@ export function hasAccessToken(): boolean {
   return accessToken !== null;
 }
 
-async function send(method: string, path: string, body: unknown, auth: boolean): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+async function send(method: string, path: string, body: unknown, auth: boolean, extra?: Record<string, string>): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   const form = typeof FormData !== 'undefined' && body instanceof FormData;
   // A form (file upload) sets its own multipart content type.
   if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
@@ -175,20 +175,30 @@ export function refreshSession(): Promise<TokenResponse | null> {
 }
 
 /** Calls the API; on a 401 it refreshes the session once and retries. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res = await send(method, path, body, true);
+export async function api<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  let res = await send(method, path, body, true, extra);
   if (res.status === 401 && !path.startsWith('/api/v1/auth/')) {
     const tokens = await refreshSession();
     if (!tokens) {
       onSessionEnded();
       throw await toError(res);
     }
-    res = await send(method, path, body, true);
+    res = await send(method, path, body, true, extra);
     if (res.status === 401) onSessionEnded();
   }
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/**
+ * A PATCH of a record two people may edit, naming the version it was based on
+ * (If-Match: "v<version>"). When the record changed meanwhile the answer is an
+ * ApiError 412 whose problem has `current` (the record now) and `version`;
+ * nothing was saved. Without a version it edits whatever is there.
+ */
+export function patchVersioned<T>(path: string, body: unknown, version: number | null | undefined): Promise<T> {
+  return api<T>('PATCH', path, body, version ? { 'If-Match': `"v${version}"` } : undefined);
 }
 
 /** Signs in; when a second factor is due the answer is a challenge (no session yet). */
