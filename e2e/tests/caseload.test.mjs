@@ -21,7 +21,7 @@ describe('caseload', () => {
   it('a CHW creates a client, logs a visit with a barrier, and sees it on the timeline', async () => {
     const { context, page, problems } = await signInAs('chw.gent1@example.org');
     try {
-      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.getByTestId('tabbar').getByRole('link', { name: 'Caseload' }).click();
       await page.getByRole('heading', { name: 'My caseload', level: 1 }).waitFor();
       await page.locator('.client-link').nth(5).waitFor(); // the demo caseload is listed
       await noHorizontalScroll(page, 'caseload');

@@ -949,7 +949,7 @@ export const fr: Record<MessageKey, string> = {
   // Phone layout and stale edits (issue 16 parts 2 and 4).
   "nav.menu": "Menu",
   "nav.places": "Lieux principaux",
-  "tab.today": "Aujourd'hui",
+  "tab.today": "Aujourd’hui",
   "tab.caseload": "Dossiers",
   "tab.appointments": "Rendez-vous",
   "tab.tasks": "Tâches",
