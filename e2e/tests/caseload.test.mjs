@@ -48,7 +48,10 @@ describe('caseload', () => {
       // Log a visit on the phone: mode, minutes, a barrier, one tap to save.
       await page.getByText('Street', { exact: true }).click();
       await page.getByText('45', { exact: true }).click();
+      // The missions fold away under their count on the phone.
+      await page.getByText('Missions (1)', { exact: true }).click();
       await page.getByLabel('Detect barriers').check();
+      await page.getByText('Missions (2)', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'Add a barrier' }).click();
       await page.locator('#vb-cat-0').selectOption('financial');
       await page.locator('#vb-detail-0').fill('cannot advance the GP fee');

@@ -87,6 +87,16 @@ describe('phone layout at 360 × 740', () => {
         assert.equal(await page.locator('main li.referral .actions').count(), 0, 'no action rows on Today');
         await noHorizontalScroll(page, `today ${lang}`);
         await axe(page, `today ${lang}`);
+        // Today loaded afresh: its layout shift, printed (Lighthouse's figures are make bench-web's).
+        await page.addInitScript(() => {
+          window.__cls = 0;
+          new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+            .observe({ type: 'layout-shift', buffered: true });
+        });
+        await page.goto(env.server.base + '/today');
+        await page.locator('main section').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const cls = await page.evaluate(() => window.__cls);
         await page.screenshot({ path: join(out, `phone-today-${lang}.png`), fullPage: true });
         const todayHeight = await page.evaluate(() => document.documentElement.scrollHeight);
 
@@ -105,7 +115,7 @@ describe('phone layout at 360 × 740', () => {
         await noHorizontalScroll(page, `client ${lang}`);
         await axe(page, `client page ${lang}`);
         const clientHeight = await page.evaluate(() => document.documentElement.scrollHeight);
-        console.log(`page heights at 360 px (${lang}): Today ${todayHeight} px, client page ${clientHeight} px; visit Save at y=${Math.round(save.y)}`);
+        console.log(`page heights at 360 px (${lang}): Today ${todayHeight} px, client page ${clientHeight} px; visit Save at y=${Math.round(save.y)}; Today's layout shift ${cls.toFixed(3)}`);
 
         // Sections open and close and remember it (this browser, per section).
         const toggle = page.locator('[data-section=timeline] .section-toggle');
