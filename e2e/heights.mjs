@@ -15,6 +15,16 @@ try {
     await page.locator('main section').first().waitFor();
     await page.waitForLoadState('networkidle');
     const today = await page.evaluate(() => document.documentElement.scrollHeight);
+    // Today loaded afresh: the layout shift it makes as it loads.
+    await page.addInitScript(() => {
+      window.__cls = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+        .observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(server.base + '/today');
+    await page.locator('main section').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const cls = await page.evaluate(() => window.__cls);
     await page.goto(server.base + '/caseload');
     await page.locator('.client-link').first().click();
     await page.getByTestId('client-name').waitFor();
@@ -22,7 +32,7 @@ try {
     const client = await page.evaluate(() => document.documentElement.scrollHeight);
     const save = await page.locator('form.visit-form button[type=submit], form button.primary').first().boundingBox();
     const header = await page.locator('header').first().boundingBox();
-    console.log(`${lang}: header ${Math.round(header?.height ?? 0)} px, Today ${today} px, client page ${client} px, visit Save at y=${Math.round(save?.y ?? -1)}`);
+    console.log(`${lang}: header ${Math.round(header?.height ?? 0)} px, Today ${today} px (layout shift ${cls.toFixed(3)}), client page ${client} px, visit Save at y=${Math.round(save?.y ?? -1)}`);
     await context.close();
   }
 } finally {

@@ -97,6 +97,7 @@ describe('phone layout at 360 × 740', () => {
         await page.locator('main section').first().waitFor();
         await page.waitForLoadState('networkidle');
         const cls = await page.evaluate(() => window.__cls);
+        assert.ok(cls < 0.1, `Today's layout shifts by ${cls} as it loads`);
         await page.screenshot({ path: join(out, `phone-today-${lang}.png`), fullPage: true });
         const todayHeight = await page.evaluate(() => document.documentElement.scrollHeight);
 
