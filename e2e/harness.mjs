@@ -1,7 +1,7 @@
 // Starts the real brug binary on a fresh SQLite database with demo data and
 // drives Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -112,6 +112,13 @@ export async function axe(page, where) {
 export async function noHorizontalScroll(page, where = 'page') {
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= 360, `${where} is ${w}px wide at a 360px viewport`);
+}
+
+/** The browser tests' output folder (screenshots): e2e/output, or BRUG_E2E_OUTPUT; git-ignored. */
+export function outputDir() {
+  const dir = process.env.BRUG_E2E_OUTPUT ?? resolve(here, 'output');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Starts the server and the browser for a test file, and stops both after it. */

@@ -21,7 +21,7 @@ describe('caseload', () => {
   it('a CHW creates a client, logs a visit with a barrier, and sees it on the timeline', async () => {
     const { context, page, problems } = await signInAs('chw.gent1@example.org');
     try {
-      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.getByTestId('tabbar').getByRole('link', { name: 'Caseload' }).click();
       await page.getByRole('heading', { name: 'My caseload', level: 1 }).waitFor();
       await page.locator('.client-link').nth(5).waitFor(); // the demo caseload is listed
       await noHorizontalScroll(page, 'caseload');
@@ -48,7 +48,10 @@ describe('caseload', () => {
       // Log a visit on the phone: mode, minutes, a barrier, one tap to save.
       await page.getByText('Street', { exact: true }).click();
       await page.getByText('45', { exact: true }).click();
+      // The missions fold away under their count on the phone.
+      await page.getByText('Missions (1)', { exact: true }).click();
       await page.getByLabel('Detect barriers').check();
+      await page.getByText('Missions (2)', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'Add a barrier' }).click();
       await page.locator('#vb-cat-0').selectOption('financial');
       await page.locator('#vb-detail-0').fill('cannot advance the GP fee');

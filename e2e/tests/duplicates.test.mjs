@@ -123,7 +123,7 @@ describe('duplicates and merging', () => {
     const chw = await signInAs('chw.gent1@example.org', 'en');
     await chw.page.goto(claraURL);
     await chw.page.getByRole('heading', { name: 'Clara Doppel', level: 1 }).waitFor();
-    await chw.page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+    await chw.page.getByTestId('tabbar').getByRole('link', { name: 'Caseload' }).click();
     await chw.page.getByLabel('Search by name or phone').fill('0470 55');
     await chw.page.locator('.client-link', { hasText: 'Clara Doppel' }).waitFor();
     await chw.page.getByLabel('Search by name or phone').fill('4433');

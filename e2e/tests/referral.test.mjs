@@ -19,7 +19,7 @@ describe('referral wizard', () => {
       await axe(page, 'today');
       await noHorizontalScroll(page, 'today');
 
-      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.getByTestId('tabbar').getByRole('link', { name: 'Caseload' }).click();
       await page.locator('.client-link').first().click();
       await page.getByRole('link', { name: 'Refer', exact: true }).click();
       await page.getByRole('heading', { name: 'Refer to care', level: 1 }).waitFor();

@@ -82,8 +82,12 @@ describe('sign-in shell', () => {
         assert.doesNotMatch(stored, /eyJ/);
 
         // Every navigation item opens a page with its own heading, and passes axe once loaded.
+        // On a phone the CHW's four main places are in the bottom tab bar, the rest in the menu.
+        const tabs = acc.email.startsWith('chw.') ? { 'Today': 'Today', 'My caseload': 'Caseload', 'Appointments': 'Appointments', 'Tasks': 'Tasks' } : {};
+        assert.equal(await page.getByTestId('tabbar').count(), Object.keys(tabs).length ? 1 : 0);
         for (const label of acc.nav.en) {
-          await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+          if (tabs[label]) await page.getByTestId('tabbar').getByRole('link', { name: tabs[label], exact: true }).click();
+          else await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
           await page.getByRole('heading', { level: 1, name: label === 'My caseload' || label === 'Caseload' ? label : undefined }).first().waitFor();
           await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
           await assertTitle(page, `${label} — Brug`);

@@ -127,8 +127,8 @@ export function newIdempotencyKey(): string {
 
 const unsafe = (method: string) => method !== 'GET' && method !== 'HEAD';
 
-async function send(method: string, path: string, body: unknown, auth: boolean, key?: string): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+async function send(method: string, path: string, body: unknown, auth: boolean, key?: string, extra?: Record<string, string>): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   if (key) headers['Idempotency-Key'] = key;
   const form = typeof FormData !== 'undefined' && body instanceof FormData;
   // A form (file upload) sets its own multipart content type.
@@ -186,23 +186,38 @@ export function refreshSession(): Promise<TokenResponse | null> {
  * Calls the API; on a 401 it refreshes the session once and retries. A write
  * carries an Idempotency-Key, the caller's (the offline queue keeps its own)
  * or one made for this call; the retry sends the same key, so the server does
- * the work once.
+ * the work once. headers adds request headers (If-Match).
  */
-export async function api<T>(method: string, path: string, body?: unknown, opts: { idempotencyKey?: string } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { idempotencyKey?: string; headers?: Record<string, string> } = {},
+): Promise<T> {
   const key = unsafe(method) ? (opts.idempotencyKey ?? newIdempotencyKey()) : undefined;
-  let res = await send(method, path, body, true, key);
+  let res = await send(method, path, body, true, key, opts.headers);
   if (res.status === 401 && !path.startsWith('/api/v1/auth/')) {
     const tokens = await refreshSession();
     if (!tokens) {
       onSessionEnded();
       throw await toError(res);
     }
-    res = await send(method, path, body, true, key);
+    res = await send(method, path, body, true, key, opts.headers);
     if (res.status === 401) onSessionEnded();
   }
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/**
+ * A PATCH of a record two people may edit, naming the version it was based on
+ * (If-Match: "v<version>"). When the record changed meanwhile the answer is an
+ * ApiError 412 whose problem has `current` (the record now) and `version`;
+ * nothing was saved. Without a version it edits whatever is there.
+ */
+export function patchVersioned<T>(path: string, body: unknown, version: number | null | undefined): Promise<T> {
+  return api<T>('PATCH', path, body, version ? { headers: { 'If-Match': `"v${version}"` } } : {});
 }
 
 /** Signs in; when a second factor is due the answer is a challenge (no session yet). */

@@ -18,6 +18,8 @@ export interface Provider {
 }
 
 export interface Referral {
+  /** Raised by every change; sent back as If-Match on an edit. */
+  version?: number;
   id: string;
   client_id: string;
   client: Ref | null;
@@ -34,6 +36,8 @@ export interface Referral {
 }
 
 export interface Appointment {
+  /** Raised by every change; sent back as If-Match on an edit. */
+  version?: number;
   id: string;
   client_id: string;
   client: Ref | null;
@@ -76,6 +80,8 @@ export function reminderNote(a: Pick<Appointment, 'status' | 'reminder'>): { key
 }
 
 export interface Task {
+  /** Raised by every change; sent back as If-Match on an edit. */
+  version?: number;
   id: string;
   client_id: string;
   client: Ref | null;

@@ -4,6 +4,8 @@ import type { TeamRef } from './api';
 export type ClientStatus = 'active' | 'paused' | 'closed';
 
 export interface Client {
+  /** Raised by every change; sent back as If-Match on an edit. */
+  version?: number;
   id: string;
   given_name: string;
   family_name: string;
@@ -30,6 +32,8 @@ export interface Client {
 }
 
 export interface Barrier {
+  /** Raised by every change; sent back as If-Match on an edit. */
+  version?: number;
   id: string;
   client_id: string;
   visit_id: string | null;

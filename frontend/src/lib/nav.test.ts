@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { documentTitle, itemFor, itemsFor, navigation, startPage, titleKey } from './nav';
+import { documentTitle, itemFor, itemsFor, navigation, startPage, tabsFor, titleKey } from './nav';
 import { nl } from './i18n/nl';
 
 describe('navigation', () => {
+  it('gives the CHW a tab bar of four main places, each also in the menu, and no one else', () => {
+    expect(tabsFor('chw').map((t) => t.path)).toEqual(['/today', '/caseload', '/appointments', '/tasks']);
+    const paths = itemsFor('chw').map((i) => i.path);
+    for (const tab of tabsFor('chw')) expect(paths).toContain(tab.path);
+    for (const role of ['coordinator', 'manager', 'admin', 'dpo'] as const) expect(tabsFor(role)).toEqual([]);
+  });
+
   it('gives every role its own start page', () => {
     expect(startPage('chw')).toBe('/today');
     expect(startPage('coordinator')).toBe('/team');

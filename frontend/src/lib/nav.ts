@@ -45,6 +45,25 @@ export const navigation: Record<Role, NavItem[]> = {
   ],
 };
 
+/**
+ * The main places of a role on a phone: a bottom tab bar with short labels.
+ * Only the CHW works from a phone; other roles use the menu alone.
+ */
+export const tabs: Partial<Record<Role, { path: string; label: MessageKey }[]>> = {
+  chw: [
+    { path: '/today', label: 'tab.today' },
+    { path: '/caseload', label: 'tab.caseload' },
+    { path: '/appointments', label: 'tab.appointments' },
+    { path: '/tasks', label: 'tab.tasks' },
+  ],
+};
+
+/** The tab bar of a role (empty: none), only places the caller has in the navigation. */
+export function tabsFor(role: Role, permissions: string[] = []): { path: string; label: MessageKey }[] {
+  const items = itemsFor(role, permissions);
+  return (tabs[role] ?? []).filter((tab) => items.some((i) => i.path === tab.path));
+}
+
 export function startPage(role: Role): string {
   return navigation[role][0].path;
 }
