@@ -50,7 +50,7 @@ type Config struct {
 	AuditReadEvery  time.Duration
 	AuditReadBuffer int
 	HashSlots       int
-	TrustedProxies []netip.Prefix
+	TrustedProxies  []netip.Prefix
 	// MetricsToken, when set, is the bearer token /metrics asks for on the
 	// main listener; MetricsAddr, when set, is a separate listener that serves
 	// only /metrics (and the main one then has none). Neither: no metrics.
