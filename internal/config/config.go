@@ -139,7 +139,7 @@ func FromMap(env map[string]string) (*Config, error) {
 	}
 	c.SQLiteReaders = p.integer("BRUG_SQLITE_READERS", 4, 1, 64)
 	c.AuditReadBatch = p.integer("BRUG_AUDIT_READ_BATCH", 200, 0, 10000)
-	c.AuditReadEvery = p.duration("BRUG_AUDIT_READ_EVERY", 100*time.Millisecond, time.Millisecond, 10*time.Second)
+	c.AuditReadEvery = p.duration("BRUG_AUDIT_READ_EVERY", 100*time.Millisecond, time.Millisecond, time.Minute)
 	c.AuditReadBuffer = p.integer("BRUG_AUDIT_READ_BUFFER", 10000, 1, 1000000)
 	c.DBMaxIdleConns = p.integer("BRUG_DB_MAX_IDLE_CONNS", c.DBMaxOpenConns, 1, c.DBMaxOpenConns)
 	defFormat := "text"
