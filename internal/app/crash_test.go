@@ -17,9 +17,9 @@ import (
 
 	"github.com/brug-chw/brug/internal/app"
 	"github.com/brug-chw/brug/internal/db"
+	"github.com/brug-chw/brug/internal/demo"
 	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/store"
-	"github.com/brug-chw/brug/internal/demo"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
