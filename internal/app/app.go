@@ -109,8 +109,10 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 	for _, r := range cfg.SecondFactorRoles {
 		roles[r] = true
 	}
+	st := store.New(d.Gorm, now)
+	st.SetReader(d.Read)
 	return &service.Service{
-		Store:              store.New(d.Gorm, now),
+		Store:              st,
 		Hasher:             auth.NewHasher(params, cfg.HashSlots),
 		Tokens:             tokens,
 		Devices:            auth.NewDeviceSigner(cfg.JWTSecret, now),

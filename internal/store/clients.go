@@ -120,7 +120,7 @@ func (s *Store) CreateClient(ctx context.Context, c *model.Client, by string, al
 // ClientByID returns a client the caller may see, or ErrNotFound.
 func (s *Store) ClientByID(ctx context.Context, sc Scope, id string) (model.Client, error) {
 	var c model.Client
-	err := visibleClients(s.q(ctx).Model(&model.Client{}), sc).Where("clients.id = ?", id).Take(&c).Error
+	err := visibleClients(s.qr(ctx).Model(&model.Client{}), sc).Where("clients.id = ?", id).Take(&c).Error
 	return c, mapErr(err, "client")
 }
 
@@ -141,7 +141,7 @@ type ClientFilter struct {
 // ListClients pages through visible clients, most recent activity first.
 // The keyset (last_activity_at, id) keeps pages stable while rows are added.
 func (s *Store) ListClients(ctx context.Context, sc Scope, f ClientFilter) (Page[model.Client], error) {
-	q := visibleClients(s.q(ctx).Model(&model.Client{}), sc)
+	q := visibleClients(s.qr(ctx).Model(&model.Client{}), sc)
 	if f.TeamID != "" {
 		q = q.Where("clients.team_id = ?", f.TeamID)
 	}

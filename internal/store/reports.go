@@ -167,7 +167,7 @@ const reportWorkMem = "64MB"
 // reportWorkMem for its sorts.
 func (s *Store) reportQuery(ctx context.Context, q string, args []any, dest any) error {
 	if !s.isPG() {
-		return s.q(ctx).Raw(q, args...).Scan(dest).Error
+		return s.qr(ctx).Raw(q, args...).Scan(dest).Error
 	}
 	return s.q(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("SET LOCAL work_mem = '" + reportWorkMem + "'").Error; err != nil {
