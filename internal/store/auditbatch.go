@@ -39,7 +39,7 @@ type AuditBatcher struct {
 	// OnError is told when a batch could not be written (n events lost).
 	OnError func(n int, err error)
 
-	batches, written, overflow, lost atomic.Int64
+	batches, written, overflow, lost, pending atomic.Int64
 }
 
 // AuditBatchOptions tune an AuditBatcher; zero values take the defaults.
@@ -55,7 +55,8 @@ type AuditBatchStats struct {
 	// Overflow the events written by their caller because the buffer was
 	// full; Lost the events of batches that could not be written.
 	Batches, Written, Overflow, Lost int64
-	Pending                          int
+	// Pending counts the events queued and not yet written.
+	Pending int
 }
 
 // NewAuditBatcher starts the writer goroutine; Close stops it.
@@ -82,7 +83,7 @@ func (s *Store) NewAuditBatcher(o AuditBatchOptions) *AuditBatcher {
 // Stats returns the counters.
 func (b *AuditBatcher) Stats() AuditBatchStats {
 	return AuditBatchStats{Batches: b.batches.Load(), Written: b.written.Load(), Overflow: b.overflow.Load(),
-		Lost: b.lost.Load(), Pending: len(b.ch)}
+		Lost: b.lost.Load(), Pending: int(b.pending.Load())}
 }
 
 // Record queues a read event; it stamps the event's id and time now, so
@@ -94,6 +95,7 @@ func (b *AuditBatcher) Record(ctx context.Context, e *model.AuditEvent) error {
 	if !b.closed {
 		select {
 		case b.ch <- e:
+			b.pending.Add(1)
 			b.mu.RUnlock()
 			return nil
 		default:
@@ -199,6 +201,7 @@ func (b *AuditBatcher) drain(batch []*model.AuditEvent) []*model.AuditEvent {
 func (b *AuditBatcher) write(batch []*model.AuditEvent) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	defer b.pending.Add(-int64(len(batch)))
 	var err error
 	for range 3 {
 		err = b.s.Tx(ctx, func(tx *Store) error { return tx.appendAuditBatch(ctx, batch) })
