@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/brug-chw/brug/internal/demo"
+	"github.com/brug-chw/brug/internal/store"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
@@ -28,11 +29,20 @@ func BenchmarkAuditedReads(b *testing.B) {
 			chwH := api.Bearer("chw.gent1@example.org")
 			list := api.Do(http.MethodGet, "/api/v1/clients?limit=50", nil, chwH).JSON(b)
 			first := list["items"].([]any)[0].(map[string]any)["id"].(string)
-			for _, c := range []struct{ name, path string }{
-				{"caseload", "/api/v1/clients?limit=50"},
-				{"client-record", "/api/v1/clients/" + first},
+			for _, c := range []struct {
+				name, path string
+				batched    bool
+			}{
+				{"caseload", "/api/v1/clients?limit=50", false},
+				{"client-record", "/api/v1/clients/" + first, false},
+				// Read events batched as brug serve does (BRUG_AUDIT_READ_*).
+				{"client-record-batched", "/api/v1/clients/" + first, true},
 			} {
 				b.Run(c.name, func(b *testing.B) {
+					if c.batched {
+						api.Svc.AuditReads = api.Svc.Store.NewAuditBatcher(store.AuditBatchOptions{})
+						defer func() { api.Svc.AuditReads.Close(); api.Svc.AuditReads = nil }()
+					}
 					const callers = 8
 					var next atomic.Int64
 					var wg sync.WaitGroup

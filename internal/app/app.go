@@ -110,6 +110,7 @@ func NewService(cfg *config.Config, d *db.DB, log *slog.Logger, o Options) (*ser
 		roles[r] = true
 	}
 	st := store.New(d.Gorm, now)
+	st.SetReader(d.Read)
 	// On SQLite every change is made in this process and told to the
 	// cache; on PostgreSQL other replicas' changes arrive by NOTIFY, so
 	// the cache waits for ListenAuthChanges.

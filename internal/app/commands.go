@@ -113,6 +113,16 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	if err != nil {
 		return err
 	}
+	if cfg.AuditReadBatch > 0 {
+		// Read events wait at most AuditReadEvery; the shutdown below
+		// writes what is queued once the last request has answered.
+		svc.AuditReads = svc.Store.NewAuditBatcher(store.AuditBatchOptions{MaxEvents: cfg.AuditReadBatch,
+			Every: cfg.AuditReadEvery, Buffer: cfg.AuditReadBuffer})
+		svc.AuditReads.OnError = func(n int, err error) {
+			log.Error("audit read events lost", "events", n, "err", err)
+		}
+		defer svc.AuditReads.Close()
+	}
 	if cfg.Demo {
 		n, clients, contacts, err := seedDemo(ctx, svc)
 		if err != nil {
@@ -190,7 +200,11 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	return hs.Shutdown(sctx)
+	err = hs.Shutdown(sctx)
+	if svc.AuditReads != nil {
+		svc.AuditReads.Close()
+	}
+	return err
 }
 
 // housekeeping runs the time-based rules (chase tasks, referral expiry),

@@ -29,6 +29,9 @@ const (
 	KindUnsupported  Kind = "unsupported_media_type"
 	KindRateLimited  Kind = "rate_limited"
 	KindUnavailable  Kind = "unavailable"
+	// KindClientClosed: the client went away before the answer (499, as
+	// nginx logs it; nobody reads the body).
+	KindClientClosed Kind = "client_closed"
 	KindInternal     Kind = "internal"
 )
 
@@ -46,6 +49,7 @@ var statusOf = map[Kind]int{
 	KindUnsupported:  http.StatusUnsupportedMediaType,
 	KindRateLimited:  http.StatusTooManyRequests,
 	KindUnavailable:  http.StatusServiceUnavailable,
+	KindClientClosed: 499,
 	KindInternal:     http.StatusInternalServerError,
 }
 
@@ -63,6 +67,7 @@ var titleOf = map[Kind]string{
 	KindUnsupported:  "Unsupported media type",
 	KindRateLimited:  "Too many requests",
 	KindUnavailable:  "Service unavailable",
+	KindClientClosed: "Client closed the request",
 	KindInternal:     "Internal error",
 }
 

@@ -41,9 +41,16 @@ type Config struct {
 	DBConnMaxLifetime time.Duration
 	// SQLiteReaders is how many read-only connections SQLite reads on
 	// beside its one writer.
-	SQLiteReaders  int
-	HashSlots      int
-	TrustedProxies []netip.Prefix
+	SQLiteReaders int
+	// AuditReadBatch and AuditReadEvery: read events are written in
+	// batches of at most this many, at the latest this long after the
+	// first (0 events: each written before its request answers);
+	// AuditReadBuffer bounds how many wait.
+	AuditReadBatch  int
+	AuditReadEvery  time.Duration
+	AuditReadBuffer int
+	HashSlots       int
+	TrustedProxies  []netip.Prefix
 	// MetricsToken, when set, is the bearer token /metrics asks for on the
 	// main listener; MetricsAddr, when set, is a separate listener that serves
 	// only /metrics (and the main one then has none). Neither: no metrics.
@@ -135,6 +142,9 @@ func FromMap(env map[string]string) (*Config, error) {
 	}
 	c.SQLiteReaders = p.integer("BRUG_SQLITE_READERS", 4, 1, 64)
 	c.AuthCacheTTL = p.duration("BRUG_AUTH_CACHE_TTL", 5*time.Second, 0, time.Minute)
+	c.AuditReadBatch = p.integer("BRUG_AUDIT_READ_BATCH", 200, 0, 10000)
+	c.AuditReadEvery = p.duration("BRUG_AUDIT_READ_EVERY", 100*time.Millisecond, time.Millisecond, time.Minute)
+	c.AuditReadBuffer = p.integer("BRUG_AUDIT_READ_BUFFER", 10000, 1, 1000000)
 	c.DBMaxIdleConns = p.integer("BRUG_DB_MAX_IDLE_CONNS", c.DBMaxOpenConns, 1, c.DBMaxOpenConns)
 	defFormat := "text"
 	if c.Env == "production" {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brug-chw/brug/internal/demo"
 	"github.com/brug-chw/brug/internal/model"
@@ -187,6 +188,41 @@ func TestAuditReader(t *testing.T) {
 		}
 
 		// The chain holds after all this.
+		if res, err := api.Svc.Store.VerifyAudit(context.Background(), "", ""); err != nil || res.Break != nil {
+			t.Fatalf("verify: %v %v", err, res.Break)
+		}
+	})
+}
+
+// With read events batched (as brug serve does, an hour's window here),
+// the audit reader and a client's trail first write what waits: a read
+// just made is found at once, and the chain verifies.
+func TestAuditReaderSeesBatchedReads(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		api.Svc.AuditReads = api.Svc.Store.NewAuditBatcher(store.AuditBatchOptions{MaxEvents: 1000, Every: time.Hour})
+		defer api.Svc.AuditReads.Close()
+		cl := newClient(t, api, chw, map[string]any{"given_name": "Batched", "family_name": "Reader"})
+		api.Do(http.MethodGet, "/api/v1/clients/"+cl, nil, api.Bearer(chw))
+		if s := api.Svc.AuditReads.Stats(); s.Pending+int(s.Written) != 1 {
+			t.Fatalf("the read did not go to the batcher: %+v", s)
+		}
+		found := func(r testutil.Response) int {
+			n := 0
+			for _, it := range items(t, r) {
+				if it["action"] == "client.read" {
+					n++
+				}
+			}
+			return n
+		}
+		if n := found(api.Do(http.MethodGet, "/api/v1/audit?client_id="+cl, nil, api.Bearer(admin))); n != 1 {
+			t.Fatalf("the audit reader shows %d reads, want 1", n)
+		}
+		api.Do(http.MethodGet, "/api/v1/clients/"+cl, nil, api.Bearer(coord))
+		if n := found(api.Do(http.MethodGet, "/api/v1/clients/"+cl+"/audit", nil, api.Bearer(coord))); n < 2 {
+			t.Fatalf("the client's trail shows %d reads, want 2", n)
+		}
 		if res, err := api.Svc.Store.VerifyAudit(context.Background(), "", ""); err != nil || res.Break != nil {
 			t.Fatalf("verify: %v %v", err, res.Break)
 		}

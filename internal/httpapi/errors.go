@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,6 +75,18 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	_ = json.NewEncoder(c.Response()).Encode(body)
 }
 
+// queryCancelled tells a query stopped by its context: the context's own
+// errors, SQLite's "interrupted (9)" (sqlite3_interrupt) and PostgreSQL's
+// query_canceled (57014).
+func queryCancelled(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "interrupted (9)") || strings.Contains(msg, "SQLITE_INTERRUPT") ||
+		strings.Contains(msg, "SQLSTATE 57014")
+}
+
 func (s *Server) classify(ctx context.Context, err error) *apperr.Error {
 	if ae, ok := apperr.As(err); ok {
 		return ae
@@ -103,8 +116,13 @@ func (s *Server) classify(ctx context.Context, err error) *apperr.Error {
 		}
 		return apperr.Wrap(apperr.KindInternal, "Something went wrong on our side.", err)
 	}
-	if errors.Is(err, context.Canceled) {
-		return apperr.Wrap(apperr.KindUnavailable, "The request was cancelled.", err)
+	if queryCancelled(err) {
+		// A query stopped because the request ended: the client went away
+		// (499), or the request's deadline passed (503, retry).
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return apperr.Wrap(apperr.KindClientClosed, "The request was cancelled.", err)
+		}
+		return &apperr.Error{Kind: apperr.KindUnavailable, Detail: "The request took too long. Try again shortly.", RetryAfter: 1e9, Cause: err}
 	}
 	// An unexpected error while the database does not answer is an outage,
 	// not a bug: say so, and let the client retry.

@@ -73,6 +73,9 @@ func New(d Deps) *Server {
 	if d.Service != nil {
 		d.Service.AuditFailed = s.metrics.auditFailures.Inc
 		d.Registry.MustRegister(newContactCollector(d.Service))
+		if b := d.Service.AuditReads; b != nil {
+			registerAuditBatchMetrics(d.Registry, b)
+		}
 	}
 	e.HTTPErrorHandler = s.errorHandler
 	e.IPExtractor = ipExtractor(d.Config)

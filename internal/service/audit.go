@@ -39,6 +39,7 @@ func (s *Service) SearchAudit(ctx context.Context, p *Principal, f store.AuditSe
 	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, "", auth.PermAuditRead) {
 		return AuditPage{}, apperr.Forbidden()
 	}
+	s.flushAuditReads(ctx)
 	page, err := s.Store.SearchAudit(ctx, f)
 	if err != nil {
 		return AuditPage{}, storeErr(err)
@@ -79,6 +80,7 @@ func (s *Service) ExportAudit(ctx context.Context, p *Principal, f store.AuditSe
 		return apperr.Forbidden()
 	}
 	s.audit(ctx, p, "audit.search", "audit", "", auditFilterDetail(f, "csv"))
+	s.flushAuditReads(ctx)
 	f.Limit = 1000
 	for n := 0; n < AuditExportMax; {
 		page, err := s.Store.SearchAudit(ctx, f)

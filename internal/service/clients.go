@@ -606,6 +606,7 @@ func (s *Service) ClientAudit(ctx context.Context, p *Principal, id string) ([]A
 	if !s.Authz.Can(p.Role, p.AllReports, p.TeamIDs, c.TeamID, auth.PermAuditReadTeam) {
 		return nil, apperr.Forbidden()
 	}
+	s.flushAuditReads(ctx)
 	events, err := s.Store.ClientAudit(ctx, id, 500)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/brug-chw/brug/internal/apperr"
@@ -43,6 +44,9 @@ type Service struct {
 	RefreshTTL time.Duration
 	// AuditFailed is called when an audit write fails (a metric counts it).
 	AuditFailed func()
+	// AuditReads, when set, writes read events in batches (brug serve);
+	// nil: every event is written before the request answers.
+	AuditReads *store.AuditBatcher
 	// ReferralExpiry is how long a referral may stay without news.
 	ReferralExpiry time.Duration
 	// Reminders is how appointment reminders are planned.
@@ -119,11 +123,30 @@ func (s *Service) auditRecord(ctx context.Context, actor *Principal, action, ent
 	default:
 		e.ActorRole = "anonymous"
 	}
-	if err := s.Store.RecordAudit(context.WithoutCancel(ctx), e); err != nil {
+	record := s.Store.RecordAudit
+	if s.AuditReads != nil && IsReadAction(action) {
+		record = s.AuditReads.Record
+	}
+	if err := record(context.WithoutCancel(ctx), e); err != nil {
 		s.Log.Error("audit write failed", "action", action, "entity", entity, "request_id", m.RequestID, "err", err)
 		if s.AuditFailed != nil {
 			s.AuditFailed()
 		}
+	}
+}
+
+// IsReadAction tells the audit actions that only record a read (a record
+// opened, a list, a report or a search): those are batched, every other
+// event is written before the request answers.
+func IsReadAction(action string) bool {
+	return strings.HasSuffix(action, ".read") || strings.HasSuffix(action, ".list") || strings.HasSuffix(action, ".search")
+}
+
+// flushAuditReads commits the read events queued so far, so that the audit
+// reader shows them.
+func (s *Service) flushAuditReads(ctx context.Context) {
+	if s.AuditReads != nil {
+		s.AuditReads.Flush(ctx)
 	}
 }
 

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/brug-chw/brug/internal/model"
@@ -13,20 +11,7 @@ import (
 // RecordAudit appends an audit event to its stream's hash chain, in a
 // short transaction of its own. Audit rows are never updated.
 func (s *Store) RecordAudit(ctx context.Context, e *model.AuditEvent) error {
-	if e.ID == "" {
-		e.ID = NewID()
-	}
-	if e.CreatedAt.IsZero() {
-		e.CreatedAt = s.Now()
-	}
-	// Both engines keep microseconds: the hash covers what is read back.
-	e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
-	e.Stream = AuditStream(e.CreatedAt)
-	if s.auditShards > 1 {
-		// Each event joins one of the day's chains at random, so that
-		// concurrent writers mostly lock different head rows.
-		e.Stream += "/" + strconv.Itoa(rand.IntN(s.auditShards))
-	}
+	s.stampAudit(e)
 	var err error
 	for range 3 {
 		// The head lock makes a lost race impossible; the unique

@@ -69,7 +69,7 @@ FROM clients LEFT JOIN users chw ON chw.id = clients.assigned_chw_id`
 // clientRows runs clientSelect with a condition (and what follows it:
 // order, limit) and scans the rows.
 func (s *Store) clientRows(ctx context.Context, what, cond string, args ...any) ([]ClientRow, error) {
-	rows, err := s.q(ctx).Raw(clientSelect+" WHERE "+cond, args...).Rows()
+	rows, err := s.qr(ctx).Raw(clientSelect+" WHERE "+cond, args...).Rows()
 	if err != nil {
 		return nil, mapErr(err, what)
 	}

@@ -167,7 +167,7 @@ const reportWorkMem = "64MB"
 // reportWorkMem for its sorts and without JIT compilation.
 func (s *Store) reportQuery(ctx context.Context, q string, args []any, dest any) error {
 	if !s.isPG() {
-		return s.q(ctx).Raw(q, args...).Scan(dest).Error
+		return s.qr(ctx).Raw(q, args...).Scan(dest).Error
 	}
 	return s.q(ctx).Transaction(func(tx *gorm.DB) error {
 		// No JIT: a report statement's estimate (a JSON array expanded per

@@ -29,7 +29,10 @@ var (
 
 // Store is the data access layer.
 type Store struct {
-	db    *gorm.DB
+	db *gorm.DB
+	// read, when set, is the pool the hot reads use outside a transaction
+	// (SQLite's read-only connections beside its one writer).
+	read  *gorm.DB
 	now   func() time.Time
 	cache *refCache
 	// auditShards is how many hash chains each day of audit events is
@@ -70,6 +73,25 @@ func New(db *gorm.DB, now func() time.Time) *Store {
 	}
 	registerSavepoints(db)
 	return &Store{db: db, now: now, cache: &refCache{}, auditShards: shards, hooks: &authHooks{}}
+}
+
+// SetReader routes the hot reads (the caseload list, a client, the report
+// statements on SQLite) to another pool when they run outside a
+// transaction; inside one (a Tx, a request's RunIdempotent transaction)
+// they stay on it and see its own writes. A read after a commit sees it:
+// SQLite's WAL shows a reader every committed transaction.
+func (s *Store) SetReader(g *gorm.DB) {
+	if g != nil && g != s.db {
+		s.read = g
+	}
+}
+
+// qr is q for a read that may go to the read pool.
+func (s *Store) qr(ctx context.Context) *gorm.DB {
+	if s.read == nil || s.bound || ctx.Value(requestTxKey{}) != nil {
+		return s.q(ctx)
+	}
+	return s.read.WithContext(ctx)
 }
 
 // DefaultAuditShards is the number of audit chains per day on PostgreSQL.

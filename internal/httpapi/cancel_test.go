@@ -1,0 +1,58 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/brug-chw/brug/internal/testutil"
+)
+
+// A query stopped by its request's context is not a bug: the deadline
+// passing answers 503 with Retry-After, the client going away 499, both
+// problem+json, never 500. The slow query is a recursive count through a
+// route only this test adds (on SQLite the pure-Go driver may finish the
+// count before it notices; the answer is the same).
+func TestCancelledQueryIsNot500(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		started := make(chan struct{}, 1)
+		api.Server.E.GET("/test/slow-query", func(c echo.Context) error {
+			started <- struct{}{}
+			var n int64
+			return api.DB.Gorm.WithContext(c.Request().Context()).Raw(`WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3000000)
+				SELECT count(*) FROM r`).Scan(&n).Error
+		})
+		run := func(ctx context.Context) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			api.Server.E.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/test/slow-query", nil).WithContext(ctx))
+			return rec
+		}
+		check := func(rec *httptest.ResponseRecorder, status int) {
+			t.Helper()
+			var p map[string]any
+			if rec.Code != status || rec.Header().Get("Content-Type") != "application/problem+json" ||
+				json.Unmarshal(rec.Body.Bytes(), &p) != nil || p["status"] != float64(status) {
+				t.Fatalf("want %d problem+json, got %d %s %s", status, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+			}
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		rec := run(ctx)
+		cancel()
+		<-started
+		check(rec, http.StatusServiceUnavailable)
+		if rec.Header().Get("Retry-After") == "" {
+			t.Fatal("503 without Retry-After")
+		}
+
+		ctx, cancel = context.WithCancel(context.Background())
+		go func() { <-started; time.Sleep(30 * time.Millisecond); cancel() }()
+		check(run(ctx), 499)
+	})
+}
