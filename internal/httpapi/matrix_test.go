@@ -101,6 +101,8 @@ var matrix = map[string]outcome{
 	"GET /api/v1/teams/:id/board":                    only(200, coord),
 	"GET /api/v1/teams/:id/coaching":                 only(200, coord),
 	"PATCH /api/v1/teams/:id":                        only(422, coord, admin),
+	"GET /api/v1/teams/:id/alert-settings":           only(200, coord, admin),
+	"PUT /api/v1/teams/:id/alert-settings":           only(200, coord, admin),
 	"GET /api/v1/clients":                            only(200, chw, coord),
 	"POST /api/v1/clients":                           only(422, chw, coord),
 	"GET /api/v1/clients/:id":                        record(200),

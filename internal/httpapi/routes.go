@@ -73,6 +73,8 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},
 		{http.MethodGet, "/api/v1/teams/:id/coaching", auth.PermClientsReadTeam, s.teamCoaching},
 		{http.MethodPatch, "/api/v1/teams/:id", auth.PermTeamsConfigure, s.patchTeam},
+		{http.MethodGet, "/api/v1/teams/:id/alert-settings", auth.PermTeamsConfigure, s.teamAlertSettings},
+		{http.MethodPut, "/api/v1/teams/:id/alert-settings", auth.PermTeamsConfigure, s.putTeamAlertSettings},
 
 		{http.MethodGet, "/api/v1/clients", auth.PermClientsReadOwn, s.listClients},
 		{http.MethodPost, "/api/v1/clients", auth.PermClientsWriteOwn, s.createClient},

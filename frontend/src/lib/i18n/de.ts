@@ -946,4 +946,13 @@ export const de: Record<MessageKey, string> = {
   // Document titles (issue 16).
   "title.client": "Klient",
   "title.notFound": "Seite nicht gefunden",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Hinweis: keine Besuche erfasst",
+  "taskKind.alert_overdue_tasks": "Hinweis: viele überfällige Aufgaben",
+  "taskKind.alert_stuck_referral": "Hinweis: Überweisung steht still",
+  "taskKind.alert_missed_in_row": "Hinweis: Termine in Folge verpasst",
+  "taskNote.alert_no_visits": "{name} hat seit {days} Arbeitstagen keinen Besuch erfasst (letzter: {since}).",
+  "taskNote.alert_overdue_tasks": "{name} hat {count} überfällige Aufgaben (Schwelle {max}).",
+  "taskNote.alert_stuck_referral": "Diese Überweisung steht seit mehr als {days} Tagen still (seit {since}).",
+  "taskNote.alert_missed_in_row": "Diese Person hat {count} Termine in Folge verpasst.",
 };

@@ -945,6 +945,15 @@ export const en = {
   // Document titles (issue 16).
   "title.client": "Client",
   "title.notFound": "Page not found",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Alert: no visits logged",
+  "taskKind.alert_overdue_tasks": "Alert: many overdue tasks",
+  "taskKind.alert_stuck_referral": "Alert: referral stuck",
+  "taskKind.alert_missed_in_row": "Alert: appointments missed in a row",
+  "taskNote.alert_no_visits": "{name} has logged no visit for {days} working days (last: {since}).",
+  "taskNote.alert_overdue_tasks": "{name} has {count} overdue tasks (threshold {max}).",
+  "taskNote.alert_stuck_referral": "This referral has not moved for over {days} days (since {since}).",
+  "taskNote.alert_missed_in_row": "This client missed {count} appointments in a row.",
 } as const;
 
 export type MessageKey = keyof typeof en;

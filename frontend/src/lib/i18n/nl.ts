@@ -946,4 +946,13 @@ export const nl: Record<MessageKey, string> = {
   // Document titles (issue 16).
   "title.client": "Cliënt",
   "title.notFound": "Pagina niet gevonden",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Signaal: geen bezoeken geregistreerd",
+  "taskKind.alert_overdue_tasks": "Signaal: veel achterstallige taken",
+  "taskKind.alert_stuck_referral": "Signaal: doorverwijzing staat stil",
+  "taskKind.alert_missed_in_row": "Signaal: afspraken op rij gemist",
+  "taskNote.alert_no_visits": "{name} heeft al {days} werkdagen geen bezoek geregistreerd (laatste: {since}).",
+  "taskNote.alert_overdue_tasks": "{name} heeft {count} achterstallige taken (drempel {max}).",
+  "taskNote.alert_stuck_referral": "Deze doorverwijzing staat al meer dan {days} dagen stil (sinds {since}).",
+  "taskNote.alert_missed_in_row": "Deze cliënt heeft {count} afspraken op rij gemist.",
 };
