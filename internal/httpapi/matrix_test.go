@@ -95,6 +95,7 @@ var matrix = map[string]outcome{
 	"GET /api/v1/reference/taxonomy":                    signedIn(200),
 	"GET /api/v1/me/progress":                           only(200, chw, coord),
 	"GET /api/v1/me/progress/history":                   only(200, chw, coord),
+	"GET /api/v1/me/summary":                            only(200, chw, coord),
 	"GET /api/v1/targets":                               only(200, coord, admin),
 	"PUT /api/v1/targets":                               only(422, coord, admin),
 

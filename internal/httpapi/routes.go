@@ -52,6 +52,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/me/second-factor/recovery-codes", auth.PermMeUpdate, s.newMyRecoveryCodes},
 		{http.MethodGet, "/api/v1/me/progress", auth.PermReportsReadOwn, s.myProgress},
 		{http.MethodGet, "/api/v1/me/progress/history", auth.PermReportsReadOwn, s.myProgressHistory},
+		{http.MethodGet, "/api/v1/me/summary", auth.PermReportsReadOwn, s.mySummary},
 		{http.MethodGet, "/api/v1/targets", auth.PermTargetsManage, s.listTargets},
 		{http.MethodPut, "/api/v1/targets", auth.PermTargetsManage, s.putTargets},
 
