@@ -955,4 +955,13 @@ export const de: Record<MessageKey, string> = {
   "taskNote.alert_overdue_tasks": "{name} hat {count} überfällige Aufgaben (Schwelle {max}).",
   "taskNote.alert_stuck_referral": "Diese Überweisung steht seit mehr als {days} Tagen still (seit {since}).",
   "taskNote.alert_missed_in_row": "Diese Person hat {count} Termine in Folge verpasst.",
+  // Monthly summary (issue 17 part 5)
+  "nav.summary": "Monatsübersicht",
+  "summary.title": "Monatsübersicht",
+  "summary.month": "Monat {month}, gemessen an den Zielen dieses Monats.",
+  "summary.mine": "Mein Monat",
+  "summary.behind": "{n} Kennzahlen unter ihrem Ziel",
+  "summary.below": "Unter dem Ziel",
+  "summary.noCHWs": "Dieses Team hat keine Gesundheitslotsen.",
+  "notices.monthly_summary": "Ihre Übersicht für {month} ist bereit.",
 };

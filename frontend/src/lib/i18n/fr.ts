@@ -955,4 +955,13 @@ export const fr: Record<MessageKey, string> = {
   "taskNote.alert_overdue_tasks": "{name} a {count} tâches en retard (seuil {max}).",
   "taskNote.alert_stuck_referral": "Cette orientation n'a pas bougé depuis plus de {days} jours (depuis le {since}).",
   "taskNote.alert_missed_in_row": "Ce client a manqué {count} rendez-vous d'affilée.",
+  // Monthly summary (issue 17 part 5)
+  "nav.summary": "Bilan mensuel",
+  "summary.title": "Bilan mensuel",
+  "summary.month": "Mois {month}, face aux objectifs de ce mois.",
+  "summary.mine": "Mon mois",
+  "summary.behind": "{n} indicateurs sous leur objectif",
+  "summary.below": "Sous l'objectif",
+  "summary.noCHWs": "Cette équipe n'a pas d'agents de santé.",
+  "notices.monthly_summary": "Votre bilan de {month} est prêt.",
 };
