@@ -6,11 +6,11 @@ const env = suite(before, after);
 
 const accounts = [
   { email: 'chw.gent1@example.org', name: 'Hanne Peeters', role: { nl: 'Gezondheidswerker', en: 'Community health worker' }, scope: 'Gent',
-    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken', 'Groepssessies', 'Zorgverleners', 'Mijn activiteit'], en: ['Today', 'My caseload', 'Appointments', 'Tasks', 'Group sessions', 'Providers', 'My activity'] } },
+    nav: { nl: ['Vandaag', 'Mijn caseload', 'Afspraken', 'Taken', 'Groepssessies', 'Zorgverleners', 'Mijn activiteit', 'Maandoverzicht'], en: ['Today', 'My caseload', 'Appointments', 'Tasks', 'Group sessions', 'Providers', 'My activity', 'Monthly summary'] } },
   { email: 'coordinator.gent@example.org', name: 'Griet Coördinator', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Gent',
-    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Coaching', 'Doelen', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Coaching', 'Targets', 'Group sessions', 'Providers'] } },
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Coaching', 'Doelen', 'Maandoverzicht', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Coaching', 'Targets', 'Monthly summary', 'Group sessions', 'Providers'] } },
   { email: 'coordinator.liege@example.org', name: 'Louise Coordinatrice', role: { nl: 'Coördinator', en: 'Coordinator' }, scope: 'Liège',
-    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Coaching', 'Doelen', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Coaching', 'Targets', 'Group sessions', 'Providers'] } },
+    nav: { nl: ['Teambord', 'Aanmeldingen', 'Caseload', 'Teamrapport', 'Coaching', 'Doelen', 'Maandoverzicht', 'Groepssessies', 'Zorgverleners'], en: ['Team board', 'Intake queue', 'Caseload', 'Team report', 'Coaching', 'Targets', 'Monthly summary', 'Group sessions', 'Providers'] } },
   { email: 'manager@example.org', name: 'Marc Manager', role: { nl: 'Manager', en: 'Manager' }, scope: { nl: 'Volledig programma', en: 'Whole programme' },
     nav: { nl: ['Dashboard', 'Activiteitenrapport', 'Drempelrapport', 'Onderzoeksextract'], en: ['Dashboard', 'Activity report', 'Barrier report', 'Research extract'] } },
   { email: 'admin@example.org', name: 'Ada Admin', role: { nl: 'Beheerder', en: 'Administrator' }, scope: null,

@@ -207,7 +207,8 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 	return err
 }
 
-// housekeeping runs the time-based rules (chase tasks, referral expiry),
+// housekeeping runs the time-based rules (chase tasks, referral expiry,
+// the coordinators' alerts),
 // removes refresh tokens that expired a day ago and old Idempotency-Key
 // answers, folds the report change
 // rows, applies the retention rules and logs the anchors of closed audit
@@ -226,6 +227,11 @@ func housekeeping(ctx context.Context, svc *service.Service) {
 			svc.Log.Warn("task rules failed", "err", err)
 		} else if tasks+expired > 0 {
 			svc.Log.Info("task rules ran", "tasks_created", tasks, "referrals_expired", expired)
+		}
+		if raised, closed, err := svc.RunAlerts(ctx, svc.Store.Now()); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("coordinator alerts failed", "err", err)
+		} else if raised+closed > 0 {
+			svc.Log.Info("coordinator alerts ran", "raised", raised, "closed", closed)
 		}
 		// Report snapshots not computed for 30 days are dropped; their
 		// change rows are folded, which keeps every stamp as it was.

@@ -236,9 +236,10 @@ func (s *Server) listAppointments(c echo.Context) error {
 type taskDTO struct {
 	Version    int        `json:"version"`
 	ID         string     `json:"id"`
-	ClientID   string     `json:"client_id"`
+	ClientID   *string    `json:"client_id"`
 	Client     *userRef   `json:"client"`
 	AssigneeID *string    `json:"assignee_id"`
+	TeamID     *string    `json:"team_id,omitempty"`
 	Kind       string     `json:"kind"`
 	DueOn      string     `json:"due_on"`
 	DoneAt     *time.Time `json:"done_at"`
@@ -251,9 +252,11 @@ type taskDTO struct {
 }
 
 func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error) {
-	ids := make([]string, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ClientID
+	ids := make([]string, 0, len(tasks))
+	for _, t := range tasks {
+		if t.ClientID != "" {
+			ids = append(ids, t.ClientID)
+		}
 	}
 	clients, err := s.clientRefs(c, ids)
 	if err != nil {
@@ -262,7 +265,11 @@ func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error)
 	lang := principal(c).Language
 	out := make([]taskDTO, len(tasks))
 	for i, t := range tasks {
-		out[i] = taskDTO{Version: t.Version, ID: t.ID, ClientID: t.ClientID, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, Kind: t.Kind,
+		var client *string
+		if t.ClientID != "" {
+			client = &t.ClientID
+		}
+		out[i] = taskDTO{Version: t.Version, ID: t.ID, ClientID: client, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, TeamID: t.TeamID, Kind: t.Kind,
 			DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, Params: service.DecodeTaskParams(t.Params),
 			Text: service.TaskText(t, lang), CreatedAt: t.CreatedAt}
 	}

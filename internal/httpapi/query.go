@@ -32,6 +32,7 @@ var QueryParams = map[string][]string{
 	"/api/v1/reports/policy-signal": {"period", "from", "to", "team_id", "fund_id", "lang", "format"},
 	"/api/v1/group-sessions":        {"from", "to", "team_id", "facilitator", "status", "order", "limit"},
 	"/api/v1/me/progress":           {"month"},
+	"/api/v1/me/summary":            {"month"},
 	"/api/v1/targets":               {"month", "team_id"},
 	"/api/v1/teams/:id/coaching":    {"month"},
 	"/api/v1/reports/targets":       {"month", "team_id", "fund_id"},

@@ -52,6 +52,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/me/second-factor/recovery-codes", auth.PermMeUpdate, s.newMyRecoveryCodes},
 		{http.MethodGet, "/api/v1/me/progress", auth.PermReportsReadOwn, s.myProgress},
 		{http.MethodGet, "/api/v1/me/progress/history", auth.PermReportsReadOwn, s.myProgressHistory},
+		{http.MethodGet, "/api/v1/me/summary", auth.PermReportsReadOwn, s.mySummary},
 		{http.MethodGet, "/api/v1/targets", auth.PermTargetsManage, s.listTargets},
 		{http.MethodPut, "/api/v1/targets", auth.PermTargetsManage, s.putTargets},
 
@@ -73,6 +74,8 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/teams/:id/board", auth.PermClientsReadTeam, s.teamBoard},
 		{http.MethodGet, "/api/v1/teams/:id/coaching", auth.PermClientsReadTeam, s.teamCoaching},
 		{http.MethodPatch, "/api/v1/teams/:id", auth.PermTeamsConfigure, s.patchTeam},
+		{http.MethodGet, "/api/v1/teams/:id/alert-settings", auth.PermTeamsConfigure, s.teamAlertSettings},
+		{http.MethodPut, "/api/v1/teams/:id/alert-settings", auth.PermTeamsConfigure, s.putTeamAlertSettings},
 
 		{http.MethodGet, "/api/v1/clients", auth.PermClientsReadOwn, s.listClients},
 		{http.MethodPost, "/api/v1/clients", auth.PermClientsWriteOwn, s.createClient},

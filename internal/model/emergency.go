@@ -47,6 +47,8 @@ type StaffNotice struct {
 	MailStatus   string // none unless the notice is e-mailed too
 	MailAttempts int
 	MailNextAt   *time.Time
+	// DedupeKey makes a notice made by a rule once (a monthly summary).
+	DedupeKey *string
 }
 
 // SecondFactor is an account's TOTP: Secret sealed (auth.SecondFactor),

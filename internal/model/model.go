@@ -427,8 +427,10 @@ type Reminder struct {
 }
 
 type Task struct {
-	ID         string `gorm:"primaryKey"`
-	ClientID   string
+	ID string `gorm:"primaryKey"`
+	// ClientID is empty for an alert about a CHW, which names no client:
+	// such a task belongs to its team (TeamID) and its coordinators.
+	ClientID   string `gorm:"default:null"`
 	AssigneeID *string
 	Kind       string
 	DueOn      string // YYYY-MM-DD in Europe/Brussels
@@ -441,6 +443,20 @@ type Task struct {
 	UpdatedAt  time.Time
 	// Version is raised by every update (a trigger); see If-Match.
 	Version int `gorm:"default:1"`
+	// TeamID and AlertKey are set on a coordinator's alert task: the team
+	// whose coordinators see it and the condition it stands for.
+	TeamID   *string
+	AlertKey *string
+}
+
+// TeamAlertSettings are a team's alert thresholds; a team without a row
+// has the defaults.
+type TeamAlertSettings struct {
+	TeamID       string `gorm:"primaryKey"`
+	NoVisitDays  int
+	OverdueTasks int
+	UpdatedBy    string
+	UpdatedAt    time.Time
 }
 
 type CalendarToken struct {
@@ -496,3 +512,6 @@ type ContactRequest struct {
 func ContactErasure() map[string]any {
 	return map[string]any{"name": "", "organisation": "", "phone": nil, "email": nil, "area_text": "", "message": "", "close_note": ""}
 }
+
+// TableName names the table of TeamAlertSettings.
+func (TeamAlertSettings) TableName() string { return "team_alert_settings" }

@@ -11,7 +11,10 @@ import (
 )
 
 // noticeKinds maps the notices that are e-mailed too to their template.
-var noticeKinds = map[string]string{"second_factor_reset": KindSecondFactorReset}
+var noticeKinds = map[string]string{"second_factor_reset": KindSecondFactorReset, "monthly_summary": KindMonthlySummary}
+
+// noticePages are where a notice's e-mail links to (else the sign-in page).
+var noticePages = map[string]string{"monthly_summary": "/summary"}
 
 // RunNoticeMail e-mails the queued staff notices (a second factor reset)
 // in the person's language; it returns how many it handled. Without an
@@ -48,7 +51,11 @@ func (w *Worker) sendNoticeMail(ctx context.Context, sender Sender, n model.Staf
 	var msg Message
 	if err == nil {
 		first, _, _ := strings.Cut(u.Name, " ")
-		msg, err = Render(u.Language, kind, Data{When: n.CreatedAt, CHWName: first, ReplyURL: strings.TrimRight(w.BaseURL, "/") + "/login"})
+		page := "/login"
+		if p, ok := noticePages[n.Kind]; ok {
+			page = p
+		}
+		msg, err = Render(u.Language, kind, Data{When: n.CreatedAt, CHWName: first, ReplyURL: strings.TrimRight(w.BaseURL, "/") + page})
 	}
 	if err == nil {
 		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)

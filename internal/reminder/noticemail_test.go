@@ -7,6 +7,7 @@ import (
 
 	"github.com/brug-chw/brug/internal/auth"
 	"github.com/brug-chw/brug/internal/model"
+	"github.com/brug-chw/brug/internal/service"
 	"github.com/brug-chw/brug/internal/testutil"
 )
 
@@ -54,6 +55,44 @@ func TestSecondFactorResetMail(t *testing.T) {
 		api.DB.Gorm.Model(&model.StaffNotice{}).Where("kind <> 'second_factor_reset' AND mail_status <> 'none'").Count(&queued)
 		if queued != 0 {
 			t.Fatalf("%d other notices in the outbox", queued)
+		}
+	})
+}
+
+// The monthly summary reaches each person by e-mail too, in their
+// language, once, with a link to the summary page.
+func TestMonthlySummaryMail(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
+		api := testutil.NewAPI(t, engine)
+		rec := &recorder{}
+		w := mailWorker(t, api, rec)
+		now := api.Clock.Now()
+		next := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+		api.Clock.Set(service.FirstWorkingDay(next).Add(10 * time.Hour))
+		for range 2 {
+			if _, err := api.Svc.RunMonthlySummaries(t.Context(), api.Clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.RunNoticeMail(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		to := map[string]int{}
+		for _, o := range rec.got {
+			to[o.To]++
+			if o.To == "coordinator.liege@example.org" && (o.Message.Subject != "Votre bilan mensuel dans Brug" || !strings.Contains(o.Message.Text, "/summary")) {
+				t.Fatalf("e-mail: %+v", o)
+			}
+		}
+		for _, who := range []string{"coordinator.liege@example.org", "chw.gent1@example.org"} {
+			if to[who] != 1 {
+				t.Fatalf("%s got %d summary e-mails, want 1 (%v)", who, to[who], to)
+			}
+		}
+		if to["manager@example.org"] != 0 {
+			t.Fatal("a manager got a summary")
 		}
 	})
 }

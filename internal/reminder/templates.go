@@ -17,12 +17,16 @@ const (
 	// KindSecondFactorReset tells a staff member an admin reset their second
 	// factor (%[1]s when, %[2]s their first name, %[3]s the sign-in page).
 	KindSecondFactorReset = "second_factor_reset"
+	// KindMonthlySummary tells a CHW or coordinator that last month's
+	// summary is ready (%[2]s their first name, %[3]s the summary page);
+	// it carries no figures.
+	KindMonthlySummary = "monthly_summary"
 )
 
 // Languages and kinds every template set covers (a test checks).
 var (
 	Languages = []string{"nl", "fr", "de", "en"}
-	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink, KindInvitation, KindSecondFactorReset}
+	Kinds     = []string{KindReminder, KindCancellation, KindReferralLink, KindInvitation, KindSecondFactorReset, KindMonthlySummary}
 )
 
 // Data fills a template. It never carries a diagnosis, a provider's name or
@@ -86,6 +90,8 @@ type texts struct{ sms, subject, body string }
 // link (for referral_link: the provider's link; the date is when it expires).
 var templates = map[string]map[string]texts{
 	"nl": {
+		KindMonthlySummary: {"Brug: je overzicht van vorige maand staat klaar (%[1]s): %[3]s",
+			"Je maandoverzicht in Brug", "Dag %[2]s,\n\nJe overzicht van vorige maand, tegenover de doelen, staat klaar in Brug: %[3]s\n\nBrug"},
 		KindReminder: {"Herinnering: afspraak %[1]s. Kom je? Bevestig of verzet: %[3]s Groeten, %[2]s",
 			"Herinnering aan je afspraak", "Dag,\n\nWe herinneren je aan je afspraak op %[1]s.\nBevestig dat je komt, of vraag een nieuw moment: %[3]s\n\nGroeten,\n%[2]s, gezondheidswerker"},
 		KindCancellation: {"Je afspraak van %[1]s gaat niet door. %[2]s neemt contact op.",
@@ -98,6 +104,8 @@ var templates = map[string]map[string]texts{
 			"Je tweede factor bij Brug werd gewist", "Dag %[2]s,\n\nOp %[1]s heeft een beheerder de tweede factor (de code-app) van je Brug-account gewist, bijvoorbeeld na een verloren telefoon. Je sessies werden beëindigd. Bij je volgende aanmelding stel je een nieuwe in: %[3]s\n\nHeb je dit niet gevraagd? Meld het meteen aan je coördinator of beheerder.\n\nBrug"},
 	},
 	"fr": {
+		KindMonthlySummary: {"Brug : le bilan du mois passé est disponible (%[1]s) : %[3]s",
+			"Votre bilan mensuel dans Brug", "Bonjour %[2]s,\n\nVotre bilan du mois passé, face aux objectifs, est prêt dans Brug : %[3]s\n\nBrug"},
 		KindReminder: {"Rappel : rendez-vous %[1]s. Confirmez ou déplacez : %[3]s %[2]s",
 			"Rappel de votre rendez-vous", "Bonjour,\n\nNous vous rappelons votre rendez-vous le %[1]s.\nConfirmez votre venue ou demandez un autre moment : %[3]s\n\nCordialement,\n%[2]s, agent de santé"},
 		KindCancellation: {"Votre rendez-vous du %[1]s est annulé. %[2]s vous contactera.",
@@ -110,6 +118,8 @@ var templates = map[string]map[string]texts{
 			"Votre second facteur Brug a été effacé", "Bonjour %[2]s,\n\nLe %[1]s, un administrateur a effacé le second facteur (l'application de codes) de votre compte Brug, par exemple après la perte d'un téléphone. Vos sessions ont été fermées. À votre prochaine connexion, vous en configurerez un nouveau : %[3]s\n\nVous n'avez rien demandé ? Prévenez tout de suite votre coordinateur ou administrateur.\n\nBrug"},
 	},
 	"de": {
+		KindMonthlySummary: {"Brug: Ihre Übersicht des letzten Monats ist bereit (%[1]s): %[3]s",
+			"Ihre Monatsübersicht in Brug", "Guten Tag %[2]s,\n\nIhre Übersicht des letzten Monats, gemessen an den Zielen, ist in Brug bereit: %[3]s\n\nBrug"},
 		KindReminder: {"Erinnerung: Termin %[1]s. Bestätigen/verschieben: %[3]s %[2]s",
 			"Erinnerung an Ihren Termin", "Guten Tag,\n\nwir erinnern Sie an Ihren Termin am %[1]s.\nBitte bestätigen Sie oder bitten Sie um einen anderen Zeitpunkt: %[3]s\n\nFreundliche Grüße\n%[2]s, Gesundheitslotse"},
 		KindCancellation: {"Ihr Termin am %[1]s entfällt. %[2]s meldet sich.",
@@ -122,6 +132,8 @@ var templates = map[string]map[string]texts{
 			"Ihr zweiter Faktor bei Brug wurde gelöscht", "Guten Tag %[2]s,\n\nam %[1]s hat eine Administratorin oder ein Administrator den zweiten Faktor (die Code-App) Ihres Brug-Kontos gelöscht, etwa nach einem verlorenen Telefon. Ihre Sitzungen wurden beendet. Bei der nächsten Anmeldung richten Sie einen neuen ein: %[3]s\n\nHaben Sie das nicht veranlasst? Melden Sie es sofort Ihrer Koordination oder Administration.\n\nBrug"},
 	},
 	"en": {
+		KindMonthlySummary: {"Brug: your summary of last month is ready (%[1]s): %[3]s",
+			"Your monthly summary in Brug", "Hello %[2]s,\n\nYour summary of last month, against the goals, is ready in Brug: %[3]s\n\nBrug"},
 		KindReminder: {"Reminder: appointment %[1]s. Confirm or change: %[3]s %[2]s",
 			"Reminder of your appointment", "Hello,\n\nThis is a reminder of your appointment on %[1]s.\nPlease confirm, or ask for another time: %[3]s\n\nKind regards,\n%[2]s, community health worker"},
 		KindCancellation: {"Your appointment of %[1]s is cancelled. %[2]s will contact you.",

@@ -34,6 +34,30 @@ func DecodeTaskParams(raw string) map[string]string {
 // taskTexts are the rule tasks' sentences; {message} and the like are
 // parameters.
 var taskTexts = map[string]reference.Labels{
+	TaskAlertNoVisits: {
+		NL: "{name} heeft al {days} werkdagen geen bezoek geregistreerd (laatste: {since}).",
+		FR: "{name} n'a enregistré aucune visite depuis {days} jours ouvrables (dernière : {since}).",
+		DE: "{name} hat seit {days} Arbeitstagen keinen Besuch erfasst (letzter: {since}).",
+		EN: "{name} has logged no visit for {days} working days (last: {since}).",
+	},
+	TaskAlertOverdueTasks: {
+		NL: "{name} heeft {count} achterstallige taken (drempel {max}).",
+		FR: "{name} a {count} tâches en retard (seuil {max}).",
+		DE: "{name} hat {count} überfällige Aufgaben (Schwelle {max}).",
+		EN: "{name} has {count} overdue tasks (threshold {max}).",
+	},
+	TaskAlertStuckReferral: {
+		NL: "Deze doorverwijzing staat al meer dan {days} dagen stil (sinds {since}).",
+		FR: "Cette orientation n'a pas bougé depuis plus de {days} jours (depuis le {since}).",
+		DE: "Diese Überweisung steht seit mehr als {days} Tagen still (seit {since}).",
+		EN: "This referral has not moved for over {days} days (since {since}).",
+	},
+	TaskAlertMissedInRow: {
+		NL: "Deze cliënt heeft {count} afspraken op rij gemist.",
+		FR: "Ce client a manqué {count} rendez-vous d'affilée.",
+		DE: "Diese Person hat {count} Termine in Folge verpasst.",
+		EN: "This client missed {count} appointments in a row.",
+	},
 	TaskReviewEmergency: {
 		NL: "{name} heeft dit dossier met noodtoegang geopend tot {until}. Reden: {reason}. Kijk na of dat terecht was.",
 		FR: "{name} a ouvert ce dossier en accès d'urgence jusqu'au {until}. Motif : {reason}. Vérifiez que c'était justifié.",

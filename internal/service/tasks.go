@@ -80,10 +80,17 @@ func (s *Service) UpdateTask(ctx context.Context, p *Principal, id string, done 
 	if err != nil {
 		return t, storeErr(err)
 	}
-	if _, err := s.writableClient(ctx, p, t.ClientID); err != nil {
-		return t, err
+	// An alert about a CHW names no client: only its team's coordinators
+	// see it (the store's scope), and it takes no visit.
+	if t.ClientID != "" {
+		if _, err := s.writableClient(ctx, p, t.ClientID); err != nil {
+			return t, err
+		}
 	}
 	var f apperr.Fields
+	if t.ClientID == "" && visit != nil {
+		f.Add("visit", "invalid", "This task names no client to log a visit for.")
+	}
 	set := map[string]any{}
 	if done != nil {
 		if *done {
@@ -122,7 +129,11 @@ func (s *Service) UpdateTask(ctx context.Context, p *Principal, id string, done 
 			}
 		}
 	}
-	s.auditClient(ctx, p, "task.update", t.ClientID, "task="+id)
+	if t.ClientID == "" {
+		s.audit(ctx, p, "task.update", "task", id, "")
+	} else {
+		s.auditClient(ctx, p, "task.update", t.ClientID, "task="+id)
+	}
 	return s.Store.TaskByID(ctx, p.Scope, id)
 }
 

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"sort"
+
+	"gorm.io/gorm"
 
 	"github.com/brug-chw/brug/internal/model"
 )
@@ -42,8 +45,12 @@ type TaskFilter struct {
 // assigned to them; Mine narrows a coordinator's list the same way.
 func (s *Store) Tasks(ctx context.Context, sc Scope, f TaskFilter) ([]model.Task, error) {
 	q := visibleVia(s.q(ctx).Model(&model.Task{}), "tasks", sc).Select("tasks.*")
-	if sc.Role == model.RoleCHW || f.Mine {
+	switch {
+	case sc.Role == model.RoleCHW:
 		q = q.Where("tasks.assignee_id = ?", sc.UserID)
+	case f.Mine:
+		// A coordinator's own tasks include the team's alerts.
+		q = q.Where("(tasks.assignee_id = ? OR tasks.team_id IS NOT NULL)", sc.UserID)
 	}
 	if f.ClientID != "" {
 		q = q.Where("tasks.client_id = ?", f.ClientID)
@@ -59,7 +66,43 @@ func (s *Store) Tasks(ctx context.Context, sc Scope, f TaskFilter) ([]model.Task
 	}
 	var out []model.Task
 	err := q.Order("tasks.due_on, tasks.created_at, tasks.id").Limit(1000).Find(&out).Error
-	return out, mapErr(err, "tasks")
+	if err != nil || f.ClientID != "" {
+		return out, mapErr(err, "tasks")
+	}
+	// A coordinator's alerts about a CHW name no client: they come from
+	// the caller's teams.
+	tq := s.teamTasks(ctx, sc)
+	if f.Open {
+		tq = tq.Where("tasks.done_at IS NULL")
+	}
+	if f.DueFrom != "" {
+		tq = tq.Where("tasks.due_on >= ?", f.DueFrom)
+	}
+	if f.DueTo != "" {
+		tq = tq.Where("tasks.due_on <= ?", f.DueTo)
+	}
+	var team []model.Task
+	if err := tq.Order("tasks.due_on, tasks.created_at, tasks.id").Limit(1000).Find(&team).Error; err != nil {
+		return nil, mapErr(err, "team tasks")
+	}
+	if len(team) == 0 {
+		return out, nil
+	}
+	out = append(out, team...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.DueOn != b.DueOn {
+			return a.DueOn < b.DueOn
+		}
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
+	if len(out) > 1000 {
+		out = out[:1000]
+	}
+	return out, nil
 }
 
 // TaskByID returns a task the caller may see.
@@ -70,6 +113,9 @@ func (s *Store) TaskByID(ctx context.Context, sc Scope, id string) (model.Task, 
 		q = q.Where("tasks.assignee_id = ?", sc.UserID)
 	}
 	err := q.Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = s.teamTasks(ctx, sc).Where("tasks.id = ?", id).Take(&t).Error
+	}
 	return t, mapErr(err, "task")
 }
 
@@ -82,7 +128,8 @@ func (s *Store) UpdateTask(ctx context.Context, id string, set map[string]any) e
 // moveOpenWork hands a client's open tasks and future accompanied
 // appointments to the new CHW (or to nobody) when the client is transferred.
 func (s *Store) moveOpenWork(ctx context.Context, clientID string, from, to *string) error {
-	if err := s.q(ctx).Model(&model.Task{}).Where("client_id = ? AND done_at IS NULL", clientID).
+	// A coordinator's alert about the client stays with the team.
+	if err := s.q(ctx).Model(&model.Task{}).Where("client_id = ? AND done_at IS NULL AND team_id IS NULL", clientID).
 		Updates(map[string]any{"assignee_id": to, "updated_at": s.Now()}).Error; err != nil {
 		return mapErr(err, "move tasks")
 	}

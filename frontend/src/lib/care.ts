@@ -83,7 +83,8 @@ export interface Task {
   /** Raised by every change; sent back as If-Match on an edit. */
   version?: number;
   id: string;
-  client_id: string;
+  /** Null for a coordinator's alert about a CHW. */
+  client_id: string | null;
   client: Ref | null;
   kind: string;
   due_on: string;
@@ -101,6 +102,10 @@ const taskNoteParams: Record<string, string[]> = {
   first_contact: ['message'],
   consent_withdrawn: [],
   review_emergency_access: ['name', 'until', 'reason'],
+  alert_no_visits: ['name', 'days', 'since'],
+  alert_overdue_tasks: ['name', 'count', 'max'],
+  alert_stuck_referral: ['days', 'since'],
+  alert_missed_in_row: ['count'],
 };
 
 export type TaskNotePart = { key: string; params: Record<string, string> } | { text: string };

@@ -14,6 +14,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/group-sessions', label: 'nav.groups' },
     { path: '/providers', label: 'nav.providers' },
     { path: '/reports/mine', label: 'nav.myActivity' },
+    { path: '/summary', label: 'nav.summary' },
   ],
   coordinator: [
     { path: '/team', label: 'nav.team' },
@@ -22,6 +23,7 @@ export const navigation: Record<Role, NavItem[]> = {
     { path: '/reports/team', label: 'nav.teamReport' },
     { path: '/coaching', label: 'nav.coaching' },
     { path: '/targets', label: 'nav.targets' },
+    { path: '/summary', label: 'nav.summary' },
     { path: '/group-sessions', label: 'nav.groups' },
     { path: '/providers', label: 'nav.providers' },
   ],

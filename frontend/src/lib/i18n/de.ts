@@ -998,4 +998,22 @@ export const de: Record<MessageKey, string> = {
   "stale.f.starts_at_local": "Datum und Uhrzeit",
   "stale.f.reason": "Grund",
   "stale.f.urgency": "Dringlichkeit",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Hinweis: keine Besuche erfasst",
+  "taskKind.alert_overdue_tasks": "Hinweis: viele überfällige Aufgaben",
+  "taskKind.alert_stuck_referral": "Hinweis: Überweisung steht still",
+  "taskKind.alert_missed_in_row": "Hinweis: Termine in Folge verpasst",
+  "taskNote.alert_no_visits": "{name} hat seit {days} Arbeitstagen keinen Besuch erfasst (letzter: {since}).",
+  "taskNote.alert_overdue_tasks": "{name} hat {count} überfällige Aufgaben (Schwelle {max}).",
+  "taskNote.alert_stuck_referral": "Diese Überweisung steht seit mehr als {days} Tagen still (seit {since}).",
+  "taskNote.alert_missed_in_row": "Diese Person hat {count} Termine in Folge verpasst.",
+  // Monthly summary (issue 17 part 5)
+  "nav.summary": "Monatsübersicht",
+  "summary.title": "Monatsübersicht",
+  "summary.month": "Monat {month}, gemessen an den Zielen dieses Monats.",
+  "summary.mine": "Mein Monat",
+  "summary.behind": "{n} Kennzahlen unter ihrem Ziel",
+  "summary.below": "Unter dem Ziel",
+  "summary.noCHWs": "Dieses Team hat keine Gesundheitslotsen.",
+  "notices.monthly_summary": "Ihre Übersicht für {month} ist bereit.",
 };

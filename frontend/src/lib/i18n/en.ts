@@ -997,6 +997,24 @@ export const en = {
   "stale.f.starts_at_local": "Date and time",
   "stale.f.reason": "Reason",
   "stale.f.urgency": "Urgency",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Alert: no visits logged",
+  "taskKind.alert_overdue_tasks": "Alert: many overdue tasks",
+  "taskKind.alert_stuck_referral": "Alert: referral stuck",
+  "taskKind.alert_missed_in_row": "Alert: appointments missed in a row",
+  "taskNote.alert_no_visits": "{name} has logged no visit for {days} working days (last: {since}).",
+  "taskNote.alert_overdue_tasks": "{name} has {count} overdue tasks (threshold {max}).",
+  "taskNote.alert_stuck_referral": "This referral has not moved for over {days} days (since {since}).",
+  "taskNote.alert_missed_in_row": "This client missed {count} appointments in a row.",
+  // Monthly summary (issue 17 part 5)
+  "nav.summary": "Monthly summary",
+  "summary.title": "Monthly summary",
+  "summary.month": "Month {month}, against the goals of that month.",
+  "summary.mine": "My month",
+  "summary.behind": "{n} indicators below their goal",
+  "summary.below": "Below goal",
+  "summary.noCHWs": "This team has no CHWs.",
+  "notices.monthly_summary": "Your summary of {month} is ready.",
 } as const;
 
 export type MessageKey = keyof typeof en;

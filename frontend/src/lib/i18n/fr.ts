@@ -998,4 +998,22 @@ export const fr: Record<MessageKey, string> = {
   "stale.f.starts_at_local": "Date et heure",
   "stale.f.reason": "Motif",
   "stale.f.urgency": "Urgence",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Alerte : aucune visite enregistrée",
+  "taskKind.alert_overdue_tasks": "Alerte : beaucoup de tâches en retard",
+  "taskKind.alert_stuck_referral": "Alerte : orientation bloquée",
+  "taskKind.alert_missed_in_row": "Alerte : rendez-vous manqués d'affilée",
+  "taskNote.alert_no_visits": "{name} n'a enregistré aucune visite depuis {days} jours ouvrables (dernière : {since}).",
+  "taskNote.alert_overdue_tasks": "{name} a {count} tâches en retard (seuil {max}).",
+  "taskNote.alert_stuck_referral": "Cette orientation n'a pas bougé depuis plus de {days} jours (depuis le {since}).",
+  "taskNote.alert_missed_in_row": "Ce client a manqué {count} rendez-vous d'affilée.",
+  // Monthly summary (issue 17 part 5)
+  "nav.summary": "Bilan mensuel",
+  "summary.title": "Bilan mensuel",
+  "summary.month": "Mois {month}, face aux objectifs de ce mois.",
+  "summary.mine": "Mon mois",
+  "summary.behind": "{n} indicateurs sous leur objectif",
+  "summary.below": "Sous l'objectif",
+  "summary.noCHWs": "Cette équipe n'a pas d'agents de santé.",
+  "notices.monthly_summary": "Votre bilan de {month} est prêt.",
 };

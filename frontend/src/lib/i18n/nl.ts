@@ -998,4 +998,22 @@ export const nl: Record<MessageKey, string> = {
   "stale.f.starts_at_local": "Datum en uur",
   "stale.f.reason": "Reden",
   "stale.f.urgency": "Dringendheid",
+  // Coordinator alerts (issue 17 part 4)
+  "taskKind.alert_no_visits": "Signaal: geen bezoeken geregistreerd",
+  "taskKind.alert_overdue_tasks": "Signaal: veel achterstallige taken",
+  "taskKind.alert_stuck_referral": "Signaal: doorverwijzing staat stil",
+  "taskKind.alert_missed_in_row": "Signaal: afspraken op rij gemist",
+  "taskNote.alert_no_visits": "{name} heeft al {days} werkdagen geen bezoek geregistreerd (laatste: {since}).",
+  "taskNote.alert_overdue_tasks": "{name} heeft {count} achterstallige taken (drempel {max}).",
+  "taskNote.alert_stuck_referral": "Deze doorverwijzing staat al meer dan {days} dagen stil (sinds {since}).",
+  "taskNote.alert_missed_in_row": "Deze cliënt heeft {count} afspraken op rij gemist.",
+  // Monthly summary (issue 17 part 5)
+  "nav.summary": "Maandoverzicht",
+  "summary.title": "Maandoverzicht",
+  "summary.month": "Maand {month}, tegenover de doelen van die maand.",
+  "summary.mine": "Mijn maand",
+  "summary.behind": "{n} indicatoren onder hun doel",
+  "summary.below": "Onder het doel",
+  "summary.noCHWs": "Dit team heeft geen gezondheidswerkers.",
+  "notices.monthly_summary": "Je overzicht van {month} staat klaar.",
 };
