@@ -10,7 +10,6 @@ import (
 
 	"github.com/brug-chw/brug/internal/db"
 	"github.com/brug-chw/brug/internal/service"
-	"github.com/brug-chw/brug/internal/store"
 )
 
 // contactCollector reports the contact-form queue at scrape time: new
@@ -41,20 +40,20 @@ func (c *contactCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // registerAuditBatchMetrics reports what the read-event batcher did.
-func registerAuditBatchMetrics(reg *prometheus.Registry, b *store.AuditBatcher) {
-	counter := func(name, help string, v func(store.AuditBatchStats) int64) prometheus.Collector {
+func registerAuditBatchMetrics(reg *prometheus.Registry, b *service.AuditBatcher) {
+	counter := func(name, help string, v func(service.AuditBatchStats) int64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
 			func() float64 { return float64(v(b.Stats())) })
 	}
 	reg.MustRegister(
 		counter("brug_audit_read_batches_total", "Batches of read audit events committed.",
-			func(s store.AuditBatchStats) int64 { return s.Batches }),
+			func(s service.AuditBatchStats) int64 { return s.Batches }),
 		counter("brug_audit_read_batch_events_total", "Read audit events written in batches.",
-			func(s store.AuditBatchStats) int64 { return s.Written }),
+			func(s service.AuditBatchStats) int64 { return s.Written }),
 		counter("brug_audit_read_overflow_total", "Read audit events written by their request because the buffer was full.",
-			func(s store.AuditBatchStats) int64 { return s.Overflow }),
+			func(s service.AuditBatchStats) int64 { return s.Overflow }),
 		counter("brug_audit_read_lost_total", "Read audit events of batches that could not be written.",
-			func(s store.AuditBatchStats) int64 { return s.Lost }),
+			func(s service.AuditBatchStats) int64 { return s.Lost }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "brug_audit_read_pending", Help: "Read audit events waiting for their batch."},
 			func() float64 { return float64(b.Stats().Pending) }),
 	)

@@ -23,6 +23,8 @@ type (
 	AppointmentFilter  = store.AppointmentFilter
 	AuditSearch        = store.AuditSearch
 	IdempotencyOutcome = store.IdempotencyOutcome
+	AuditBatcher       = store.AuditBatcher
+	AuditBatchStats    = store.AuditBatchStats
 )
 
 var (
