@@ -53,7 +53,7 @@ describe('offline', () => {
       await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
       assert.equal(await page.evaluate(() => document.querySelector('link[rel=manifest]')?.getAttribute('href')), '/manifest.webmanifest');
 
-      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.getByTestId('tabbar').getByRole('link', { name: 'Caseload' }).click();
       await page.locator('.client-link').first().click();
       await page.getByTestId('client-name').waitFor();
       const clientId = new URL(page.url()).pathname.split('/').pop();
@@ -78,7 +78,7 @@ describe('offline', () => {
       // Today and the caseload read from IndexedDB too.
       await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
       await page.locator('#today-tasks').waitFor();
-      await page.getByRole('navigation').getByRole('link', { name: 'My caseload' }).click();
+      await page.getByTestId('tabbar').getByRole('link', { name: 'Caseload' }).click();
       await page.locator('.client-link').first().waitFor();
       await page.goBack();
       await page.goBack();

@@ -65,7 +65,7 @@ describe('phone layout at 360 × 740', () => {
         const menu = page.getByTestId('menu');
         await menu.locator('select').first().waitFor();
         const visibleNav = menu.getByRole('navigation').locator('li:not(.in-tabs) .nav-text');
-        assert.equal(await visibleNav.count(), 3); // group sessions, providers, my activity
+        assert.equal(await visibleNav.count(), 4); // group sessions, providers, my activity, monthly summary
         assertOneLine(await lines(visibleNav), `${lang} menu`);
         await page.screenshot({ path: join(out, `phone-menu-${lang}.png`) });
         assert.ok(await menu.evaluate((el) => el.contains(document.activeElement)), 'focus moves into the open menu');
