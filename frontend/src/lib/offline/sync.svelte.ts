@@ -202,7 +202,9 @@ export const offline = {
     // Items another account left behind are never sent under this one.
     for (const i of await store.all()) if (i.userId !== u.id) await store.remove(i.seq);
     if (live) {
-      await db.setMeta('user', u);
+      // The session's user may be reactive state (a proxy), which
+      // IndexedDB cannot clone: keep a plain copy.
+      await db.setMeta('user', $state.snapshot(u));
       lastUseWritten = Date.now();
       await db.setMeta('lastUse', lastUseWritten);
     }
