@@ -34,6 +34,43 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// startChild starts this test binary as `brug serve` (childServe) on a
+// database, with the demo data and extra settings, and waits until it is
+// ready; the test's end kills it.
+func startChild(t *testing.T, dsn, dir, addr string, extra ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "BRUG_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, childServe+"=1", "BRUG_DATABASE_URL="+dsn, "BRUG_DATA_DIR="+dir, "BRUG_ADDR="+addr,
+		"BRUG_DEMO=true", "BRUG_LOG_LEVEL=error", "BRUG_JWT_SECRET="+fmt.Sprintf("%064d", 9))
+	cmd.Env = append(cmd.Env, extra...)
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// Wait for it to answer (the demo year is seeded first).
+	base := "http://" + addr
+	for deadline := time.Now().Add(3 * time.Minute); ; {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return cmd
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("brug serve did not start: %s", errOut.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // A keyed visit is written, and the process is killed (SIGKILL) after the
 // commit and before it answers — the worst moment. After a restart the
 // retry with the same key answers the visit, replayed, and the client has
@@ -51,37 +88,7 @@ func TestKeyedWriteSurvivesKill9(t *testing.T) {
 			addr := ln.Addr().String()
 			ln.Close()
 			base := "http://" + addr
-			start := func(extra ...string) *exec.Cmd {
-				cmd := exec.Command(os.Args[0], "-test.run=^$")
-				var env []string
-				for _, kv := range os.Environ() {
-					if !strings.HasPrefix(kv, "BRUG_") {
-						env = append(env, kv)
-					}
-				}
-				cmd.Env = append(env, childServe+"=1", "BRUG_DATABASE_URL="+dsn, "BRUG_DATA_DIR="+dir, "BRUG_ADDR="+addr,
-					"BRUG_DEMO=true", "BRUG_LOG_LEVEL=error", "BRUG_JWT_SECRET="+fmt.Sprintf("%064d", 9))
-				cmd.Env = append(cmd.Env, extra...)
-				var errOut bytes.Buffer
-				cmd.Stderr = &errOut
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-				// Wait for it to answer (the demo year is seeded first).
-				for deadline := time.Now().Add(3 * time.Minute); ; {
-					if r, err := http.Get(base + "/readyz"); err == nil {
-						r.Body.Close()
-						if r.StatusCode == 200 {
-							return cmd
-						}
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("brug serve did not start: %s", errOut.String())
-					}
-					time.Sleep(200 * time.Millisecond)
-				}
-			}
+			start := func(extra ...string) *exec.Cmd { return startChild(t, dsn, dir, addr, extra...) }
 			call := func(method, path, token, key string, body any) (*http.Response, map[string]any, error) {
 				raw, _ := json.Marshal(body)
 				req, _ := http.NewRequest(method, base+path, bytes.NewReader(raw))
@@ -182,34 +189,7 @@ func TestAuditReadBatchesOnKill9(t *testing.T) {
 			ln.Close()
 			base := "http://" + addr
 			start := func() *exec.Cmd {
-				cmd := exec.Command(os.Args[0], "-test.run=^$")
-				var env []string
-				for _, kv := range os.Environ() {
-					if !strings.HasPrefix(kv, "BRUG_") {
-						env = append(env, kv)
-					}
-				}
-				cmd.Env = append(env, childServe+"=1", "BRUG_DATABASE_URL="+dsn, "BRUG_DATA_DIR="+dir, "BRUG_ADDR="+addr,
-					"BRUG_DEMO=true", "BRUG_LOG_LEVEL=error", "BRUG_JWT_SECRET="+fmt.Sprintf("%064d", 9),
-					"BRUG_AUDIT_READ_BATCH=10", "BRUG_AUDIT_READ_EVERY=1m")
-				var errOut bytes.Buffer
-				cmd.Stderr = &errOut
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-				for deadline := time.Now().Add(3 * time.Minute); ; {
-					if r, err := http.Get(base + "/readyz"); err == nil {
-						r.Body.Close()
-						if r.StatusCode == 200 {
-							return cmd
-						}
-					}
-					if time.Now().After(deadline) {
-						t.Fatalf("brug serve did not start: %s", errOut.String())
-					}
-					time.Sleep(200 * time.Millisecond)
-				}
+				return startChild(t, dsn, dir, addr, "BRUG_AUDIT_READ_BATCH=10", "BRUG_AUDIT_READ_EVERY=1m")
 			}
 			call := func(method, path, token string, body any) map[string]any {
 				var rd *bytes.Reader
