@@ -1,6 +1,7 @@
 // Targets and progress (api/openapi.yaml: MonthProgress, Targets). The
 // server says where a month stands (day of days); the pace below is the
 // same rule it uses for `behind`, so the screen and the coaching view agree.
+import { t, formatNumber } from './i18n/index.svelte';
 
 export type Unit = 'count' | 'percent';
 export interface Indicator { key: string; unit: Unit; max: number; table: string }
@@ -55,6 +56,17 @@ export function isBehind(unit: Unit, value: number | null, goal: number | null, 
   if (value === null || goal === null) return false;
   if (unit === 'percent') return value < goal;
   return value < Math.floor(expectedBy(goal, day, days));
+}
+
+/** An indicator's figure against its goal, as Today's card and the monthly summary word it. */
+export function progressFigure(p: IndicatorProgress): string {
+  if (p.unit === 'percent') {
+    if (p.value === null) return t('progress.shareNone');
+    const v = t('progress.share', { value: p.value, of: p.of ?? 0 });
+    return p.goal === null ? v : `${v} · ${t('progress.goalPercent', { goal: p.goal })}`;
+  }
+  const v = formatNumber(p.value ?? 0);
+  return p.goal === null ? t('progress.noGoal', { value: v }) : t('progress.of', { value: v, goal: formatNumber(p.goal) });
 }
 
 /** How full the bar is, 0–100: the value against the goal (a goal of 0 is met). */
