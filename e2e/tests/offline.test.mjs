@@ -156,7 +156,10 @@ describe('offline', () => {
       page.on('request', (r) => {
         if (r.method() === 'POST' && /\/visits$/.test(r.url())) retriedKey = r.headers()['idempotency-key'];
       });
+      // The retry's answer, not the item leaving the list, says it is stored.
+      const retried = page.waitForResponse((r) => r.request().method() === 'POST' && /\/visits$/.test(r.url()));
       await refused.getByRole('button', { name: 'Try again' }).click();
+      assert.equal((await retried).status(), 201);
       await refused.waitFor({ state: 'detached' });
       assert.equal(retriedKey, refusedKey);
       assert.equal((await visits(tok, clientId)).filter((v) => v.note === 'refused visit').length, 1);
