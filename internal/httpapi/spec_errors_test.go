@@ -16,7 +16,9 @@ import (
 // Every operation of api/openapi.yaml that takes a body declares the
 // answers the JSON binding gives before any handler runs (400 malformed,
 // 413 too large, 415 not JSON, 422 invalid), and every GET of the API the
-// 422 of an unknown query parameter: a new operation cannot leave them out.
+// 422 of an unknown query parameter, and every operation of the API the 499
+// and 503 of a stopped query or an unreachable database: a new operation
+// cannot leave them out.
 func TestSpecDeclaresBindingErrors(t *testing.T) {
 	var spec struct {
 		Paths map[string]map[string]yaml.Node `yaml:"paths"`
@@ -45,6 +47,12 @@ func TestSpecDeclaresBindingErrors(t *testing.T) {
 				want = []string{"400", "413", "415", "422"}
 			case method == "get" && strings.HasPrefix(path, "/api/v1/"):
 				want = []string{"422"}
+			}
+			if strings.HasPrefix(path, "/api/v1/") {
+				// Any query can be stopped by its request (the caller went
+				// away: 499; the deadline passed: 503) and any can meet a
+				// database that is down (503).
+				want = append(want, "499", "503")
 			}
 			for _, code := range want {
 				if _, ok := op.Responses[code]; !ok {
