@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +41,8 @@ import (
 //
 //	go test ./bench -run '^$' -bench Floor -benchtime 1x
 //
+// After the rounds it takes a CPU profile of each engine's CHW list
+// (BRUG_PPROF_ADDR) and prints the share of each part of the work.
 // FLOOR_ROUNDS (3), FLOOR_SECONDS (3) and FLOOR_RATE (200) change the run.
 // Figures to read, never a test: nothing here fails on a slow machine.
 func BenchmarkFloor(b *testing.B) {
@@ -61,9 +64,10 @@ func BenchmarkFloor(b *testing.B) {
 	seed(b, pg)
 	floor := startProc(b, filepath.Join(bin, "floor"), nil, "-addr", "{addr}", "-database-url", pg.Config.DatabaseURL, "-jwt-secret", secret)
 	type engine struct {
-		name string
-		base string
-		pid  int
+		name  string
+		base  string
+		pid   int
+		pprof string
 	}
 	var servers []engine
 	for _, name := range engines() {
@@ -72,11 +76,12 @@ func BenchmarkFloor(b *testing.B) {
 			api = testutil.NewAPI(b, name)
 			seed(b, api)
 		}
+		pprofAddr := freeAddr(b)
 		srv := startProc(b, filepath.Join(bin, "brug"), []string{
 			"BRUG_DATABASE_URL=" + api.Config.DatabaseURL, "BRUG_DATA_DIR=" + b.TempDir(), "BRUG_JWT_SECRET=" + secret,
-			"BRUG_LOG_LEVEL=error", "BRUG_ADDR={addr}",
+			"BRUG_LOG_LEVEL=error", "BRUG_ADDR={addr}", "BRUG_PPROF_ADDR=" + pprofAddr,
 		}, "serve")
-		servers = append(servers, engine{name, srv.base, srv.pid})
+		servers = append(servers, engine{name, srv.base, srv.pid, "http://" + pprofAddr})
 	}
 	for b.Loop() {
 		var rows []floorRow
@@ -129,7 +134,83 @@ func BenchmarkFloor(b *testing.B) {
 			}
 		}
 		printFloor(b, rows, rate)
+		// After the rounds, so that profiling does not weigh on their
+		// figures: where a CHW's caseload list spends its CPU.
+		for _, eng := range servers {
+			t := floorTarget{name: "list, CHW", base: eng.base, pid: eng.pid, token: signIn(b, eng.base, "chw.gent1@example.org"), paths: fixed("/api/v1/clients?limit=50")}
+			printProfile(b, eng.name, filepath.Join(bin, "brug"), eng.pprof, t, secs)
+		}
 	}
+}
+
+// printProfile takes a CPU profile of the server while 16 callers load
+// the target for secs seconds, and prints the share of the samples spent
+// in each part of the work (a sample counts for every part on its stack,
+// so the shares overlap) and the heaviest functions by their own time.
+func printProfile(b *testing.B, engine, binary, pprofBase string, t floorTarget, secs int) {
+	prof := filepath.Join(b.TempDir(), engine+".pprof")
+	got := make(chan error, 1)
+	go func() {
+		r, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", pprofBase, secs))
+		if err != nil {
+			got <- err
+			return
+		}
+		defer r.Body.Close()
+		f, err := os.Create(prof)
+		if err == nil {
+			_, err = io.Copy(f, r.Body)
+			f.Close()
+		}
+		got <- err
+	}()
+	var failed atomic.Int64
+	closedLoop(b, t, 16, time.Duration(secs+1)*time.Second, &failed)
+	if err := <-got; err != nil {
+		b.Fatalf("profile %s: %v", engine, err)
+	}
+	parts := []struct{ name, focus string }{
+		{"GORM", `gorm\.io/`},
+		{"reflection", `^reflect\.`},
+		{"JSON encoding", `encoding/json\.|json\.Marshal|jsontext|goccy`},
+		{"authentication (JWT, session, casbin)", `internal/auth\.|golang-jwt|casbin|AuthState`},
+		{"audit", `(?i)audit`},
+		{"database driver (pgx / sqlite)", `jackc/pgx|modernc\.org/sqlite|glebarez`},
+		{"database/sql", `^database/sql\.`},
+		{"network syscalls", `^syscall\.|internal/poll`},
+		{"garbage collector", `runtime\.gcBgMarkWorker|runtime\.gcDrain|runtime\.mallocgc`},
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "\nCPU profile of %s: caseload list (CHW), 16 callers, %d s, load %s\n", engine, secs, loadAvg())
+	for _, p := range parts {
+		top, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=100000", "-nodefraction=0", "-focus="+p.focus, binary, prof).CombinedOutput()
+		if err != nil {
+			b.Fatalf("pprof: %v\n%s", err, top)
+		}
+		share := "0%"
+		if m := regexp.MustCompile(`Showing nodes accounting for [^,]+, ([0-9.]+%) of`).FindSubmatch(top); m != nil {
+			share = string(m[1])
+		}
+		// With a focus, "of X total" stays the whole profile: the share
+		// is the focused samples' part of it.
+		fmt.Fprintf(&out, "  %-40s %7s\n", p.name, share)
+	}
+	top, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=15", binary, prof).CombinedOutput()
+	if err != nil {
+		b.Fatalf("pprof: %v\n%s", err, top)
+	}
+	out.Write(top)
+	b.Log(out.String())
+	fmt.Println(out.String())
+}
+
+func freeAddr(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 type floorTarget struct {

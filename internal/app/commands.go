@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -158,7 +159,7 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		return fmt.Errorf("listen on %s (BRUG_ADDR): %w", cfg.Addr, err)
 	}
 	hs := srv.HTTPServer(cfg.Addr)
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- hs.Serve(ln) }()
 	// The metrics listener, when configured, serves only /metrics: bind it
 	// where only the monitoring system reaches.
@@ -174,6 +175,22 @@ func Serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, re
 		go func() { errc <- ms.Serve(mln) }()
 		defer ms.Close()
 		log.Info("metrics are listening", "addr", mln.Addr().String())
+	}
+	if cfg.PprofAddr != "" {
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			_ = hs.Close()
+			return fmt.Errorf("listen on %s (BRUG_PPROF_ADDR): %w", cfg.PprofAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		ps := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- ps.Serve(pln) }()
+		defer ps.Close()
+		log.Warn("the profiler is listening (BRUG_PPROF_ADDR): for measuring, not for production", "addr", pln.Addr().String())
 	}
 	go housekeeping(ctx, svc)
 	go refreshSnapshots(ctx, svc)

@@ -56,6 +56,10 @@ type Config struct {
 	// only /metrics (and the main one then has none). Neither: no metrics.
 	MetricsToken string
 	MetricsAddr  string
+	// PprofAddr, when set, is a loopback-only listener serving Go's
+	// profiler (net/http/pprof) for measuring a running server (make
+	// bench's CPU profile); unset in production.
+	PprofAddr string
 	// MaxInFlight caps the requests worked on at once (more are shed with
 	// 503); RequestTimeout is every request's deadline; MemoryLimit is the
 	// Go runtime's soft memory limit in bytes (0: GOMEMLIMIT or none).
@@ -192,6 +196,19 @@ func FromMap(env map[string]string) (*Config, error) {
 			p.fail("BRUG_METRICS_ADDR", "must be host:port, e.g. 127.0.0.1:9090")
 		} else if c.MetricsAddr == c.Addr {
 			p.fail("BRUG_METRICS_ADDR", "must differ from BRUG_ADDR")
+		}
+	}
+	c.PprofAddr = p.str("BRUG_PPROF_ADDR", "")
+	if c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		ip, ipErr := netip.ParseAddr(host)
+		switch {
+		case err != nil:
+			p.fail("BRUG_PPROF_ADDR", "must be host:port, e.g. 127.0.0.1:6060")
+		case host != "localhost" && (ipErr != nil || !ip.IsLoopback()):
+			p.fail("BRUG_PPROF_ADDR", "must be a loopback address (127.0.0.1, ::1 or localhost): profiles are for the machine's operator only")
+		case c.PprofAddr == c.Addr || c.PprofAddr == c.MetricsAddr:
+			p.fail("BRUG_PPROF_ADDR", "must differ from BRUG_ADDR and BRUG_METRICS_ADDR")
 		}
 	}
 	switch {
