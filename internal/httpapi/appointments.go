@@ -38,41 +38,27 @@ type appointmentDTO struct {
 	} `json:"reminder"`
 }
 
+// appointmentDTOs names appointments through the service and shapes them.
 func (s *Server) appointmentDTOs(c echo.Context, apps []model.Appointment) ([]appointmentDTO, error) {
-	ctx := c.Request().Context()
-	var provIDs, clientIDs []string
-	for _, a := range apps {
-		if a.ProviderID != nil {
-			provIDs = append(provIDs, *a.ProviderID)
-		}
-		clientIDs = append(clientIDs, a.ClientID)
-	}
-	clients, err := s.clientRefs(c, clientIDs)
+	views, err := s.svc.AppointmentViews(c.Request().Context(), principal(c), apps)
 	if err != nil {
 		return nil, err
 	}
-	provs, err := s.svc.ProvidersByID(ctx, provIDs)
-	if err != nil {
-		return nil, err
-	}
-	states, err := s.svc.ReminderStates(ctx, principal(c), apps)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]appointmentDTO, len(apps))
-	for i, a := range apps {
+	return toAppointmentDTOs(views), nil
+}
+
+func toAppointmentDTOs(views []service.AppointmentView) []appointmentDTO {
+	out := make([]appointmentDTO, len(views))
+	for i, a := range views {
 		d := appointmentDTO{Version: a.Version, ID: a.ID, ClientID: a.ClientID, ProviderID: a.ProviderID, ReferralID: a.ReferralID, StartsAt: a.StartsAt.UTC(),
 			StartsAtLocal: a.StartsAt.In(service.Brussels).Format("2006-01-02T15:04"), DurationMinutes: a.DurationMinutes,
-			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note, Reply: a.Reply}
-		st := states[a.ID]
+			Location: a.Location, AccompaniedBy: a.AccompaniedBy, Status: a.Status, Note: a.Note, Reply: a.Reply,
+			Client: toRef(a.Client), Provider: toRef(a.Provider)}
+		st := a.Reminder
 		d.Reminder.Channel, d.Reminder.Status, d.Reminder.Configured, d.Reminder.Missing = st.Channel, st.Status, st.Configured, st.Missing
-		d.Client = clients[a.ClientID]
-		if a.ProviderID != nil {
-			d.Provider = &userRef{*a.ProviderID, provs[*a.ProviderID].Name}
-		}
 		out[i] = d
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) writeAppointment(c echo.Context, status int, a model.Appointment) error {
@@ -226,11 +212,7 @@ func (s *Server) listAppointments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.appointmentDTOs(c, apps)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, newList(out, ""))
+	return c.JSON(http.StatusOK, newList(toAppointmentDTOs(apps), ""))
 }
 
 type taskDTO struct {
@@ -251,29 +233,27 @@ type taskDTO struct {
 	CreatedAt time.Time         `json:"created_at"`
 }
 
+// taskDTOs names tasks through the service and shapes them.
 func (s *Server) taskDTOs(c echo.Context, tasks []model.Task) ([]taskDTO, error) {
-	ids := make([]string, 0, len(tasks))
-	for _, t := range tasks {
-		if t.ClientID != "" {
-			ids = append(ids, t.ClientID)
-		}
-	}
-	clients, err := s.clientRefs(c, ids)
+	views, err := s.svc.TaskViews(c.Request().Context(), principal(c), tasks)
 	if err != nil {
 		return nil, err
 	}
-	lang := principal(c).Language
+	return toTaskDTOs(views, principal(c).Language), nil
+}
+
+func toTaskDTOs(tasks []service.TaskView, lang string) []taskDTO {
 	out := make([]taskDTO, len(tasks))
 	for i, t := range tasks {
 		var client *string
 		if t.ClientID != "" {
 			client = &t.ClientID
 		}
-		out[i] = taskDTO{Version: t.Version, ID: t.ID, ClientID: client, Client: clients[t.ClientID], AssigneeID: t.AssigneeID, TeamID: t.TeamID, Kind: t.Kind,
+		out[i] = taskDTO{Version: t.Version, ID: t.ID, ClientID: client, Client: toRef(t.Client), AssigneeID: t.AssigneeID, TeamID: t.TeamID, Kind: t.Kind,
 			DueOn: t.DueOn, DoneAt: t.DoneAt, Note: t.Note, Params: service.DecodeTaskParams(t.Params),
-			Text: service.TaskText(t, lang), CreatedAt: t.CreatedAt}
+			Text: service.TaskText(t.Task, lang), CreatedAt: t.CreatedAt}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) listTasks(c echo.Context) error {
@@ -292,11 +272,7 @@ func (s *Server) listTasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.taskDTOs(c, tasks)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, newList(out, ""))
+	return c.JSON(http.StatusOK, newList(toTaskDTOs(tasks, principal(c).Language), ""))
 }
 
 type taskRequest struct {

@@ -297,22 +297,11 @@ func (s *Server) listAssignments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var ids []string
-	for _, a := range rows {
-		ids = append(ids, a.AssignedBy)
-		if a.CHWID != nil {
-			ids = append(ids, *a.CHWID)
-		}
-	}
-	names, err := s.svc.UserNames(c.Request().Context(), ids)
-	if err != nil {
-		return err
-	}
 	out := make([]assignmentDTO, len(rows))
 	for i, a := range rows {
-		out[i] = assignmentDTO{AssignedBy: userRef{a.AssignedBy, names[a.AssignedBy]}, StartedAt: a.StartedAt, EndedAt: a.EndedAt}
+		out[i] = assignmentDTO{AssignedBy: userRef{a.AssignedBy, a.AssignedByName}, StartedAt: a.StartedAt, EndedAt: a.EndedAt}
 		if a.CHWID != nil {
-			out[i].CHW = &userRef{*a.CHWID, names[*a.CHWID]}
+			out[i].CHW = &userRef{*a.CHWID, a.CHWName}
 		}
 	}
 	return c.JSON(http.StatusOK, newList(out, ""))
@@ -408,16 +397,10 @@ func (s *Server) teamBoard(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// clientRefs names the clients behind a list (referrals, appointments,
-// tasks, reminders) in one scoped query.
-func (s *Server) clientRefs(c echo.Context, ids []string) (map[string]*userRef, error) {
-	clients, err := s.svc.ClientsByID(c.Request().Context(), principal(c), ids)
-	if err != nil {
-		return nil, err
+// toRef shapes a name the service looked up; nil stays null.
+func toRef(r *service.Ref) *userRef {
+	if r == nil {
+		return nil
 	}
-	out := map[string]*userRef{}
-	for id, cl := range clients {
-		out[id] = &userRef{cl.ID, clientName(cl)}
-	}
-	return out, nil
+	return &userRef{r.ID, r.Name}
 }

@@ -206,17 +206,7 @@ type contactDTO struct {
 	CreatedAt       time.Time  `json:"created_at"`
 }
 
-func (s *Server) contactDTOs(c echo.Context, vs []service.ContactView) ([]contactDTO, error) {
-	var ids []string
-	for _, v := range vs {
-		if v.HandledBy != nil {
-			ids = append(ids, *v.HandledBy)
-		}
-	}
-	names, err := s.svc.UserNames(c.Request().Context(), ids)
-	if err != nil {
-		return nil, err
-	}
+func contactDTOs(vs []service.ContactView) []contactDTO {
 	out := make([]contactDTO, len(vs))
 	for i, v := range vs {
 		d := contactDTO{ID: v.ID, Kind: v.Kind, Status: v.Status, Name: v.Name, Organisation: v.Organisation, Phone: v.Phone,
@@ -225,11 +215,11 @@ func (s *Server) contactDTOs(c echo.Context, vs []service.ContactView) ([]contac
 			CloseReason: v.CloseReason, CloseNote: v.CloseNote, HandledAt: v.HandledAt, ClientID: v.ClientID, ProviderID: v.ProviderID,
 			Purged: v.PurgedAt != nil, Overdue: v.Overdue, CreatedAt: v.CreatedAt}
 		if v.HandledBy != nil {
-			d.HandledBy = &userRef{ID: *v.HandledBy, Name: names[*v.HandledBy]}
+			d.HandledBy = &userRef{ID: *v.HandledBy, Name: v.HandledByName}
 		}
 		out[i] = d
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) listContactRequests(c echo.Context) error {
@@ -241,11 +231,7 @@ func (s *Server) listContactRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.contactDTOs(c, vs)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, newList(out, ""))
+	return c.JSON(http.StatusOK, newList(contactDTOs(vs), ""))
 }
 
 // contactSummary counts the caller's open and overdue requests, for the
@@ -333,11 +319,12 @@ func (s *Server) closeContact(c echo.Context) error {
 }
 
 func (s *Server) writeContact(c echo.Context, v service.ContactView) error {
-	out, err := s.contactDTOs(c, []service.ContactView{v})
+	// One request, read or just changed: named here, as the queue is.
+	vs, err := s.svc.NameContacts(c.Request().Context(), []service.ContactView{v})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out[0])
+	return c.JSON(http.StatusOK, contactDTOs(vs)[0])
 }
 
 // contactAllowed applies the contact form's limit per address: this

@@ -162,10 +162,11 @@ func (s *Server) exportDoc(c echo.Context, x service.ClientExport) (exportDTO, e
 	if doc.Appointments, err = s.appointmentDTOs(c, x.Appointments); err != nil {
 		return doc, err
 	}
-	rs, err := s.reminderDTOs(c, x.Reminders)
+	reminders, err := s.svc.ReminderViews(c.Request().Context(), principal(c), x.Reminders)
 	if err != nil {
 		return doc, err
 	}
+	rs := reminderDTOs(reminders)
 	starts := map[string]time.Time{}
 	for _, a := range x.Appointments {
 		starts[a.ID] = a.StartsAt
@@ -189,12 +190,11 @@ func (s *Server) exportDoc(c echo.Context, x service.ClientExport) (exportDTO, e
 	for i, r := range x.Contacts {
 		contacts[i] = service.ContactView{ContactRequest: r}
 	}
-	if doc.ContactRequests, err = s.contactDTOs(c, contacts); err != nil {
+	if contacts, err = s.svc.NameContacts(c.Request().Context(), contacts); err != nil {
 		return doc, err
 	}
-	if doc.GroupSessions, err = s.groupSessionDTOs(c, x.GroupSessions); err != nil {
-		return doc, err
-	}
+	doc.ContactRequests = contactDTOs(contacts)
+	doc.GroupSessions = groupSessionDTOs(x.GroupSessions)
 	for _, m := range x.Merges {
 		doc.Merges = append(doc.Merges, toMergeDTO(m))
 	}

@@ -40,18 +40,7 @@ type groupSessionDTO struct {
 	UpdatedAt           time.Time       `json:"updated_at"`
 }
 
-func (s *Server) groupSessionDTOs(c echo.Context, views []service.GroupSessionView) ([]groupSessionDTO, error) {
-	var ids []string
-	for _, v := range views {
-		for _, f := range v.Facilitators {
-			ids = append(ids, f.CHWID)
-		}
-	}
-	slices.Sort(ids)
-	names, err := s.svc.UserNames(c.Request().Context(), slices.Compact(ids))
-	if err != nil {
-		return nil, err
-	}
+func groupSessionDTOs(views []service.GroupSessionView) []groupSessionDTO {
 	out := make([]groupSessionDTO, len(views))
 	for i, v := range views {
 		d := groupSessionDTO{
@@ -84,19 +73,15 @@ func (s *Server) groupSessionDTOs(c echo.Context, views []service.GroupSessionVi
 		}
 		for _, f := range v.Facilitators {
 			d.FacilitatorIDs = append(d.FacilitatorIDs, f.CHWID)
-			d.Facilitators = append(d.Facilitators, userRef{ID: f.CHWID, Name: names[f.CHWID]})
+			d.Facilitators = append(d.Facilitators, userRef{ID: f.CHWID, Name: v.FacilitatorNames[f.CHWID]})
 		}
 		out[i] = d
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) writeGroupSession(c echo.Context, status int, v service.GroupSessionView) error {
-	out, err := s.groupSessionDTOs(c, []service.GroupSessionView{v})
-	if err != nil {
-		return err
-	}
-	return c.JSON(status, out[0])
+	return c.JSON(status, groupSessionDTOs([]service.GroupSessionView{v})[0])
 }
 
 type groupSessionRequest struct {
@@ -220,11 +205,7 @@ func (s *Server) listGroupSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.groupSessionDTOs(c, views)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, newList(out, ""))
+	return c.JSON(http.StatusOK, newList(groupSessionDTOs(views), ""))
 }
 
 func (s *Server) createGroupSession(c echo.Context) error {

@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/brug-chw/brug/internal/apperr"
-	"github.com/brug-chw/brug/internal/model"
 	"github.com/brug-chw/brug/internal/reminder"
 	"github.com/brug-chw/brug/internal/service"
 )
@@ -184,59 +183,32 @@ type referralDTO struct {
 	UpdatedAt     time.Time          `json:"updated_at"`
 }
 
-// referralDTOs adds client and provider names, looked up once per list.
+// referralDTOs names referrals through the service and shapes them.
 func (s *Server) referralDTOs(c echo.Context, views []service.ReferralView) ([]referralDTO, error) {
-	ctx := c.Request().Context()
-	var provIDs, userIDs, clientIDs []string
-	for _, v := range views {
-		if v.ProviderID != nil {
-			provIDs = append(provIDs, *v.ProviderID)
-		}
-		for _, e := range v.Events {
-			if e.ActorID != nil {
-				userIDs = append(userIDs, *e.ActorID)
-			}
-		}
-		clientIDs = append(clientIDs, v.ClientID)
-	}
-	clients, err := s.clientRefs(c, clientIDs)
+	views, err := s.svc.NameReferrals(c.Request().Context(), principal(c), views)
 	if err != nil {
 		return nil, err
 	}
-	provs, err := s.svc.ProvidersByID(ctx, provIDs)
-	if err != nil {
-		return nil, err
-	}
-	names, err := s.svc.UserNames(ctx, userIDs)
-	if err != nil {
-		return nil, err
-	}
+	return toReferralDTOs(views), nil
+}
+
+func toReferralDTOs(views []service.ReferralView) []referralDTO {
 	out := make([]referralDTO, len(views))
 	for i, v := range views {
 		d := referralDTO{Version: v.Version, ID: v.ID, ClientID: v.ClientID, ProviderID: v.ProviderID, ProviderType: v.ProviderType, Reason: v.Reason,
 			Urgency: v.Urgency, BarrierIDs: v.BarrierIDs, Note: v.Note, Status: v.Status, Outcome: v.Outcome, DeclineReason: v.DeclineReason,
 			Allowed: service.ReferralTransitions[v.Status], LastEventAt: v.LastEventAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
-		d.Client = clients[v.ClientID]
-		if v.ProviderID != nil {
-			d.Provider = &userRef{*v.ProviderID, provs[*v.ProviderID].Name}
-		}
+		d.Client, d.Provider = toRef(v.Client), toRef(v.Provider)
 		for _, e := range v.Events {
 			ed := referralEventDTO{From: e.FromStatus, To: e.ToStatus, By: e.ActorLabel, Note: e.Note, At: e.CreatedAt}
 			if e.ActorID != nil {
-				ed.Actor = &userRef{*e.ActorID, names[*e.ActorID]}
+				ed.Actor = &userRef{*e.ActorID, v.ActorNames[*e.ActorID]}
 			}
 			d.Events = append(d.Events, ed)
 		}
 		out[i] = d
 	}
-	return out, nil
-}
-
-func clientName(c model.Client) string {
-	if n := strings.TrimSpace(c.GivenName + " " + c.FamilyName); n != "" {
-		return n
-	}
-	return c.Pseudonym
+	return out
 }
 
 func (s *Server) writeReferral(c echo.Context, status int, v service.ReferralView) error {
@@ -289,11 +261,7 @@ func (s *Server) listReferrals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.referralDTOs(c, views)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, newList(out, ""))
+	return c.JSON(http.StatusOK, newList(toReferralDTOs(views), ""))
 }
 
 func (s *Server) getReferral(c echo.Context) error {

@@ -31,25 +31,17 @@ type reminderDTO struct {
 	SentAt        *time.Time `json:"sent_at"`
 }
 
-func (s *Server) reminderDTOs(c echo.Context, rs []model.Reminder) ([]reminderDTO, error) {
-	ids := make([]string, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ClientID
-	}
-	clients, err := s.clientRefs(c, ids)
-	if err != nil {
-		return nil, err
-	}
+func reminderDTOs(rs []service.ReminderView) []reminderDTO {
 	out := make([]reminderDTO, len(rs))
 	for i, r := range rs {
-		out[i] = reminderDTO{Client: clients[r.ClientID], ID: r.ID, AppointmentID: r.AppointmentID, ClientID: r.ClientID, Kind: r.Kind, Channel: r.Channel,
+		out[i] = reminderDTO{Client: toRef(r.Client), ID: r.ID, AppointmentID: r.AppointmentID, ClientID: r.ClientID, Kind: r.Kind, Channel: r.Channel,
 			Language: r.Language, ScheduledAt: r.ScheduledAt, DueAt: r.DueAt, Status: r.Status, Attempts: r.Attempts,
 			LastError: r.LastError, Destination: r.Destination, SentAt: r.SentAt}
 		if r.Status == "failed" {
 			out[i].FailureReason = reminder.FailureReason(r.LastError)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) listReminders(c echo.Context) error {
@@ -61,11 +53,7 @@ func (s *Server) listReminders(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.reminderDTOs(c, rs)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": out, "channels": s.svc.Reminders.Configured})
+	return c.JSON(http.StatusOK, map[string]any{"items": reminderDTOs(rs), "channels": s.svc.Reminders.Configured})
 }
 
 func (s *Server) retryReminder(c echo.Context) error {
@@ -77,11 +65,11 @@ func (s *Server) retryReminder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.reminderDTOs(c, []model.Reminder{r})
+	views, err := s.svc.ReminderViews(c.Request().Context(), principal(c), []model.Reminder{r})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out[0])
+	return c.JSON(http.StatusOK, reminderDTOs(views)[0])
 }
 
 func (s *Server) publicReply(c echo.Context) error {

@@ -290,9 +290,12 @@ func (s *Service) UpdateAppointment(ctx context.Context, p *Principal, id string
 }
 
 // Appointments lists appointments in the caller's scope.
-func (s *Service) Appointments(ctx context.Context, p *Principal, f store.AppointmentFilter) ([]model.Appointment, error) {
-	out, err := s.Store.Appointments(ctx, p.Scope, f)
-	return out, storeErr(err)
+func (s *Service) Appointments(ctx context.Context, p *Principal, f store.AppointmentFilter) ([]AppointmentView, error) {
+	apps, err := s.Store.Appointments(ctx, p.Scope, f)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.AppointmentViews(ctx, p, apps)
 }
 
 // Appointment returns one appointment.

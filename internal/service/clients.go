@@ -589,11 +589,33 @@ func (s *Service) AssignClient(ctx context.Context, p *Principal, id string, chw
 }
 
 // Assignments returns who followed the client.
-func (s *Service) Assignments(ctx context.Context, p *Principal, id string) ([]model.ClientAssignment, error) {
+func (s *Service) Assignments(ctx context.Context, p *Principal, id string) ([]AssignmentView, error) {
 	if _, err := s.visibleClient(ctx, p, id); err != nil {
 		return nil, err
 	}
-	return s.Store.Assignments(ctx, id)
+	rows, err := s.Store.Assignments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, a := range rows {
+		ids = append(ids, a.AssignedBy)
+		if a.CHWID != nil {
+			ids = append(ids, *a.CHWID)
+		}
+	}
+	names, err := s.userNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AssignmentView, len(rows))
+	for i, a := range rows {
+		out[i] = AssignmentView{ClientAssignment: a, AssignedByName: names[a.AssignedBy]}
+		if a.CHWID != nil {
+			out[i].CHWName = names[*a.CHWID]
+		}
+	}
+	return out, nil
 }
 
 // ClientAudit lists who read and changed a client (coordinator of the

@@ -80,6 +80,8 @@ func WorkingDaysCutoff(now time.Time, n int) time.Time {
 type ContactView struct {
 	model.ContactRequest
 	Overdue bool
+	// HandledByName: by NameContacts (the queue is named as it is read).
+	HandledByName string
 }
 
 func (s *Service) contactViews(rs []model.ContactRequest) []ContactView {
@@ -102,7 +104,7 @@ func (s *Service) ContactQueue(ctx context.Context, p *Principal, open bool, kin
 		return nil, err
 	}
 	s.audit(ctx, p, "contact.list", "contact_request", "", map[bool]string{true: "open", false: "handled"}[open])
-	return s.contactViews(rs), nil
+	return s.NameContacts(ctx, s.contactViews(rs))
 }
 
 // ContactRequest reads one request (audited).

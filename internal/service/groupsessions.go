@@ -54,6 +54,8 @@ type GroupSessionView struct {
 	Languages         []string
 	ParticipantsByAge map[string]int
 	Facilitators      []model.GroupSessionFacilitator
+	// FacilitatorNames: by NameGroupSessions (a list is named as it is read).
+	FacilitatorNames map[string]string
 }
 
 func groupSessionView(g model.GroupSession, fac []model.GroupSessionFacilitator) GroupSessionView {
@@ -84,7 +86,7 @@ func (s *Service) groupSessionViews(ctx context.Context, rows []model.GroupSessi
 	for i, g := range rows {
 		out[i] = groupSessionView(g, fac[g.ID])
 	}
-	return out, nil
+	return s.NameGroupSessions(ctx, out)
 }
 
 // codeList checks a list of codes and returns it without repeats.

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/brug-chw/brug/internal/model"
@@ -39,25 +38,6 @@ const MergeUndoWindow = store.MergeUndoWindow
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.Store.Now() }
-
-// UserNames maps user ids to names (for timelines and lists), in one
-// statement for the distinct ids.
-func (s *Service) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	return s.Store.UserNames(ctx, slices.Compact(ids))
-}
-
-// ProvidersByID maps provider ids to the directory's providers.
-func (s *Service) ProvidersByID(ctx context.Context, ids []string) (map[string]model.Provider, error) {
-	return s.Store.ProvidersByID(ctx, ids)
-}
-
-// ClientsByID are the clients among ids the caller may see (the names
-// behind a list of referrals, appointments, tasks or reminders).
-func (s *Service) ClientsByID(ctx context.Context, p *Principal, ids []string) (map[string]model.Client, error) {
-	return s.Store.ClientsByID(ctx, p.Scope, ids)
-}
 
 // TaxonomyTerms is the reference taxonomy with its labels.
 func (s *Service) TaxonomyTerms(ctx context.Context) ([]model.TaxonomyTerm, error) {

@@ -56,6 +56,10 @@ type ReferralView struct {
 	model.Referral
 	BarrierIDs []string
 	Events     []model.ReferralEvent
+	// Named by NameReferrals (a list is named as it is read).
+	Client     *Ref
+	Provider   *Ref
+	ActorNames map[string]string
 }
 
 // MaxReferralReason is the longest reason a referral (or its decline) has.
@@ -174,7 +178,7 @@ func (s *Service) Referrals(ctx context.Context, p *Principal, f store.ReferralF
 	for i, r := range rows {
 		out[i] = referralView(r, nil)
 	}
-	return out, nil
+	return s.NameReferrals(ctx, p, out)
 }
 
 // UpdateReferral edits the reason, urgency, note or provider of an open referral.

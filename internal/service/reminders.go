@@ -253,9 +253,29 @@ func (s *Service) appointmentChanged(ctx context.Context, tx *store.Store, a mod
 }
 
 // ListReminders lists messages in the caller's scope.
-func (s *Service) ListReminders(ctx context.Context, p *Principal, f store.ReminderFilter) ([]model.Reminder, error) {
-	out, err := s.Store.Reminders(ctx, p.Scope, f)
-	return out, storeErr(err)
+func (s *Service) ListReminders(ctx context.Context, p *Principal, f store.ReminderFilter) ([]ReminderView, error) {
+	rs, err := s.Store.Reminders(ctx, p.Scope, f)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.ReminderViews(ctx, p, rs)
+}
+
+// ReminderViews names the clients of messages in one statement.
+func (s *Service) ReminderViews(ctx context.Context, p *Principal, rs []model.Reminder) ([]ReminderView, error) {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ClientID
+	}
+	_, refs, err := s.clientRefs(ctx, p, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ReminderView, len(rs))
+	for i, r := range rs {
+		out[i] = ReminderView{Reminder: r, Client: refs[r.ClientID]}
+	}
+	return out, nil
 }
 
 // RetryReminder puts a failed message back in the queue.
@@ -287,8 +307,9 @@ type ReminderState struct {
 	Missing string
 }
 
-// ReminderStates summarises the reminders of appointments, in three queries.
-func (s *Service) ReminderStates(ctx context.Context, p *Principal, apps []model.Appointment) (map[string]ReminderState, error) {
+// reminderStates summarises the reminders of appointments whose clients
+// are looked up already, in two queries.
+func (s *Service) reminderStates(ctx context.Context, p *Principal, apps []model.Appointment, clients map[string]model.Client) (map[string]ReminderState, error) {
 	out := map[string]ReminderState{}
 	if len(apps) == 0 {
 		return out, nil
@@ -315,10 +336,6 @@ func (s *Service) ReminderStates(ctx context.Context, p *Principal, apps []model
 		st.Channel, st.Status = r.Channel, r.Status
 		st.Configured = s.Reminders.Configured[r.Channel]
 		out[r.AppointmentID] = st
-	}
-	clients, err := s.Store.ClientsByID(ctx, p.Scope, clientIDs)
-	if err != nil {
-		return nil, err
 	}
 	consents, err := s.Store.LiveConsentsOf(ctx, clientIDs)
 	if err != nil {

@@ -32,9 +32,12 @@ func TaskWindow(due string, now time.Time) (store.TaskFilter, error) {
 }
 
 // Tasks lists the caller's tasks (a coordinator: the team's).
-func (s *Service) Tasks(ctx context.Context, p *Principal, f store.TaskFilter) ([]model.Task, error) {
-	out, err := s.Store.Tasks(ctx, p.Scope, f)
-	return out, storeErr(err)
+func (s *Service) Tasks(ctx context.Context, p *Principal, f store.TaskFilter) ([]TaskView, error) {
+	tasks, err := s.Store.Tasks(ctx, p.Scope, f)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.TaskViews(ctx, p, tasks)
 }
 
 // CreateTask makes a task by hand for a client the caller may change.
