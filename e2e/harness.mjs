@@ -101,6 +101,14 @@ export async function signIn(page, email, password = PASSWORD) {
   await page.locator('form button[type=submit]').click();
 }
 
+/** Opens a section of the client page (components/Section.svelte) unless it
+ * is open: on a phone most start closed. */
+export async function openSection(page, name) {
+  const toggle = page.locator(`[data-section=${name}] .section-toggle`);
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await page.locator(`#${name}-body`).waitFor();
+}
+
 /** Fails on any serious or critical axe-core violation. */
 export async function axe(page, where) {
   const result = await new AxeBuilder({ page }).analyze();

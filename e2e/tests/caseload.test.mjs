@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, noHorizontalScroll, phonePage, signIn, suite, PASSWORD } from '../harness.mjs';
+import { axe, noHorizontalScroll, openSection, phonePage, signIn, suite, PASSWORD } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -64,12 +64,15 @@ describe('caseload', () => {
       await timeline.getByText('Visit (Street), 45 min').waitFor();
       await timeline.getByText(/Barrier found: Cost of care/).waitFor();
       await timeline.getByText('Met at the market.').waitFor();
+      // On the phone the sections past the timeline start closed: open the ones used.
+      await openSection(page, 'barriers');
       await page.locator('section', { hasText: 'Barriers to care' }).getByText('cannot advance the GP fee').waitFor();
 
       // Working on the barrier, and a changed phone number, are on the timeline too; the
       // change names the field, not the number.
       await page.locator('section', { hasText: 'Barriers to care' }).getByRole('button', { name: 'Working on it' }).click();
       await timeline.getByText(/Barrier being worked on: Cost of care/).waitFor();
+      await openSection(page, 'details');
       await page.getByRole('button', { name: 'Edit details' }).click();
       await page.locator('#cf-phone').fill('0470 99 88 66');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -77,6 +80,7 @@ describe('caseload', () => {
       assert.equal(await timeline.getByText('0470 99 88 66').count(), 0);
 
       // Consent for SMS reminders.
+      await openSection(page, 'consents');
       await page.getByRole('button', { name: /Record consent: Reminders by SMS/ }).click();
       await page.getByRole('button', { name: /Withdraw: Reminders by SMS/ }).waitFor();
       await axe(page, 'client page');

@@ -4,7 +4,7 @@
 // same form (Dutch); the Gent coordinator gets a task to review it (German).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, noHorizontalScroll, phonePage, signIn, suite, PASSWORD } from '../harness.mjs';
+import { axe, noHorizontalScroll, openSection, PASSWORD, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -95,6 +95,7 @@ describe('emergency access', () => {
     const { page } = ctx;
     await page.goto(`${env.server.base}/clients/${first.id}`);
     await page.getByRole('heading', { name: 'Emma Glasbreker', level: 1 }).waitFor();
+    await openSection(page, 'tasks');
     await page.getByText(/hat diese Akte per Notfallzugriff bis .* geöffnet\. Grund: La cliente est venue au bureau de Liège/).waitFor();
     await page.locator('.timeline').getByText(/^Per Notfallzugriff geöffnet bis .+: La cliente est venue au bureau de Liège/).waitFor();
     assert.equal(await page.getByTestId('emergency-banner').count(), 0);

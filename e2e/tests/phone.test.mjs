@@ -67,6 +67,14 @@ describe('phone layout at 360 × 740', () => {
         const visibleNav = menu.getByRole('navigation').locator('li:not(.in-tabs) .nav-text');
         assert.equal(await visibleNav.count(), 4); // group sessions, providers, my activity, monthly summary
         assertOneLine(await lines(visibleNav), `${lang} menu`);
+        // Each item's link is one line high too (no wrapping into rows).
+        for (const h of await menu.getByRole('navigation').locator('li:not(.in-tabs) a').evaluateAll((as) => as.map((a) => {
+          const cs = getComputedStyle(a);
+          const line = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.5;
+          return { text: a.textContent.trim(), height: a.getBoundingClientRect().height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom), line };
+        }))) {
+          assert.ok(h.height <= 1.5 * h.line, `${lang} menu: "${h.text}" is ${h.height}px high for a ${h.line}px line`);
+        }
         await page.screenshot({ path: join(out, `phone-menu-${lang}.png`) });
         assert.ok(await menu.evaluate((el) => el.contains(document.activeElement)), 'focus moves into the open menu');
         await page.keyboard.press('Escape');
@@ -116,19 +124,51 @@ describe('phone layout at 360 × 740', () => {
         await noHorizontalScroll(page, `client ${lang}`);
         await axe(page, `client page ${lang}`);
         const clientHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+
+        // Save is never under the tab bar: scrolled into view (aligned to the
+        // bottom, where the bar is) or reached by the keyboard.
+        const saveButton = page.locator('form.visit-form button[type=submit]');
+        const clear = async (how) => {
+          const s = await saveButton.boundingBox();
+          const bar = await tabbar.boundingBox();
+          assert.ok(s.y + s.height <= bar.y, `${lang} ${how}: Save (${s.y}–${s.y + s.height}) is under the tab bar (from ${bar.y})`);
+        };
+        await saveButton.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+        await clear('scrolled into view');
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await saveButton.focus();
+        await clear('focused');
+        // The end of the page stops above the bar too.
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        const last = await page.locator('main > *').last().boundingBox();
+        assert.ok(last.y + last.height <= (await tabbar.boundingBox()).y + 1, `${lang}: the page's end is under the tab bar`);
+        await page.evaluate(() => window.scrollTo(0, 0));
         console.log(`page heights at 360 px (${lang}): Today ${todayHeight} px, client page ${clientHeight} px; visit Save at y=${Math.round(save.y)}; Today's layout shift ${cls.toFixed(3)}`);
 
         // Sections open and close and remember it (this browser, per section).
         const toggle = page.locator('[data-section=timeline] .section-toggle');
         assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+        // The Timeline opens paged: the newest ten, then "show more".
+        const total = Number(await toggle.locator('.count').innerText());
+        const shown = await page.locator('#timeline-body ol.timeline > li').count();
+        assert.equal(shown, Math.min(total, 10), `${lang}: the timeline shows ${shown} of ${total}`);
+        assert.equal(await page.locator('#timeline-body > button').count(), total > 10 ? 1 : 0);
         await toggle.click();
         assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
         assert.ok(await page.locator('#timeline-body').isHidden());
         await page.reload();
         await page.getByTestId('client-name').waitFor();
         assert.equal(await page.locator('[data-section=timeline] .section-toggle').getAttribute('aria-expanded'), 'false');
-        assert.equal(await page.locator('[data-section=referrals] .section-toggle').getAttribute('aria-expanded'), 'true');
         assert.equal(await page.evaluate(() => localStorage.getItem('brug.section.timeline')), '0');
+        // On a phone the other sections start closed; one opened stays open.
+        for (const name of ['referrals', 'appointments', 'barriers', 'consents', 'details']) {
+          assert.equal(await page.locator(`[data-section=${name}] .section-toggle`).getAttribute('aria-expanded'), 'false', `${name} starts closed`);
+        }
+        await page.locator('[data-section=referrals] .section-toggle').click();
+        await page.reload();
+        await page.getByTestId('client-name').waitFor();
+        assert.equal(await page.locator('[data-section=referrals] .section-toggle').getAttribute('aria-expanded'), 'true');
+        assert.ok(await page.locator('#referrals-body').isVisible());
 
         assert.deepEqual(problems, []);
       } finally {

@@ -3,7 +3,7 @@
 // the same link; every dead link says what really happened, in the page's language.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, noHorizontalScroll, phonePage, signIn, suite, PASSWORD } from '../harness.mjs';
+import { axe, noHorizontalScroll, openSection, PASSWORD, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -38,6 +38,8 @@ describe('provider link', () => {
       await signIn(staff.page, 'chw.gent1@example.org');
       await staff.page.getByTestId('user-name').waitFor();
       await staff.page.goto(`${env.server.base}/clients/${client.id}`);
+      await staff.page.getByTestId('client-name').waitFor();
+      await openSection(staff.page, 'referrals');
       const referral = staff.page.locator('li.referral', { hasText: 'Linktest back pain' });
       await referral.getByRole('button', { name: 'Link for the provider' }).click();
       firstURL = await referral.getByRole('textbox', { name: 'Link for the provider' }).inputValue();

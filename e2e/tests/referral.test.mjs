@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
+import { axe, noHorizontalScroll, openSection, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -78,6 +78,9 @@ describe('referral wizard', () => {
       await signIn(again.page, 'chw.gent1@example.org');
       await again.page.getByTestId('user-name').waitFor();
       await again.page.goto(clientURL);
+      await again.page.getByTestId('client-name').waitFor();
+      await openSection(again.page, 'referrals');
+      await openSection(again.page, 'appointments');
       const referral = again.page.locator('li.referral', { hasText: 'Toothache for three weeks' });
       await referral.getByText('appointment made').waitFor();
       await again.page.locator('.appointment', { hasText: '2030' }).first().waitFor();

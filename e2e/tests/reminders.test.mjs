@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { axe, launch, noHorizontalScroll, phonePage, signIn, startServer, PASSWORD } from '../harness.mjs';
+import { axe, launch, noHorizontalScroll, openSection, phonePage, signIn, startServer, PASSWORD } from '../harness.mjs';
 
 let server, browser, gateway;
 
@@ -81,6 +81,8 @@ describe('reminder screens', () => {
       // The client without a number: said on the consent and on the appointment.
       await page.goto(server.base + `/clients/${nophone.id}`);
       await page.getByRole('heading', { name: 'Consent' }).waitFor();
+      await openSection(page, 'consents');
+      await openSection(page, 'appointments');
       await page.getByText('No phone number: SMS reminders cannot be sent.', { exact: false }).waitFor();
       await page.getByText('No reminder possible: no phone number').waitFor();
       // Ahead of time only cancelling is offered.

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { axe, outputDir, phonePage, signIn, suite } from '../harness.mjs';
+import { axe, openSection, outputDir, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -21,6 +21,7 @@ async function openClient(page, url) {
 }
 
 async function editPhone(page, phone, save) {
+  await openSection(page, 'details');
   await page.locator('[data-section=details]').getByRole('button', { name: save.edit }).click();
   await page.locator('#cf-phone').fill(phone);
   await page.getByRole('button', { name: save.save, exact: true }).click();
