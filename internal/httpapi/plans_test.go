@@ -198,6 +198,15 @@ func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
 		if p := plan(teamQ, teamID); !strings.Contains(p, teamIdx) || strings.Contains(p, sorted) || strings.Contains(p, anded) {
 			t.Errorf("team caseload plan:\n%s", p)
 		}
+		// Today's appointments of a CHW on SQLite (store.Appointments with a
+		// day's window, CROSS JOIN): from the day's appointments, each client
+		// by its key, never the CHW's whole caseload probed one by one.
+		if !pg {
+			dayQ := "SELECT appointments.* FROM appointments CROSS JOIN clients ON clients.id = appointments.client_id WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) AND appointments.starts_at >= ? AND appointments.starts_at < ? ORDER BY appointments.starts_at, appointments.id LIMIT 1000"
+			if p := plan(dayQ, chwID, teamID, at, at.Add(24*time.Hour)); strings.Contains(p, "clients_chw_activity_idx") || !strings.Contains(p, "appointments_starts_idx") {
+				t.Errorf("a CHW's day of appointments plan:\n%s", p)
+			}
+		}
 		from, to := time.Now().AddDate(0, -1, 0).UTC(), time.Now().UTC()
 		for col, idx := range map[string]string{"detected_at": "barriers_detected_idx", "addressed_at": "barriers_addressed_idx",
 			"resolved_at": "barriers_resolved_idx", "signalled_at": "barriers_signalled_idx"} {

@@ -46,7 +46,17 @@ type AppointmentFilter struct {
 
 // Appointments lists appointments of visible clients by start time.
 func (s *Store) Appointments(ctx context.Context, sc Scope, f AppointmentFilter) ([]model.Appointment, error) {
-	q := visibleVia(s.q(ctx).Model(&model.Appointment{}), "appointments", sc).Select("appointments.*")
+	join := "JOIN"
+	if f.ClientID == "" && f.From != nil && f.To != nil && s.db.Dialector.Name() != "postgres" {
+		// A window of days (Today, the week): SQLite's planner walks the
+		// CHW's clients (thousands) and probes each one's appointments,
+		// 26 ms at 2 000 clients; starting from the window's few
+		// appointments and looking their clients up takes a fraction.
+		// CROSS JOIN is how SQLite is told the join order (PostgreSQL
+		// plans it right by itself and has no CROSS JOIN … ON).
+		join = "CROSS JOIN"
+	}
+	q := visibleClients(s.q(ctx).Model(&model.Appointment{}).Joins(join+" clients ON clients.id = appointments.client_id"), sc).Select("appointments.*")
 	if f.ClientID != "" {
 		q = q.Where("appointments.client_id = ?", f.ClientID)
 	}
