@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
+import { axe, noHorizontalScroll, openSection, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 
@@ -60,7 +60,9 @@ describe('group sessions', () => {
       await axe(page, 'participant form');
       await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
       await page.getByRole('heading', { name: 'Samira Participante', level: 1 }).waitFor();
-      assert.match(await page.locator('main').innerText(), /Séance collective/);
+      // Where the client came from sits in the details, closed on a phone until opened.
+      await openSection(page, 'details');
+      assert.match(await page.locator('#details-body').innerText(), /Séance collective/);
       await noHorizontalScroll(page, 'client page');
       assert.deepEqual(problems.filter((p) => !/Failed to load resource: .*422/.test(p)), []);
     } finally {

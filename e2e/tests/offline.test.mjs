@@ -3,7 +3,7 @@
 // when the connection breaks after the server did the work.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, axe, noHorizontalScroll, phonePage, signIn, suite } from '../harness.mjs';
+import { PASSWORD, axe, noHorizontalScroll, openSection, phonePage, signIn, suite } from '../harness.mjs';
 
 const env = suite(before, after);
 const CHW = 'chw.gent1@example.org';
@@ -40,6 +40,90 @@ async function logVisit(page, note) {
 }
 
 describe('offline', () => {
+  it('an appointment outcome set offline reaches the server once; a task a colleague changed meanwhile waits for the CHW to compare and choose', async () => {
+    const { context, page, problems } = await phonePage(env.browser);
+    const unexpected = () => problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|ERR_FAILED|Failed to fetch|net::|status of 412/.test(p));
+    try {
+      const tok = await token(CHW);
+      const call = async (method, path, body, headers = {}) => {
+        const r = await fetch(env.server.base + path, {
+          method,
+          headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json', ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: r.status, body: await r.json().catch(() => null) };
+      };
+      const client = (await call('GET', '/api/v1/clients?limit=1')).body.items[0];
+      // A dentist appointment that began two hours ago, and a task due today, both the CHW's.
+      const appt = await call('POST', '/api/v1/appointments', {
+        client_id: client.id, starts_at: new Date(Date.now() - 2 * 3600_000).toISOString(), duration_minutes: 30, location: 'Tandartspraktijk Ledeberg',
+      });
+      assert.equal(appt.status, 201, JSON.stringify(appt.body));
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date());
+      const task = await call('POST', '/api/v1/tasks', { client_id: client.id, due_on: today, note: 'Ask the dentist for the quote' });
+      assert.equal(task.status, 201, JSON.stringify(task.body));
+
+      await page.goto(env.server.base + '/login');
+      await page.getByLabel('Taal').selectOption('en');
+      await signIn(page, CHW);
+      await page.getByTestId('user-name').waitFor();
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+      await page.goto(`${env.server.base}/clients/${client.id}`);
+      await page.getByTestId('client-name').waitFor();
+      await openSection(page, 'appointments');
+      await openSection(page, 'tasks');
+      const sentHeaders = [];
+      page.on('request', (r) => {
+        if (r.method() === 'PATCH') sentHeaders.push(`${new URL(r.url()).pathname.split('/')[3]} ${r.headers()['if-match'] ?? '-'} ${r.headers()['idempotency-key']}`);
+      });
+
+      await context.setOffline(true);
+      await page.locator('#appointments-body li.appointment', { hasText: 'Tandartspraktijk Ledeberg' }).getByRole('button', { name: /^Went: / }).click();
+      await page.locator('#appointments-body [role=status]', { hasText: 'No network' }).waitFor();
+      await waitWaiting(page, 1);
+      await page.locator('#tasks-body li.task', { hasText: 'Ask the dentist for the quote' }).getByRole('button', { name: /^Done: / }).click();
+      await waitWaiting(page, 2);
+      // Meanwhile, from another device, the task's note is changed (version 1 → 2).
+      const changed = await call('PATCH', `/api/v1/tasks/${task.body.id}`, { note: 'The dentist called back: quote accepted' }, { 'If-Match': '"v1"' });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+
+      await context.setOffline(false);
+      const refused = page.getByTestId('sync-refused');
+      await refused.waitFor();
+      await waitWaiting(page, 0);
+      // The outcome is saved once, as attended; the task edit kept the version it was based on and was not applied.
+      const a = await call('GET', `/api/v1/appointments/${appt.body.id}`);
+      assert.equal(a.body.status, 'attended');
+      assert.equal(a.body.version, 2);
+      let tk = await call('GET', `/api/v1/tasks?client_id=${client.id}`);
+      assert.equal(tk.body.items.find((x) => x.id === task.body.id)?.done_at ?? null, null);
+      assert.match(await refused.innerText(), /Someone else changed this record while your change waited on this phone\./);
+      await axe(page, 'client page with an edit that met a newer version');
+      await noHorizontalScroll(page, 'client page with an edit that met a newer version');
+
+      // Compare and choose: the dialog shows mine against what is saved; mine goes on the new version.
+      await refused.getByRole('button', { name: 'Compare and choose' }).click();
+      const dialog = page.getByTestId('stale-dialog');
+      await dialog.getByRole('heading', { name: 'Changed meanwhile' }).waitFor();
+      await axe(page, 'the change dialog for a queued edit');
+      await dialog.getByRole('button', { name: 'Save mine over it' }).click();
+      await refused.waitFor({ state: 'detached' });
+      await waitWaiting(page, 0);
+      tk = await call('GET', `/api/v1/tasks?client_id=${client.id}`);
+      // Done now (the edit only said done, so the colleague's note stays).
+      assert.equal(tk.body.items.some((x) => x.id === task.body.id), false, 'the task is done (no longer open)');
+      const appts = sentHeaders.filter((h) => h.startsWith('appointments '));
+      const tasks = sentHeaders.filter((h) => h.startsWith('tasks '));
+      // Every try of the outcome carried its version and one key; the task's re-apply a new key and the new version.
+      assert.ok(appts.length >= 1 && appts.every((h) => h.startsWith('appointments "v1" ')) && new Set(appts).size === 1, appts.join(' | '));
+      assert.ok(tasks.some((h) => h.startsWith('tasks "v1" ')) && tasks.at(-1).startsWith('tasks "v2" '), tasks.join(' | '));
+      assert.notEqual(tasks[0].split(' ')[2], tasks.at(-1).split(' ')[2]);
+      assert.deepEqual(unexpected(), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('visits, a task done and a note made offline survive a reload and sync once; a cut mid-sync doubles nothing', async () => {
     const { context, page, problems } = await phonePage(env.browser);
     // Chromium logs each failed request while offline, and the refusal made up below: those are expected here.

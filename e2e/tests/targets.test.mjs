@@ -80,4 +80,88 @@ describe('targets', () => {
       await context.close();
     }
   });
+  it('a coordinator lowers an alert threshold in Dutch and finds the alert task at once; raising it closes it (360 px)', async () => {
+    const { context, page, problems } = await phonePage(env.browser);
+    try {
+      await page.goto(env.server.base + '/login');
+      await page.getByLabel('Taal').selectOption('nl');
+      await signIn(page, 'coordinator.gent@example.org');
+      // The coordinator's own tasks and the team's alerts, on the team board (their start page).
+      const mine = page.getByTestId('board-mine');
+      const tasks = async () => {
+        const loaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/tasks' && new URL(r.url()).searchParams.get('mine') === 'true');
+        // The board is the start page: already there, it is read again.
+        if (new URL(page.url()).pathname === '/team') await page.reload();
+        else await page.getByRole('navigation').getByRole('link', { name: 'Teambord' }).click();
+        await page.getByRole('heading', { name: 'Teambord', level: 1 }).waitFor();
+        await loaded;
+        await mine.getByRole('heading', { name: /^Mijn taken en signalen, uiterlijk vandaag \(\d+\)$/ }).waitFor();
+      };
+      const thresholds = async (value) => {
+        await page.getByRole('navigation').getByRole('link', { name: 'Coaching' }).click();
+        const form = page.getByTestId('alert-settings');
+        const field = form.getByLabel('Signaal als een gezondheidswerker meer achterstallige taken heeft dan dit aantal');
+        await field.waitFor();
+        await field.fill(value);
+        await field.press('Enter');
+        return form;
+      };
+      // Every Gent CHW of the demo has at least two overdue tasks; none is over the default of 10.
+      await tasks();
+      assert.equal(await mine.getByText(/^Hanne Peeters heeft \d+ achterstallige taken/).count(), 0);
+      // Nonsense is named at the field and saves nothing.
+      let form = await thresholds('0');
+      await form.locator('[id$="-overdue_tasks-error"]').waitFor();
+      assert.equal(await form.locator('[id$="-overdue_tasks"]').getAttribute('aria-invalid'), 'true');
+      await noHorizontalScroll(page, 'alert thresholds with an error');
+      await axe(page, 'Coaching with alert thresholds');
+      form = await thresholds('1');
+      await form.getByRole('status').getByText('Drempels opgeslagen.', { exact: false }).waitFor();
+      await form.getByText(/^Eigen drempels van dit team, ingesteld op /).waitFor();
+      // The alert is there at once, in the coordinator's language, not at the next round.
+      await tasks();
+      await mine.getByText(/^Hanne Peeters heeft \d+ achterstallige taken \(drempel 1\)/).waitFor();
+      await axe(page, 'team board with an alert');
+      await noHorizontalScroll(page, 'team board with an alert');
+      // Back to 10: the condition clears and its task closes by itself.
+      form = await thresholds('10');
+      await form.getByRole('status').getByText('Drempels opgeslagen.', { exact: false }).waitFor();
+      await tasks();
+      assert.equal(await mine.getByText(/^Hanne Peeters heeft \d+ achterstallige taken/).count(), 0);
+      assert.deepEqual(problems.filter((p) => !/Failed to load resource: .*422/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+  it('an admin sets a team\'s alert thresholds from the Teams page in German, with the keyboard', async () => {
+    const { context, page, problems } = await phonePage(env.browser);
+    try {
+      await page.goto(env.server.base + '/login');
+      await page.getByLabel('Taal').selectOption('de');
+      await signIn(page, 'admin@example.org');
+      await page.getByRole('navigation').getByRole('link', { name: 'Teams' }).click();
+      await page.getByRole('heading', { name: 'Teams', level: 1 }).waitFor();
+      const card = page.locator('li.card').filter({ has: page.getByRole('heading', { name: 'Gent', level: 2, exact: true }) });
+      // Read only when opened.
+      assert.equal(await card.getByTestId('alert-settings').count(), 0);
+      await card.locator('summary', { hasText: 'Schwellen für Hinweise' }).focus();
+      await page.keyboard.press('Enter');
+      const form = card.getByTestId('alert-settings');
+      const days = form.getByLabel('Hinweis, wenn ein Gesundheitslotse so viele Arbeitstage keinen Besuch erfasst hat');
+      await days.waitFor();
+      await days.fill('70');
+      await days.press('Enter');
+      await form.locator('[id$="-no_visit_days-error"]').waitFor();
+      assert.match(await form.locator('[id$="-no_visit_days-error"]').innerText(), /60/);
+      await axe(page, 'Teams with alert thresholds and an error');
+      await noHorizontalScroll(page, 'Teams with alert thresholds');
+      await days.fill('7');
+      await days.press('Enter');
+      await form.getByRole('status').getByText('Schwellen gespeichert.', { exact: false }).waitFor();
+      assert.equal(await days.inputValue(), '7');
+      assert.deepEqual(problems.filter((p) => !/Failed to load resource: .*422/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
 });

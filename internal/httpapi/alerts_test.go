@@ -89,6 +89,10 @@ func TestCoordinatorAlerts(t *testing.T) {
 			t.Fatal("no-visit alert under the team's threshold of 60 working days")
 		}
 		put(map[string]any{"no_visit_days": 1})
+		// Lowering a threshold raises the alert at once, not at the next round.
+		if open(noVisits) == nil {
+			t.Fatal("no alert right after the threshold was lowered")
+		}
 		run()
 		run()
 		a := open(noVisits)

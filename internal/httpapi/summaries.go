@@ -30,6 +30,10 @@ func (s *Server) mySummary(c echo.Context) error {
 	month := ""
 	if c.QueryParam("month") != "" {
 		month = s.monthParam(c, &f)
+		// A summary reports work done: this month so far at most.
+		if cur := s.svc.CurrentMonth(); len(f) == 0 && month > cur {
+			f.AddP("month", "future", "Must not be after this month.", map[string]any{"max": cur})
+		}
 	}
 	if err := f.Err(); err != nil {
 		return err

@@ -108,8 +108,16 @@ func TestMonthlySummary(t *testing.T) {
 		if !seen {
 			t.Fatal("the CHW is missing from the coordinator's summary")
 		}
-		if r := api.Do(http.MethodGet, "/api/v1/me/summary?month=2026-13", nil, api.Bearer(chw)); r.Status != 422 {
-			t.Fatalf("bad month: %d", r.Status)
+		// A malformed month and one after this month are named; this month so far is fine.
+		cur := api.Svc.CurrentMonth()
+		next, _ := service.ParseMonth(cur)
+		for q, code := range map[string]string{"2026-13": "month", "november": "month", next.AddDate(0, 1, 0).Format("2006-01"): "future"} {
+			if got := fieldErrors(t, api.Do(http.MethodGet, "/api/v1/me/summary?month="+q, nil, api.Bearer(chw))); got["month"]["code"] != code {
+				t.Errorf("month=%s: %v, want code %s", q, got, code)
+			}
+		}
+		if r := api.Do(http.MethodGet, "/api/v1/me/summary?month="+cur, nil, api.Bearer(coord)); r.Status != 200 || r.JSON(t)["month"] != cur {
+			t.Fatalf("this month so far: %d %s", r.Status, r.Body)
 		}
 	})
 }

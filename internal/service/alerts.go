@@ -112,6 +112,11 @@ func (s *Service) SetAlertSettings(ctx context.Context, p *Principal, teamID str
 		return cur, err
 	}
 	s.audit(ctx, p, "team.alert_settings", "team", teamID, fmt.Sprintf("no_visit_days=%d overdue_tasks=%d", cur.NoVisitDays, cur.OverdueTasks))
+	// The team's alerts follow the new thresholds at once, not at the next
+	// housekeeping round: the coordinator who lowers one sees its tasks.
+	if _, _, err := s.runTeamAlerts(ctx, teamID, s.Store.Now()); err != nil {
+		return cur, err
+	}
 	return s.alertSettings(ctx, teamID)
 }
 

@@ -103,7 +103,8 @@ export async function editRecord<T = Rec>(path: string, before: object, body: Re
   }
 }
 
-function askInDialog(rows: DiffRow[]): Promise<'theirs' | 'mine'> {
+/** Shows the change dialog and resolves with the person's choice. */
+export function askInDialog(rows: DiffRow[]): Promise<'theirs' | 'mine'> {
   return new Promise((resolve) => {
     show({ rows, choose: (c) => { show(null); resolve(c); } });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barPercent, brusselsMonth, changedGoals, expectedBy, isBehind, pacePercent } from './targets';
+import { addMonths, barPercent, brusselsMonth, changedGoals, expectedBy, isBehind, monthLabel, monthRange, pacePercent } from './targets';
 
 describe('pace', () => {
   it('spreads a goal over the calendar days of the month', () => {
@@ -40,5 +40,22 @@ describe('pace', () => {
     // A number input's binding: a number, or null once emptied.
     expect(changedGoals({ visits: '25', new_clients: '' }, { visits: 30, new_clients: null })).toEqual({ visits: 30 });
     expect(changedGoals({ visits: '25' }, { visits: null })).toEqual({ visits: null });
+  });
+});
+
+describe('months', () => {
+  it('adds months across years both ways, and lists a range oldest first', () => {
+    expect(addMonths('2026-12', 1)).toBe('2027-01');
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(addMonths('2026-03', -15)).toBe('2024-12');
+    expect(monthRange('2026-12', -2, 1)).toEqual(['2026-10', '2026-11', '2026-12', '2027-01']);
+    expect(monthRange('2026-12', -12, 0)).toHaveLength(13);
+  });
+
+  it('names a month in the language asked', () => {
+    expect(monthLabel('2026-11', 'long', 'en')).toBe('November 2026');
+    expect(monthLabel('2026-11', 'long', 'nl')).toBe('november 2026');
+    expect(monthLabel('2026-02', 'long', 'fr')).toBe('février 2026');
+    expect(monthLabel('2026-03', 'long', 'de')).toBe('März 2026');
   });
 });

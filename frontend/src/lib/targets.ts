@@ -90,6 +90,26 @@ export function brusselsMonth(now = new Date()): string {
   return `${y}-${m}`;
 }
 
+/** Adds n months (negative: back) to a YYYY-MM month. */
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The months from `from` to `to` months after `month`, oldest first. */
+export function monthRange(month: string, from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i <= to; i++) out.push(addMonths(month, i));
+  return out;
+}
+
+/** A YYYY-MM month in words, in the page's language ("november 2026"; short: "nov. 2026"). */
+export function monthLabel(month: string, style: 'long' | 'short' = 'long', lang = document.documentElement.lang || 'en'): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Intl.DateTimeFormat(lang, { month: style, year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
 /** The goals a form changed: a cleared field is null, an untouched one is left out. */
 export function changedGoals(initial: Record<string, string | number | null>, now: Record<string, string | number | null>): Record<string, number | null> {
   const out: Record<string, number | null> = {};

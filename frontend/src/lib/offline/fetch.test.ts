@@ -3,7 +3,7 @@ import { isCacheable, isQueued, offlineFetch, OFFLINE_HEADER, type OfflineDeps }
 
 function deps(over: Partial<OfflineDeps> = {}) {
   const reads = new Map<string, { body: unknown; at: number }>();
-  const queued: { kind: string; method: string; path: string; body: unknown; key: string }[] = [];
+  const queued: { kind: string; method: string; path: string; body: unknown; key: string; ifMatch?: string }[] = [];
   const d: OfflineDeps = {
     base: vi.fn(async () => new Response('{"items":[1]}', { status: 200 })),
     keepReads: () => true,
@@ -12,7 +12,7 @@ function deps(over: Partial<OfflineDeps> = {}) {
     online: () => true,
     saveRead: async (path, body) => void reads.set(path, { body, at: 7 }),
     loadRead: async (path) => reads.get(path),
-    enqueue: async (kind, method, path, body, key) => queued.push({ kind, method, path, body, key }),
+    enqueue: async (kind, method, path, body, key, ifMatch) => queued.push({ kind, method, path, body, key, ...(ifMatch ? { ifMatch } : {}) }),
     servedFrom: () => {},
     ...over,
   };
@@ -52,6 +52,12 @@ describe('offline fetch', () => {
     expect(res.status).toBe(202);
     expect(isQueued(await res.json())).toBe(true);
     expect(queued).toEqual([{ kind: 'visit', method: 'POST', path: '/api/v1/clients/c1/visits', body: { mode: 'home' }, key: 'k-1' }]);
+  });
+
+  it('keeps the version an offline edit was based on (If-Match) with the item', async () => {
+    const { d, queued } = deps({ online: () => false });
+    await offlineFetch(d)('/api/v1/tasks/t1', { method: 'PATCH', headers: { 'Idempotency-Key': 'k-9', 'If-Match': '"v4"' }, body: '{"done":true}' });
+    expect(queued).toEqual([{ kind: 'task', method: 'PATCH', path: '/api/v1/tasks/t1', body: { done: true }, key: 'k-9', ifMatch: '"v4"' }]);
   });
 
   it('queues on 503 without waiting, and straight away when the browser knows it is offline', async () => {

@@ -35,7 +35,8 @@ export interface OfflineDeps {
   online(): boolean;
   saveRead(path: string, body: unknown): Promise<void>;
   loadRead(path: string): Promise<{ body: unknown; at: number } | undefined>;
-  enqueue(kind: QueueKind, method: string, path: string, body: unknown, key: string): Promise<number>;
+  /** ifMatch: the version an edit was based on, kept with the item. */
+  enqueue(kind: QueueKind, method: string, path: string, body: unknown, key: string, ifMatch?: string): Promise<number>;
   /** Told when an answer came from the saved copy (at) or from the network (null). */
   servedFrom(at: number | null): void;
 }
@@ -82,7 +83,7 @@ export function offlineFetch(d: OfflineDeps): FetchFn {
 
     const queue = async () => {
       const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-      const seq = await d.enqueue(kind, method, path, body, key);
+      const seq = await d.enqueue(kind, method, path, body, key, header(init, 'If-Match') || undefined);
       return json(202, { queued: true, seq }, { [QUEUED_HEADER]: '1' });
     };
     // No network known: straight to the queue, no wait for a timeout.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoff, enqueue, itemsOf, memoryStore, queueKind, retry, syncOnce, wake, type QueueItem, type SendResult } from './queue';
+import { backoff, enqueue, itemsOf, memoryStore, queueKind, reapply, retry, syncOnce, wake, type QueueItem, type SendResult } from './queue';
 
 const visit = (n: number, userId = 'u1') => ({
   kind: 'visit' as const,
@@ -101,6 +101,41 @@ describe('offline queue', () => {
     await syncOnce(store, 'u2', s.send, () => 0);
     expect(s.seen.map((x) => x.key)).toEqual(['key-2']);
     expect((await store.all()).map((i) => i.userId)).toEqual(['u1']);
+  });
+
+  it('an edit that met a newer version waits with that record; kept anyway, it goes on the new version under a new key', async () => {
+    const store = memoryStore();
+    const edit = { kind: 'task' as const, method: 'PATCH', path: '/api/v1/tasks/t1', body: { done: true }, userId: 'u1', key: 'key-e', ifMatch: '"v2"' };
+    await enqueue(store, edit, 0);
+    await enqueue(store, visit(2), 0);
+    const sent: { key: string; ifMatch?: string }[] = [];
+    const current = { id: 't1', version: 3, note: 'changed by a colleague' };
+    const send = async (i: QueueItem): Promise<SendResult> => {
+      sent.push({ key: i.key, ifMatch: i.ifMatch });
+      return i.ifMatch === '"v2"' ? { ok: false, status: 412, message: 'changed', conflict: { version: 3, current } } : { ok: true };
+    };
+    const out = await syncOnce(store, 'u1', send, () => 0);
+    // The conflict stops nothing behind it; the edit stays with what is saved now.
+    expect(out).toEqual({ sent: 1, refused: 1, stopped: false });
+    const [held] = await itemsOf(store, 'u1');
+    expect(held).toMatchObject({ state: 'refused', ifMatch: '"v2"', conflict: { version: 3, current }, error: { status: 412 } });
+    // A plain retry sends the same request again, so it meets the same answer.
+    await retry(store, held.seq, 0);
+    await syncOnce(store, 'u1', send, () => 0);
+    expect((await itemsOf(store, 'u1'))[0].state).toBe('refused');
+    // Keeping mine: based on v3, under a new key; then it is sent.
+    await reapply(store, held.seq, 'key-e2', 5);
+    const [again] = await itemsOf(store, 'u1');
+    expect(again).toMatchObject({ state: 'waiting', key: 'key-e2', ifMatch: '"v3"', nextAt: 5 });
+    expect(again.conflict).toBeUndefined();
+    expect(again.error).toBeUndefined();
+    await syncOnce(store, 'u1', send, () => 5);
+    expect(await store.all()).toEqual([]);
+    expect(sent.map((s) => `${s.key} ${s.ifMatch ?? '-'}`)).toEqual(['key-e "v2"', 'key-2 -', 'key-e "v2"', 'key-e2 "v3"']);
+    // Only an item with a conflict can be re-applied.
+    const v = await enqueue(store, visit(3), 0);
+    await reapply(store, v.seq, 'other', 0);
+    expect((await store.all())[0].key).toBe('key-3');
   });
 
   it('wakes every waiting item when the network returns', async () => {

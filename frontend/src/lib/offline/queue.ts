@@ -15,6 +15,8 @@ export interface QueueItem {
   method: string;
   path: string;
   body: unknown;
+  /** The version an edit was based on (If-Match), sent on every try: an edit made offline never overwrites a newer one unseen. */
+  ifMatch?: string;
   /** Whose item it is: another account never sends it. */
   userId: string;
   createdAt: number;
@@ -25,9 +27,17 @@ export interface QueueItem {
   state: 'waiting' | 'refused';
   /** The server's message for a refusal, or the last transient failure. */
   error?: { status: number; message: string };
+  /** Refused with 412: someone changed the record meanwhile; the record as it is now. */
+  conflict?: Conflict;
 }
 
-export type NewItem = Pick<QueueItem, 'kind' | 'method' | 'path' | 'body' | 'userId' | 'key'>;
+/** The record as the server has it now, and its version (a 412's problem). */
+export interface Conflict {
+  version: number;
+  current: Record<string, unknown>;
+}
+
+export type NewItem = Pick<QueueItem, 'kind' | 'method' | 'path' | 'body' | 'userId' | 'key'> & { ifMatch?: string };
 
 /** Where items are kept (IndexedDB in the app, memory in tests). */
 export interface QueueStore {
@@ -41,7 +51,7 @@ export interface QueueStore {
 /** What came of one try. network: no answer at all. */
 export type SendResult =
   | { ok: true }
-  | { ok: false; status: number; message: string }
+  | { ok: false; status: number; message: string; conflict?: Conflict }
   | { ok: false; network: true; message: string };
 
 export type Sender = (item: QueueItem) => Promise<SendResult>;
@@ -121,6 +131,7 @@ export async function syncOnce(store: QueueStore, userId: string, send: Sender, 
     }
     item.state = 'refused';
     item.error = { status: r.status, message: r.message };
+    if (r.conflict) item.conflict = r.conflict;
     await store.put(item);
     out.refused++;
     progress();
@@ -133,6 +144,18 @@ export async function retry(store: QueueStore, seq: number, now: number): Promis
   const item = (await store.all()).find((i) => i.seq === seq);
   if (!item) return;
   await store.put({ ...item, state: 'waiting', nextAt: now });
+}
+
+/**
+ * The user saw what changed meanwhile and keeps their edit: it goes again,
+ * at its place in the order, based on the version now saved and under a new
+ * key (the refused try keeps its own answer on the server).
+ */
+export async function reapply(store: QueueStore, seq: number, key: string, now: number): Promise<void> {
+  const item = (await store.all()).find((i) => i.seq === seq);
+  if (!item?.conflict) return;
+  const { conflict, error: _, ...rest } = item;
+  await store.put({ ...rest, key, ifMatch: `"v${conflict.version}"`, state: 'waiting', nextAt: now });
 }
 
 /** The network is back: every waiting item may be tried at once. */

@@ -2,11 +2,13 @@
 // queue when the network returns (online event and a periodic retry), keeps
 // the state the shell shows, and wipes what the phone holds when the session
 // ends or the app was not used for 12 hours.
-import { api, ApiError, configure, type User } from '../api';
+import { api, ApiError, configure, newIdempotencyKey, type User } from '../api';
 import { t } from '../i18n/index.svelte';
+import { errorKey, fieldMessage } from '../errors';
+import { askInDialog, staleDiff, staleRecord } from '../stale';
 import * as db from './db';
 import { offlineFetch } from './fetch';
-import { enqueue, itemsOf, memoryStore, retry as retryItem, syncOnce, wake, type QueueItem, type QueueStore, type SendResult } from './queue';
+import { enqueue, itemsOf, memoryStore, reapply, retry as retryItem, syncOnce, wake, type QueueItem, type QueueStore, type SendResult } from './queue';
 
 /** No use for this long and everything personal is wiped. */
 export const IDLE_LIMIT = 12 * 3600_000;
@@ -37,19 +39,26 @@ async function refresh() {
   state.items = user ? await itemsOf(store, user.id) : [];
 }
 
-/** What the server said, as one line: the detail, or the field messages. */
+/** What the server said, as one line in the user's language: the reason, then each field's message. */
 export function serverMessage(err: ApiError): string {
-  const fields = err.problem?.errors?.map((e) => e.message).filter(Boolean) ?? [];
-  return [err.problem?.detail ?? err.problem?.title ?? `HTTP ${err.status}`, ...fields].join(' ');
+  if (err.status === 412) return t('offline.conflict');
+  if (err.status === 404) return t('offline.gone');
+  if (err.status === 422) return [t('offline.fields'), ...(err.problem?.errors ?? []).map((e) => fieldMessage(e))].join(' ');
+  if (err.status === 403) return t(errorKey(err));
+  // Other refusals (409): the server's own sentence says what happened.
+  return err.problem?.detail ?? t(errorKey(err));
 }
 
 async function send(item: QueueItem): Promise<SendResult> {
   replaying.add(item.key);
   try {
-    await api(item.method, item.path, item.body, { idempotencyKey: item.key });
+    await api(item.method, item.path, item.body, { idempotencyKey: item.key, headers: item.ifMatch ? { 'If-Match': item.ifMatch } : undefined });
     return { ok: true };
   } catch (err) {
-    if (err instanceof ApiError) return { ok: false, status: err.status, message: serverMessage(err) };
+    if (err instanceof ApiError) {
+      const s = staleRecord(err);
+      return { ok: false, status: err.status, message: serverMessage(err), ...(s ? { conflict: s } : {}) };
+    }
     return { ok: false, network: true, message: String((err as Error)?.message ?? err) };
   } finally {
     replaying.delete(item.key);
@@ -117,8 +126,8 @@ if (typeof window !== 'undefined') {
       online: () => navigator.onLine,
       saveRead: (path, body) => db.saveRead(path, body, Date.now()),
       loadRead: (path) => db.loadRead(path),
-      enqueue: async (kind, method, path, body, key) => {
-        const item = await enqueue(store, { kind, method, path, body, key, userId: user!.id }, Date.now());
+      enqueue: async (kind, method, path, body, key, ifMatch) => {
+        const item = await enqueue(store, { kind, method, path, body, key, ifMatch, userId: user!.id }, Date.now());
         state.sent = 0;
         await refresh();
         plan();
@@ -252,6 +261,21 @@ export const offline = {
 
   async retry(seq: number) {
     await retryItem(store, seq, Date.now());
+    await sync();
+  },
+
+  /**
+   * An edit refused because the record changed meanwhile: the change dialog
+   * shows the user's values against what is saved now; keeping theirs
+   * removes the item, keeping theirs own sends it again on the new version.
+   */
+  async resolve(seq: number) {
+    const item = state.items.find((i) => i.seq === seq);
+    if (!item?.conflict) return;
+    const body = (item.body ?? {}) as Record<string, unknown>;
+    const choice = await askInDialog(staleDiff(item.conflict.current, body, item.conflict.current));
+    if (choice === 'theirs') return this.remove(seq);
+    await reapply(store, seq, newIdempotencyKey(), Date.now());
     await sync();
   },
 

@@ -2,8 +2,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { getMeta, idbQueue, loadRead, saveRead, setMeta } from './db';
 import { enqueue } from './queue';
-import { IDLE_LIMIT, offline } from './sync.svelte';
-import type { User } from '../api';
+import { IDLE_LIMIT, offline, serverMessage } from './sync.svelte';
+import { ApiError, type User } from '../api';
+import { i18n } from '../i18n/index.svelte';
 
 const user = { id: 'u1', role: 'chw', name: 'CHW', language: 'nl' } as User;
 const item = { kind: 'visit' as const, method: 'POST', path: '/api/v1/clients/c/visits', body: {}, userId: 'u1', key: 'k' };
@@ -47,5 +48,21 @@ describe('offline lifetime', () => {
     expect(await idbQueue.all()).toEqual([]);
     expect(await loadRead('/api/v1/clients')).toBeUndefined();
     expect(offline.items).toEqual([]);
+  });
+
+  it('says why the server refused an item in the user\'s language, each bad field named', () => {
+    const problem = (status: number, extra: object = {}) => new ApiError(status, { type: 'about:blank', title: 'x', status, detail: 'English detail.', errors: [], ...extra });
+    i18n.choose('nl');
+    try {
+      expect(serverMessage(problem(412))).toMatch(/^Iemand anders wijzigde dit dossier/);
+      expect(serverMessage(problem(404))).toMatch(/^Je kunt dit dossier niet meer openen/);
+      const fields = serverMessage(problem(422, { errors: [{ field: 'duration_minutes', code: 'range', message: 'Must be between 1 and 600.', params: { min: 1, max: 600 } }] }));
+      expect(fields).toMatch(/^Sommige waarden werden niet aanvaard: /);
+      expect(fields).not.toMatch(/Must be between/);
+      expect(fields).toMatch(/600/);
+      expect(serverMessage(problem(409))).toBe('English detail.');
+    } finally {
+      i18n.choose('en');
+    }
   });
 });
