@@ -195,6 +195,26 @@ func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
 				t.Errorf("a rare name in a team plan:\n%s", p)
 			}
 		}
+		// A name search on SQLite walks the caseload index in order and
+		// tests each entry there: the index holds the scope's and the
+		// search's columns, so only matching rows are read from the table.
+		if !pg {
+			searchQ := sel + " WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) AND clients.search_text LIKE ? ESCAPE '\\' ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
+			if p := plan(searchQ, chwID, teamID, "%seed 12%"); !strings.Contains(p, chwIdx) || strings.Contains(p, sorted) {
+				t.Errorf("a CHW's name search plan:\n%s", p)
+			}
+			for idx, want := range map[string][]string{
+				"clients_chw_activity_idx": {"assigned_chw_id", "team_id", "last_activity_at", "id", "merged_into_id", "search_text"},
+			} {
+				var cols []string
+				if err := api.DB.Gorm.Raw("SELECT name FROM pragma_index_info(?) ORDER BY seqno", idx).Scan(&cols).Error; err != nil {
+					t.Fatal(err)
+				}
+				if strings.Join(cols, ",") != strings.Join(want, ",") {
+					t.Errorf("%s holds %v, want %v", idx, cols, want)
+				}
+			}
+		}
 		if p := plan(teamQ, teamID); !strings.Contains(p, teamIdx) || strings.Contains(p, sorted) || strings.Contains(p, anded) {
 			t.Errorf("team caseload plan:\n%s", p)
 		}
