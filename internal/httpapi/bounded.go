@@ -20,9 +20,11 @@ import (
 //   - every request has a deadline, which the database calls honour;
 //   - answers are gzip-compressed by a pooled writer that is only taken when
 //     an answer is large enough to be worth it (Echo's middleware allocated a
-//     compressor for every request in flight).
+//     compressor for every request in flight), at level 1: a caseload page of
+//     50 clients (33.6 KB) is 4.2 KB in 71 µs against 3.9 KB in 120 µs at
+//     level 5, which was a seventh of the list's CPU.
 func boundedHandler(next http.Handler, maxInFlight int, timeout time.Duration, shed func()) (http.Handler, error) {
-	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(5))
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(1))
 	if err != nil {
 		return nil, err
 	}

@@ -199,7 +199,7 @@ func (s *Server) listClients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newList(out, next))
+	return writeClientList(c, out, next)
 }
 
 func (s *Server) getClient(c echo.Context) error {
