@@ -12,6 +12,7 @@ import (
 )
 
 func TestAccessRegister(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		// A live grant shows, without the client or the reason.
@@ -109,6 +110,7 @@ func TestAccessRegister(t *testing.T) {
 
 // A permission added to the policy without a line in the register fails here.
 func TestAccessRegisterDescribesEveryPermission(t *testing.T) {
+	t.Parallel()
 	for role, perms := range auth.Policy {
 		for _, p := range perms {
 			if r, ok := service.RuleOf(p); !ok || r.Data == "" || r.Scope == "" {

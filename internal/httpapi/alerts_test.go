@@ -15,6 +15,7 @@ import (
 // coordinators, a second run adds none, and clearing the condition closes
 // it; the team's thresholds decide.
 func TestCoordinatorAlerts(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		ctx := context.Background()

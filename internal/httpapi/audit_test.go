@@ -42,6 +42,7 @@ func items(t *testing.T, r testutil.Response) []map[string]any {
 }
 
 func TestAuditReader(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		newDPO(t, api)
@@ -198,6 +199,7 @@ func TestAuditReader(t *testing.T) {
 // the audit reader and a client's trail first write what waits: a read
 // just made is found at once, and the chain verifies.
 func TestAuditReaderSeesBatchedReads(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Svc.AuditReads = api.Svc.Store.NewAuditBatcher(store.AuditBatchOptions{MaxEvents: 1000, Every: time.Hour})

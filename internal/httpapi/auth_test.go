@@ -31,6 +31,7 @@ func cookieNamed(t *testing.T, r testutil.Response, name string) *http.Cookie {
 }
 
 func TestLoginAndSession(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 
@@ -90,6 +91,7 @@ func TestLoginAndSession(t *testing.T) {
 }
 
 func TestLogoutEndsSession(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		lr := api.Login("coordinator.gent@example.org", demo.Password)
@@ -115,6 +117,7 @@ func TestLogoutEndsSession(t *testing.T) {
 }
 
 func TestBadCredentialsLookTheSame(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		wrong := api.Login("chw.gent1@example.org", "not-the-password")
@@ -139,6 +142,7 @@ func TestBadCredentialsLookTheSame(t *testing.T) {
 }
 
 func TestAccessTokenRejections(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		lr := api.Login("chw.gent1@example.org", demo.Password)
@@ -169,6 +173,7 @@ func TestAccessTokenRejections(t *testing.T) {
 }
 
 func TestDisabledUserRefusedAtOnce(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		lr := api.Login("chw.liege1@example.org", demo.Password)
@@ -195,6 +200,7 @@ func TestDisabledUserRefusedAtOnce(t *testing.T) {
 }
 
 func TestLoginRateLimits(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	api.Svc.Limiter = auth.NewLoginLimiter(auth.DefaultLoginLimits, api.Clock.Now)
 	attacker := map[string]string{testutil.RemoteAddrHeader: "203.0.113.9:4000"}
@@ -238,6 +244,7 @@ func TestLoginRateLimits(t *testing.T) {
 }
 
 func TestLogsHoldNoPersonalData(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	r := api.Login("chw.gent1@example.org", demo.Password)
 	tok := r.JSON(t)["access_token"].(string)
@@ -258,6 +265,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 // A client without cookies asks for the refresh token in the body, and
 // then keeps getting the rotated one there; the browser never sees it.
 func TestRefreshTokenInBodyOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		r := api.Do("POST", "/api/v1/auth/login", map[string]any{"email": chw, "password": demo.Password, "return_refresh_token": true}, nil)

@@ -69,6 +69,7 @@ func patchUser(t *testing.T, api *testutil.API, email string, body map[string]an
 // With the auth cache on (5 s by default), each change to what a request's
 // caller carries applies on the very next request of a cached session.
 func TestAuthCacheChangesApplyAtOnce(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		waitFor(t, "auth cache in use", api.Svc.AuthCache.Live)
@@ -140,6 +141,7 @@ func TestAuthCacheChangesApplyAtOnce(t *testing.T) {
 // change made on one reaches the other's cache by NOTIFY; while the other's
 // LISTEN connection is down it reads every request from the database.
 func TestAuthCacheAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	for _, engine := range testutil.Engines() {
 		if engine != "postgres" {
 			continue // SQLite is one process: TestAuthCacheChangesApplyAtOnce

@@ -17,6 +17,7 @@ import (
 // Retry-After, never queued; the health check is never shed; the others
 // resume as soon as a slot is free.
 func TestInFlightCapShedsAtOnce(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var started sync.WaitGroup
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,6 +74,7 @@ func TestInFlightCapShedsAtOnce(t *testing.T) {
 // Large answers are compressed once, small ones and already-compressed
 // ones are left alone.
 func TestCompressionIsPooledAndSelective(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat(`{"name":"Huisartsenpraktijk"},`, 200)
 	var pre bytes.Buffer
 	zw := gzip.NewWriter(&pre)

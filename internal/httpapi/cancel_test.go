@@ -19,6 +19,7 @@ import (
 // route only this test adds (on SQLite the pure-Go driver may finish the
 // count before it notices; the answer is the same).
 func TestCancelledQueryIsNot500(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		started := make(chan struct{}, 1)

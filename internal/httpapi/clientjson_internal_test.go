@@ -14,6 +14,7 @@ import (
 // escaped, stored arrays with spacing and HTML, and times in any zone and
 // precision.
 func TestClientJSONMatches(t *testing.T) {
+	t.Parallel()
 	strs := []string{"", "Sofia", "Clàire Dupont", `quote " and \ back`, "<script>&amp;</script>", "line\nbreak\ttab\rret\bbs\ffeed",
 		"\x00\x01\x1f\x7f", "bad \xff\xfe utf8", "sep \u2028 and \u2029", "emoji 👋🏽", "ünïcödé ☃", "/slash/"}
 	raws := []string{`[]`, `["gmd"]`, `["a", "b"]`, "[\n \"x\"\n]", `["<b>&"]`, `["é"]`, `[1,2,3]`}

@@ -21,6 +21,7 @@ const (
 // Every client route, for each kind of caller relative to a client of
 // chw.gent1 in team Gent.
 func TestClientScopeMatrix(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Scope", "family_name": "Test", "phone": "0470 11 22 33"})
@@ -103,6 +104,7 @@ func TestClientScopeMatrix(t *testing.T) {
 }
 
 func TestCreateClientRulesAndBadInput(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		before := countClients(t, api)
@@ -161,6 +163,7 @@ func TestCreateClientRulesAndBadInput(t *testing.T) {
 }
 
 func TestTransferMovesAccess(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Transfer"})
@@ -187,6 +190,7 @@ func TestTransferMovesAccess(t *testing.T) {
 }
 
 func TestVisitsBarriersTimelineConsentsAudit(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Timeline"})
@@ -293,6 +297,7 @@ func TestVisitsBarriersTimelineConsentsAudit(t *testing.T) {
 }
 
 func TestClientListSearchAndPaging(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		for i := 0; i < 9; i++ {
@@ -342,6 +347,7 @@ func TestClientListSearchAndPaging(t *testing.T) {
 
 // The caseload queries use the indexes on both lists (SQLite's plan).
 func TestClientListUsesIndexes(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	plan := func(q string, args ...any) string {
 		var rows []struct{ Detail string }
@@ -365,6 +371,7 @@ func TestClientListUsesIndexes(t *testing.T) {
 }
 
 func TestTeamBoard(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gent, liege := teamID(t, api, "gent"), teamID(t, api, "liege")
@@ -426,6 +433,7 @@ func neighbourhoodOf(t *testing.T, api *testutil.API, slug string) string {
 
 // A failed audit write is logged and counted, and the read is still served.
 func TestAuditFailureDoesNotBlockReads(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Audited", "family_name": "Person"})
@@ -449,6 +457,7 @@ func TestAuditFailureDoesNotBlockReads(t *testing.T) {
 // group sessions; a referral expiring is no contact, and the list shows
 // the last real contact.
 func TestBoardContactIsPeopleNotEvents(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gent := teamID(t, api, "gent")

@@ -16,6 +16,7 @@ import (
 // queued but not sent is cancelled, the next research extract leaves the
 // client out.
 func TestConsentIsHonouredEverywhere(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		alike := map[string]any{"birth_year": 1984, "language": "nl", "source": "outreach"}

@@ -68,6 +68,7 @@ func contactRow(t *testing.T, api *testutil.API, id string) model.ContactRequest
 }
 
 func TestContactSubmitAPI(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		got := submitContact(t, api, "10.0.0.1", contactBody(nil))
@@ -135,6 +136,7 @@ func TestContactSubmitAPI(t *testing.T) {
 }
 
 func TestContactRateLimitPerAddress(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	for i := 0; i < api.Config.ContactPerHour; i++ {
 		submitContact(t, api, "10.1.0.1", contactBody(nil))
@@ -158,6 +160,7 @@ func postForm(api *testutil.API, path, ip string, v url.Values) testutil.Respons
 }
 
 func TestPublicPages(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	r := api.Do(http.MethodGet, "/", nil, map[string]string{"Accept-Language": "de-BE,de;q=0.9,en;q=0.5"})
 	if r.Status != http.StatusFound || r.Header.Get("Location") != "/de/" || !strings.Contains(r.Header.Get("Vary"), "Accept-Language") {
@@ -230,6 +233,7 @@ func TestPublicPages(t *testing.T) {
 }
 
 func TestContactFormWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	xss := `"><script>alert(1)</script>`
 	r := postForm(api, "/fr/contact", "10.2.0.1", url.Values{"kind": {"want_chw"}, "name": {xss}, "message": {"<img src=x onerror=alert(1)>"}})
@@ -271,6 +275,7 @@ func withdrawToken(receipt map[string]any) string {
 }
 
 func TestContactWithdrawal(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		rec := submitContact(t, api, "10.3.0.1", contactBody(nil))
@@ -337,6 +342,7 @@ func chwID(t *testing.T, api *testutil.API, email string) string {
 }
 
 func TestContactTriage(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gentCoord, liegeCoord := "coordinator.gent@example.org", "coordinator.liege@example.org"
@@ -452,6 +458,7 @@ func TestContactTriage(t *testing.T) {
 }
 
 func TestContactOverdueAndRetention(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		friday := time.Date(2026, 12, 4, 10, 0, 0, 0, service.Brussels)

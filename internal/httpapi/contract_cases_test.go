@@ -15,6 +15,7 @@ import (
 // each gets one here, so its success response is validated against the
 // spec too (see TestMain).
 func TestContractRarelySucceedingOperations(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		team := myTeam(t, api, coord)

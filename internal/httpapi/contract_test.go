@@ -47,6 +47,7 @@ func wholePackage() bool {
 // The checker itself: it refuses what drifts from the spec, and accepts
 // what matches it.
 func TestContractCatchesDrift(t *testing.T) {
+	t.Parallel()
 	c, err := testutil.SpecContract()
 	if err != nil {
 		t.Fatal(err)

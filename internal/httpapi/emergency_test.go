@@ -13,6 +13,7 @@ import (
 // Break-the-glass: a CHW of Liège finds a Gent client by phone, opens it
 // with a reason, works on it, and loses it when the grant expires.
 func TestEmergencyAccess(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Noémie", "family_name": "Glas", "birth_year": 1980, "phone": "0470 98 76 54"})

@@ -90,6 +90,7 @@ func clientRows(t *testing.T, api *testutil.API, id string) string {
 // A coordinator exports everything held about a client, as JSON and as a
 // PDF in the client's language; the export is audited; nobody else may.
 func TestClientExport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		// The client came from a group session: the export names it.
@@ -178,6 +179,7 @@ func TestClientExport(t *testing.T) {
 // Erasure empties every column that holds the person's data, leaves the
 // reports byte-identical and other clients untouched; a legal hold stops it.
 func TestClientErasure(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		start := time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC)
@@ -324,6 +326,7 @@ func TestClientErasure(t *testing.T) {
 // The retention rule erases clients closed longer than the retention
 // period ago, never one under legal hold, never an open one.
 func TestRetentionErasesClosedClients(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(time.Date(2024, 1, 10, 9, 0, 0, 0, time.UTC))

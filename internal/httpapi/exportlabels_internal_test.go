@@ -8,6 +8,7 @@ import (
 
 // Every code the subject export prints has a word in every language.
 func TestExportWordsCoverEveryCode(t *testing.T) {
+	t.Parallel()
 	for kind, codes := range exportCodes {
 		for _, lang := range model.Languages {
 			if got := len(exportWords[kind][lang]); got != len(codes) {

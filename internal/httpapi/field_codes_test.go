@@ -17,6 +17,7 @@ import (
 // produce and the SPA's code table: a new code without a message in the
 // person's language fails here.
 func TestEveryFieldErrorCodeHasASPAMessage(t *testing.T) {
+	t.Parallel()
 	codes := producedCodes(t)
 	if len(codes) < 20 {
 		t.Fatalf("found only %d codes; the scan is broken: %v", len(codes), codes)

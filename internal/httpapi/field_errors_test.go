@@ -44,6 +44,7 @@ func wantFieldError(t *testing.T, r testutil.Response, field, code string, param
 }
 
 func TestFieldErrorsArePrecise(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		as := api.Bearer(chw)

@@ -13,6 +13,7 @@ import (
 // move is allowed except marking a session held before it started, which
 // is 422 and changes nothing.
 func TestGroupSessionStatePairs(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		states := []string{"planned", "held", "cancelled"}

@@ -56,6 +56,7 @@ func countRows(t *testing.T, api *testutil.API, table string) int64 {
 // Every group-session route for each role of the session's team and of
 // another team (Liège), besides the empty-body matrix of matrix_test.go.
 func TestGroupSessionScopes(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newGroupSession(t, api, chw, nil)
@@ -98,6 +99,7 @@ func myTeam(t *testing.T, api *testutil.API, email string) string {
 }
 
 func TestGroupSessionValidation(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		liegeNb := neighbourhoodOf(t, api, "liege")
@@ -157,6 +159,7 @@ func TestGroupSessionValidation(t *testing.T) {
 // The facilitators' fund and team are those of the day the session was
 // recorded: a later fund change does not re-attribute it.
 func TestGroupSessionAttributionAtWriteTime(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		var funds []model.Fund
@@ -217,6 +220,7 @@ func countWhere(t *testing.T, api *testutil.API, table, where string, args ...an
 }
 
 func TestGroupParticipantBecomesClient(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newGroupSession(t, api, chw, nil)
@@ -264,6 +268,7 @@ func TestGroupParticipantBecomesClient(t *testing.T) {
 }
 
 func TestGroupSessionOnTodayAndCalendar(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		now := api.Clock.Now().In(service.Brussels)
@@ -289,6 +294,7 @@ func TestGroupSessionOnTodayAndCalendar(t *testing.T) {
 }
 
 func TestGroupSessionIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		h := api.Bearer(chw)

@@ -47,6 +47,7 @@ func problemCode(t *testing.T, r testutil.Response) string {
 // past its life, and a malformed key are 422 naming the header, and none
 // of them writes anything.
 func TestIdempotentVisit(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Idem", "family_name": "Potent", "phone": "0470 11 22 44"})
@@ -148,6 +149,7 @@ func TestIdempotentVisit(t *testing.T) {
 // Public writes key by the client's address: the contact form sent twice
 // is one request.
 func TestIdempotentPublicContact(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		before := countRows(t, api, "contact_requests")
@@ -171,6 +173,7 @@ func TestIdempotentPublicContact(t *testing.T) {
 // Many requests at once with one key do the work once, and every one of
 // them answers the same visit.
 func TestIdempotentConcurrentRequests(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Con", "family_name": "Current", "phone": "0470 11 22 46"})
@@ -210,6 +213,7 @@ func TestIdempotentConcurrentRequests(t *testing.T) {
 // insert): the answer is 503 and nothing is kept, neither the visit nor the
 // key, so the retry after the outage does the work, once.
 func TestIdempotentWriteDuringOutage(t *testing.T) {
+	t.Parallel()
 	for _, engine := range testutil.Engines() {
 		if engine != db.Postgres {
 			continue
@@ -270,6 +274,7 @@ func TestIdempotentWriteDuringOutage(t *testing.T) {
 // is gone the key works. (PostgreSQL: SQLite's single writer makes the
 // second request wait for the first instead.)
 func TestIdempotencyKeyInProgress(t *testing.T) {
+	t.Parallel()
 	for _, engine := range testutil.Engines() {
 		if engine != db.Postgres {
 			continue

@@ -18,6 +18,7 @@ func countUsers(t *testing.T, api *testutil.API) int64 {
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		before := countUsers(t, api)
@@ -61,6 +62,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 }
 
 func TestProblemBodiesHoldNoInternals(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	r := api.Do("POST", "/api/v1/users", `{"email":`, api.Bearer(admin))
 	body := string(r.Body)

@@ -14,6 +14,7 @@ import (
 // A place typed in any of the four languages, or a postcode, reaches the
 // team that covers it; a place no team covers reaches none.
 func TestContactAreaNamesInFourLanguages(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cases := []struct{ place, team string }{
@@ -60,6 +61,7 @@ func TestContactAreaNamesInFourLanguages(t *testing.T) {
 // "Where we work": one heading per region, in the page's language, and the
 // teams' ways of working in that language too.
 func TestWhereWeWorkRegionsAndTexts(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		heading := regexp.MustCompile(`<h2 id="(r-[a-z]+)">([^<]+)</h2>`)
@@ -103,6 +105,7 @@ func TestWhereWeWorkRegionsAndTexts(t *testing.T) {
 // 404 as for a request that does not exist. Only an admin sets the duty,
 // only on a coordinator, and a role change ends it.
 func TestProgrammeIntakeDuty(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gentCoord, liegeCoord := "coordinator.gent@example.org", "coordinator.liege@example.org"
@@ -181,6 +184,7 @@ func TestProgrammeIntakeDuty(t *testing.T) {
 // data is erased, the client record stays with its own consents, and the
 // CHW is asked to contact the person.
 func TestConvertedRequestConsentAndWithdrawal(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		coord, chwMail := "coordinator.gent@example.org", "chw.gent2@example.org" // both read Dutch

@@ -26,6 +26,7 @@ func invitationToken(t *testing.T, api *testutil.API, userID string) string {
 // giving an account client records is audited prominently and the team's
 // coordinators are told.
 func TestInvitations(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gent := teamID(t, api, "gent")

@@ -14,6 +14,7 @@ import (
 // → store, issue 18): no file of the package imports the store, nor calls
 // through the service's Store field.
 func TestHandlersReachDataThroughTheService(t *testing.T) {
+	t.Parallel()
 	entries, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)

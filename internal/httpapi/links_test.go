@@ -33,6 +33,7 @@ func newLink(t *testing.T, api *testutil.API, referral string) map[string]any {
 // A link works until a final answer, its expiry or its revocation; each
 // refusal says what really happened, and shows nothing of the client.
 func TestProviderLinkLifecycle(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Yusuf", "family_name": "Hidden"})
@@ -102,6 +103,7 @@ func TestProviderLinkLifecycle(t *testing.T) {
 
 // The ready-made text for the provider is in a language the provider speaks.
 func TestProviderLinkMessageLanguage(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Lang"})
@@ -128,6 +130,7 @@ func TestProviderLinkMessageLanguage(t *testing.T) {
 // Sending the link by e-mail needs the provider's address and the client's
 // provider_sharing consent; a refusal names both and writes nothing.
 func TestProviderLinkByEmail(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Mail"})

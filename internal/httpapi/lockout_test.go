@@ -16,6 +16,7 @@ import (
 // device cookie, gets in every time. An unknown device is throttled, and
 // the real user's sign-in gives the attacker no fresh burst.
 func TestRealUserIsNeverLockedOut(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Svc.Limiter = auth.NewLoginLimiter(auth.DefaultLoginLimits, api.Clock.Now)

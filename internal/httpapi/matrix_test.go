@@ -235,6 +235,7 @@ var paramNames = map[string]string{
 var catchAll = map[string]bool{"GET /*": true, "HEAD /*": true}
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		newDPO(t, api)

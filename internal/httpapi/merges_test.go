@@ -13,6 +13,7 @@ import (
 // The duplicate check looks across the team and the programme, folds
 // accents, case and spacing, and tells each caller only what they may know.
 func TestDuplicateCheckAcrossTeamAndProgramme(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		claire := newClient(t, api, chw, map[string]any{"given_name": "Claire", "family_name": "Dupont", "birth_year": 1990, "phone": "0470 12 34 56"})
@@ -56,6 +57,7 @@ func TestDuplicateCheckAcrossTeamAndProgramme(t *testing.T) {
 
 // A phone number is found by its start or its last digits too.
 func TestPhonePartialSearch(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		a := newClient(t, api, chw, map[string]any{"given_name": "Phone", "family_name": "One", "phone": "0470 12 34 56"})
@@ -77,6 +79,7 @@ func TestPhonePartialSearch(t *testing.T) {
 // The CHW who logged a visit may edit or delete it within 24 hours; after
 // that, a coordinator; both audited and on the timeline.
 func TestVisitEditAndDelete(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		id := newClient(t, api, chw, map[string]any{"given_name": "Twice", "family_name": "Saved"})
@@ -145,6 +148,7 @@ func rowsOfClient(t *testing.T, api *testutil.API, table, clientID string) int64
 // survivor, the merged id resolves to it, reports change only in that the
 // pair is one person, and the merge is audited and undone within 30 days.
 func TestMergeClients(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		start := time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC)

@@ -12,6 +12,7 @@ import (
 // from any of the loopback, link-local or private peers Echo trusts by
 // default.
 func TestForwardedForTrustsOnlyConfiguredProxies(t *testing.T) {
+	t.Parallel()
 	const forged = "203.0.113.66"
 	cfg := &config.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.9.9.9/32"), netip.MustParsePrefix("2001:db8:1::/64")}}
 	extract := ipExtractor(cfg)

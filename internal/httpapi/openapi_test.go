@@ -16,6 +16,7 @@ var echoParam = regexp.MustCompile(`:([a-z_]+)`)
 
 // The spec and the router must describe the same set of operations.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	var spec struct {
 		OpenAPI string                    `yaml:"openapi"`
 		Paths   map[string]map[string]any `yaml:"paths"`

@@ -14,6 +14,7 @@ import (
 )
 
 func TestOpsEndpointsAndHeaders(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	api.Do("GET", "/api/v1/me", nil, api.Bearer(chw))
 	api.Run(t, []testutil.Scenario{
@@ -49,6 +50,7 @@ func TestOpsEndpointsAndHeaders(t *testing.T) {
 }
 
 func TestDatabaseDownAnswers503(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	h := api.Bearer(chw)
 	if err := api.DB.Close(); err != nil {
@@ -66,6 +68,7 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 // (not yet migrated, or restored from an older backup) is not ready, and is
 // again once `brug migrate` has run.
 func TestReadyzWaitsForMigrations(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		if r := api.Do("GET", "/readyz", nil, nil); r.Status != 200 {
@@ -94,6 +97,7 @@ func TestReadyzWaitsForMigrations(t *testing.T) {
 // On PostgreSQL the connection is cut and restored: the server answers 503
 // meanwhile and recovers by itself.
 func TestDatabaseOutageAndRecovery(t *testing.T) {
+	t.Parallel()
 	for _, engine := range testutil.Engines() {
 		if engine != db.Postgres {
 			continue
@@ -135,6 +139,7 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 // and not at all on the main listener without one or when a separate
 // metrics listener serves it.
 func TestMetricsAreNotPublic(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Run(t, []testutil.Scenario{

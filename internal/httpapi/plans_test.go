@@ -146,6 +146,7 @@ func sqlitePlan(t *testing.T, api *testutil.API, q string, args ...any) string {
 // straight off an index (no BitmapAnd, no sort), a team's likewise, and
 // each barrier timestamp and new clients of a team on their own index.
 func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		seedCaseloads(t, api, 200, 40000)

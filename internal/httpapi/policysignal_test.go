@@ -11,6 +11,7 @@ import (
 )
 
 func TestPolicySignal(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(time.Date(2026, 8, 12, 9, 0, 0, 0, time.UTC))

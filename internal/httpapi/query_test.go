@@ -17,6 +17,7 @@ import (
 // Every GET route of the API, called by someone who may call it, refuses a
 // query parameter it does not read: 422 naming it, never silence.
 func TestUnknownQueryParameters(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		urlOf := matrixRecords(t, api)
@@ -82,6 +83,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 // httpapi.QueryParams and api/openapi.yaml name the same query parameters
 // for every GET route.
 func TestQueryParamsMatchSpec(t *testing.T) {
+	t.Parallel()
 	type param struct {
 		Ref  string `yaml:"$ref"`
 		Name string `yaml:"name"`

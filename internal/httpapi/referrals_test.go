@@ -24,6 +24,7 @@ func newProvider(t *testing.T, api *testutil.API, body map[string]any) string {
 }
 
 func TestReferralFlowAndTimeline(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Referral", "family_name": "Flow"})
@@ -73,6 +74,7 @@ func TestReferralFlowAndTimeline(t *testing.T) {
 }
 
 func TestProviderLink(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Fatma", "family_name": "Secretname"})
@@ -127,6 +129,7 @@ func TestProviderLink(t *testing.T) {
 }
 
 func TestProviderImport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		bad := "\xef\xbb\xbfname;type;phone;languages;accepts_new_patients\n" +
@@ -183,6 +186,7 @@ func TestProviderImport(t *testing.T) {
 }
 
 func TestTaskRulesAndTransfer(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Rules"})
@@ -275,6 +279,7 @@ func TestTaskRulesAndTransfer(t *testing.T) {
 }
 
 func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	cl := newClient(t, api, chw, map[string]any{"given_name": "Yusuf", "family_name": "Hiddenname"})
 	api.Do("POST", "/api/v1/appointments", map[string]any{"client_id": cl, "starts_at_local": "2030-06-01T14:00", "location": "Sint-Pietersnieuwstraat"}, api.Bearer(chw))
@@ -302,6 +307,7 @@ func brussels() *time.Location {
 
 // The example file the README points to imports as it is.
 func TestProviderImportExampleFile(t *testing.T) {
+	t.Parallel()
 	api := testutil.NewAPI(t, "sqlite")
 	body, err := os.ReadFile("../../api/examples/providers.csv")
 	if err != nil {

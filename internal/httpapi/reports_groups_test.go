@@ -13,6 +13,7 @@ import (
 // audience rule: exact for the facilitators and their coordinator,
 // suppressed and rounded for a manager. Planned sessions do not count.
 func TestReportsCountGroupWork(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		yesterday := time.Now().In(service.Brussels).AddDate(0, 0, -1)

@@ -17,6 +17,7 @@ import (
 // visits by mode and mission touches, per Brussels ISO week and per CHW,
 // equals the count made in Go from the visits table itself.
 func TestReportsMatchRows(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(workday)

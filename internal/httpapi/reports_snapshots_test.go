@@ -20,6 +20,7 @@ import (
 // computed from the rows with snapshots off. And reading again with no
 // write in between is served from the snapshots.
 func TestReportSnapshotsFollowRows(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		st := api.Svc.Store

@@ -77,6 +77,7 @@ func workFixture(t *testing.T, api *testutil.API, start time.Time) []string {
 // move to another team never change a past period's figures, for any
 // viewer; new work counts under whoever does it.
 func TestReportsKeepPastAttribution(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		var funds []model.Fund
@@ -167,6 +168,7 @@ func TestReportsKeepPastAttribution(t *testing.T) {
 // figure is the exact one rounded to 5; the CSV and the XLSX carry what the
 // suppressed JSON says.
 func TestReportSpace(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		workFixture(t, api, time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC))

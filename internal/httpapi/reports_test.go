@@ -44,6 +44,7 @@ func reportFixture(t *testing.T, api *testutil.API) {
 }
 
 func TestBarrierReport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(workday)
@@ -204,6 +205,7 @@ func (b reportBody) table(name string) reportTable {
 }
 
 func TestActivityReport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(workday)
@@ -278,6 +280,7 @@ func TestActivityReport(t *testing.T) {
 // Periods are Brussels periods on both engines, across both changes of the
 // clock: an instant 30 minutes after local midnight belongs to the local day.
 func TestReportPeriodsInBrussels(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		cases := []struct {
 			name string
@@ -330,6 +333,7 @@ func TestReportPeriodsInBrussels(t *testing.T) {
 }
 
 func TestMedianDaysToAppointment(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(workday)

@@ -62,6 +62,7 @@ func (e extract) has(clientID string) bool {
 }
 
 func TestResearchExtract(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		consent := func(id string) {
@@ -257,6 +258,7 @@ func TestResearchExtract(t *testing.T) {
 // A merged pair is one person: the tombstone is never a row of its own,
 // even when both records had a research consent.
 func TestResearchExtractCountsAMergedPairOnce(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		var ids []string

@@ -70,6 +70,7 @@ func fieldCode(t *testing.T, body map[string]any, field string) string {
 // challenge, a code from the app opens the session, once; a recovery code
 // works once; the secret is stored sealed and the recovery codes hashed.
 func TestSecondFactorSignIn(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		// Without one, the password is enough (development: no role must).
@@ -182,6 +183,7 @@ func TestSecondFactorSignIn(t *testing.T) {
 
 // Codes are throttled like passwords: six digits cannot be tried through.
 func TestSecondFactorCodesAreThrottled(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		secret, _ := enrolMe(t, api, coord)
@@ -215,6 +217,7 @@ func TestSecondFactorCodesAreThrottled(t *testing.T) {
 // In production the roles that see more than a caseload must set up a
 // second factor before they get in; a setting extends it to CHWs.
 func TestSecondFactorRequired(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Svc.SecondFactorRoles = map[string]bool{"coordinator": true, "manager": true, "admin": true, "dpo": true}
@@ -270,6 +273,7 @@ func TestSecondFactorRequired(t *testing.T) {
 // person's sessions end, they are told in the app and by e-mail, and their
 // next sign-in sets up a new one.
 func TestSecondFactorReset(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Svc.SecondFactorRoles = map[string]bool{"coordinator": true}

@@ -12,6 +12,7 @@ import (
 // them: its access and refresh tokens stop at once. Nobody ends another
 // person's session.
 func TestSessionsListAndEnd(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		signIn := func(ua string) (string, string) {

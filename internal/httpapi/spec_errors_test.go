@@ -20,6 +20,7 @@ import (
 // and 503 of a stopped query or an unreachable database: a new operation
 // cannot leave them out.
 func TestSpecDeclaresBindingErrors(t *testing.T) {
+	t.Parallel()
 	var spec struct {
 		Paths map[string]map[string]yaml.Node `yaml:"paths"`
 	}
@@ -73,6 +74,7 @@ func TestSpecDeclaresBindingErrors(t *testing.T) {
 // The targets route, the last one added without them, answers 413 and 415
 // as its spec says (every answer is checked against the spec by API.Do).
 func TestTargetsBindingErrorsMatchSpec(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Run(t, []testutil.Scenario{

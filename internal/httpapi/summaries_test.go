@@ -13,6 +13,7 @@ import (
 )
 
 func TestFirstWorkingDay(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"2027-01-15": "2027-01-04", // 1 January a holiday, then a weekend
 		"2026-11-20": "2026-11-02", // 1 November a Sunday and a holiday
@@ -30,6 +31,7 @@ func TestFirstWorkingDay(t *testing.T) {
 // last month's summary once (a notice, e-mailed through the outbox), and
 // reads it at /me/summary.
 func TestMonthlySummary(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		ctx := context.Background()

@@ -126,6 +126,7 @@ func targetsWork(t *testing.T, api *testutil.API, as, client string, at time.Tim
 // back-dated into the month; the coaching view agrees for work done for
 // the team; and the 12-month history agrees month by month.
 func TestProgressEqualsReport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		start := time.Date(2026, 9, 7, 8, 0, 0, 0, time.UTC)
@@ -239,6 +240,7 @@ func targetsPut(api *testutil.API, as string, body map[string]any) testutil.Resp
 // else programme), history (a later month's change leaves the earlier
 // month alone; a past month cannot be written), bad input naming fields.
 func TestTargetsSetAndResolve(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(workday) // 2026-11-18
@@ -361,6 +363,7 @@ func TestTargetsSetAndResolve(t *testing.T) {
 // coordinator's own teams only, and the targets report is exact for a
 // coordinator and suppressed for managers.
 func TestCoachingAndTargetsReport(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Clock.Set(time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC))

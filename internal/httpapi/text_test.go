@@ -18,6 +18,7 @@ import (
 // is stored. Before it, a NUL answered 500 on PostgreSQL and was stored by
 // SQLite, and "\u200b" made an invisible client.
 func TestTextInputPolicy(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Tekst", "family_name": "Beleid"})
@@ -108,6 +109,7 @@ func TestTextInputPolicy(t *testing.T) {
 // A CR or a control character already stored (from before the policy, or written by SQL) cannot
 // break out of its iCalendar property.
 func TestCalendarTextIsEscaped(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Kalender", "family_name": "Test"})

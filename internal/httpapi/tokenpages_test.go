@@ -68,6 +68,7 @@ func postTokenForm(api *testutil.API, path string, v url.Values, h map[string]st
 }
 
 func TestReplyPage(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		const tok = "reply-page-token-0123456789abcdef"
@@ -115,6 +116,7 @@ func TestReplyPage(t *testing.T) {
 }
 
 func TestProviderPage(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		cl := newClient(t, api, chw, map[string]any{"given_name": "Yusuf", "family_name": "Hidden"})

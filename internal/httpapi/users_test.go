@@ -21,6 +21,7 @@ func teamID(t *testing.T, api *testutil.API, slug string) string {
 }
 
 func TestAdminManagesUsers(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gent := teamID(t, api, "gent")
@@ -76,6 +77,7 @@ func TestAdminManagesUsers(t *testing.T) {
 }
 
 func TestUserListPaginatesStably(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		gent := teamID(t, api, "gent")
@@ -120,6 +122,7 @@ func TestUserListPaginatesStably(t *testing.T) {
 }
 
 func TestMeLanguage(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		api.Run(t, []testutil.Scenario{

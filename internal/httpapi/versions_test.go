@@ -15,6 +15,7 @@ import (
 // meanwhile), a stale version in the body, none (last write wins), and a
 // malformed If-Match. A stale or malformed edit saves nothing.
 func TestStaleEditsAreCaught(t *testing.T) {
+	t.Parallel()
 	testutil.ForEachEngine(t, func(t *testing.T, engine string) {
 		api := testutil.NewAPI(t, engine)
 		h := api.Bearer(chw)
