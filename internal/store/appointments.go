@@ -47,7 +47,7 @@ type AppointmentFilter struct {
 // Appointments lists appointments of visible clients by start time.
 func (s *Store) Appointments(ctx context.Context, sc Scope, f AppointmentFilter) ([]model.Appointment, error) {
 	join := "JOIN"
-	if f.ClientID == "" && f.From != nil && f.To != nil && s.db.Dialector.Name() != "postgres" {
+	if f.ClientID == "" && f.From != nil && f.To != nil && !s.isPG() {
 		// A window of days (Today, the week): SQLite's planner walks the
 		// CHW's clients (thousands) and probes each one's appointments,
 		// 26 ms at 2 000 clients; starting from the window's few

@@ -76,9 +76,10 @@ func createDatabase(t testing.TB, clause string) string {
 }
 
 // OpenDB opens and migrates a fresh database of the engine. The database
-// starts as a copy of a migrated template (templateFor): migrating 34
-// files for each of the suite's hundreds of databases was most of its time
-// on PostgreSQL. Migrate still runs on the copy (a check, nothing to do).
+// starts as a copy of a migrated template (migratedCopy, template.go):
+// running every migration for each of the suite's hundreds of databases was
+// most of its time on PostgreSQL. Migrate still runs on the copy (a check,
+// nothing to do).
 func OpenDB(t testing.TB, engine string) (*db.DB, string) {
 	t.Helper()
 	dsn := migratedCopy(t, engine)

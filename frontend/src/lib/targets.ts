@@ -1,7 +1,7 @@
 // Targets and progress (api/openapi.yaml: MonthProgress, Targets). The
 // server says where a month stands (day of days); the pace below is the
 // same rule it uses for `behind`, so the screen and the coaching view agree.
-import { t, formatNumber } from './i18n/index.svelte';
+import { i18n, t, formatNumber } from './i18n/index.svelte';
 
 export type Unit = 'count' | 'percent';
 export interface Indicator { key: string; unit: Unit; max: number; table: string }
@@ -104,8 +104,8 @@ export function monthRange(month: string, from: number, to: number): string[] {
   return out;
 }
 
-/** A YYYY-MM month in words, in the page's language ("november 2026"; short: "nov. 2026"). */
-export function monthLabel(month: string, style: 'long' | 'short' = 'long', lang = document.documentElement.lang || 'en'): string {
+/** A YYYY-MM month in words, in the interface's language ("november 2026"; short: "nov. 2026"); read in a template, it follows a language switch. */
+export function monthLabel(month: string, style: 'long' | 'short' = 'long', lang: string = i18n.lang): string {
   const [y, m] = month.split('-').map(Number);
   return new Intl.DateTimeFormat(lang, { month: style, year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
 }

@@ -267,7 +267,7 @@ export const offline = {
   /**
    * An edit refused because the record changed meanwhile: the change dialog
    * shows the user's values against what is saved now; keeping theirs
-   * removes the item, keeping theirs own sends it again on the new version.
+   * removes the item, saving mine sends it again on the new version.
    */
   async resolve(seq: number) {
     const item = state.items.find((i) => i.seq === seq);
