@@ -2,11 +2,16 @@
 // against (issue 18): a bare Echo + pgx server on Brug's own PostgreSQL
 // schema that answers GET /api/v1/clients the way Brug does — the same
 // access token check (HS256, the same secret), the same scope (a CHW's
-// assigned clients in their teams, a coordinator's teams), the same keyset
+// assigned clients in their teams, a coordinator's teams; the teams read
+// once per caller and kept, as Brug keeps them), the same keyset
 // order and page size, the assigned CHW's name joined in — in one
 // statement, scanned straight into a struct and encoded with
-// encoding/json. It has no audit, no session check, no casbin and no
-// middleware beyond the router: what the query and the encoding cost alone.
+// encoding/json, compressed as Brug compresses (gzip level 1 above 1 KB,
+// klauspost/compress, for callers that accept it: the same bytes on the
+// wire, so the same work). It has no audit, no session check, no casbin
+// and no middleware beyond the router and the compression: what the
+// query, the encoding and the compression cost alone. -gzip=false serves
+// it uncompressed.
 //
 //	go run ./bench/floor -addr 127.0.0.1:8090 -database-url postgres://… -jwt-secret …
 //
@@ -24,9 +29,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/labstack/echo/v4"
 
 	"github.com/brug-chw/brug/internal/app"
@@ -70,22 +78,77 @@ type page struct {
 	NextCursor *string  `json:"next_cursor"`
 }
 
-const list = `SELECT c.id::text, c.given_name, c.family_name, c.pseudonym, c.birth_year, c.phone, c.email, c.language,
+// listHead is the statement before its conditions. The conditions are
+// written per request, as a hand-written handler would (and as Brug
+// does): one statement shape for a CHW, one for a coordinator, with or
+// without a cursor, so that PostgreSQL plans each shape for what it is
+// (one statement with "$2 <> 'chw' OR …" conditions gets a generic plan
+// after five runs that can miss the keyset index).
+const listHead = `SELECT c.id::text, c.given_name, c.family_name, c.pseudonym, c.birth_year, c.phone, c.email, c.language,
   c.spoken_languages, c.team_id::text, c.neighbourhood_id::text, c.assigned_chw_id::text, coalesce(u.name, ''),
   c.status, c.care_rights, c.source, c.last_activity_at, c.created_at, c.updated_at
 FROM clients c LEFT JOIN users u ON u.id = c.assigned_chw_id
-WHERE c.merged_into_id IS NULL
-  AND c.team_id IN (SELECT m.team_id FROM team_memberships m WHERE m.user_id = $1)
-  AND ($2 <> 'chw' OR c.assigned_chw_id = $1)
-  AND ($3::timestamptz IS NULL OR c.last_activity_at < $3 OR (c.last_activity_at = $3 AND c.id < $4::uuid))
-ORDER BY c.last_activity_at DESC, c.id DESC
-LIMIT $5`
+WHERE c.merged_into_id IS NULL`
+
+// listQuery is the statement and its arguments for a caller, their teams
+// and a cursor. The teams are written as a list of parameters (as Brug
+// does from its authentication cache): a subselect of team_memberships
+// leads PostgreSQL to read and sort all of a team's clients (36 ms for a
+// coordinator at 12 000) instead of walking the keyset index.
+func listQuery(userID, role string, teams []string, at *time.Time, after *string, limit int) (string, []any) {
+	var q strings.Builder
+	q.WriteString(listHead)
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if role == "chw" {
+		q.WriteString(" AND c.assigned_chw_id = " + arg(userID))
+	}
+	q.WriteString(" AND c.team_id IN (")
+	for i, t := range teams {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(arg(t) + "::uuid")
+	}
+	q.WriteString(")")
+	if at != nil {
+		t, id := arg(*at), arg(*after)
+		q.WriteString(" AND (c.last_activity_at < " + t + " OR (c.last_activity_at = " + t + " AND c.id < " + id + "::uuid))")
+	}
+	q.WriteString(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT " + arg(limit+1))
+	return q.String(), args
+}
+
+// teamsOf reads a caller's teams once and keeps them (the floor has no
+// invalidation: memberships do not change while it is measured).
+func teamsOf(ctx context.Context, pool *pgxpool.Pool, cache *sync.Map, userID string) ([]string, error) {
+	if v, ok := cache.Load(userID); ok {
+		return v.([]string), nil
+	}
+	rows, err := pool.Query(ctx, "SELECT team_id::text FROM team_memberships WHERE user_id = $1 ORDER BY team_id", userID)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	if len(teams) == 0 {
+		teams = []string{"00000000-0000-0000-0000-000000000000"}
+	}
+	cache.Store(userID, teams)
+	return teams, nil
+}
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8090", "listen address")
 	dsn := flag.String("database-url", os.Getenv("BRUG_DATABASE_URL"), "PostgreSQL URL")
 	secret := flag.String("jwt-secret", os.Getenv("BRUG_JWT_SECRET"), "Brug's JWT secret")
 	conns := flag.Int("conns", 20, "pool size (Brug's default BRUG_DB_MAX_OPEN_CONNS)")
+	compress := flag.Bool("gzip", true, "compress answers as Brug does (gzip level 1 above 1 KB)")
 	flag.Parse()
 	cfg, err := pgxpool.ParseConfig(*dsn)
 	if err != nil {
@@ -100,6 +163,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	var memberships sync.Map
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/readyz", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
@@ -126,7 +190,12 @@ func main() {
 			}
 			at, after = &t, &k.ID
 		}
-		rows, err := pool.Query(c.Request().Context(), list, claims.UserID, claims.Role, at, after, limit+1)
+		teams, err := teamsOf(c.Request().Context(), pool, &memberships, claims.UserID)
+		if err != nil {
+			return err
+		}
+		q, args := listQuery(claims.UserID, claims.Role, teams, at, after, limit)
+		rows, err := pool.Query(c.Request().Context(), q, args...)
 		if err != nil {
 			return err
 		}
@@ -160,7 +229,15 @@ func main() {
 		}
 		return c.JSON(http.StatusOK, out)
 	})
-	if err := e.Start(*addr); err != nil && err != http.ErrServerClosed {
+	var h http.Handler = e
+	if *compress {
+		gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(1))
+		if err != nil {
+			fail(err)
+		}
+		h = gz(e)
+	}
+	if err := http.ListenAndServe(*addr, h); err != nil && err != http.ErrServerClosed {
 		fail(err)
 	}
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +63,52 @@ func TestAuthorizer(t *testing.T) {
 	perms := a.Permissions("manager", true)
 	if !slices.Contains(perms, PermReportsReadAll) || !slices.Contains(perms, PermReportsReadFund) || slices.Contains(perms, PermUsersManage) {
 		t.Fatalf("programme manager permissions: %v", perms)
+	}
+}
+
+// The remembered answers are the enforcer's: every role × all_reports ×
+// permission × domain answers the same on the first call (the enforcer),
+// the second (memory) and from the enforcer asked directly.
+func TestRememberedDecisionsAreTheEnforcers(t *testing.T) {
+	a, err := NewAuthorizer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms := map[string]bool{"not:a-permission": true}
+	roles := []string{"nobody"}
+	for role, ps := range Policy {
+		roles = append(roles, role)
+		for _, p := range ps {
+			perms[p] = true
+		}
+	}
+	allowed := 0
+	for _, role := range roles {
+		for _, all := range []bool{false, true} {
+			for perm := range perms {
+				for _, team := range []string{"", "team-gent"} {
+					first := a.Can(role, all, []string{"team-gent"}, team, perm)
+					second := a.Can(role, all, []string{"team-gent"}, team, perm)
+					dom := "*"
+					if team != "" {
+						dom = team
+					}
+					obj, act, _ := strings.Cut(perm, ":")
+					direct, err := a.e.Enforce(Subject(role, all), dom, obj, act)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if first != second || first != direct {
+						t.Errorf("Can(%s, %v, %q, %s): %v then %v, enforcer %v", role, all, team, perm, first, second, direct)
+					}
+					if first {
+						allowed++
+					}
+				}
+			}
+		}
+	}
+	if allowed == 0 || len(a.decided) == 0 {
+		t.Fatalf("nothing allowed (%d) or nothing remembered (%d)", allowed, len(a.decided))
 	}
 }

@@ -275,3 +275,52 @@ func TestExpiredOnlyForOtherwiseValidTokens(t *testing.T) {
 		t.Errorf("forged expired token reported as expired: %v", err)
 	}
 }
+
+// A token verified once is answered from memory afterwards, within the
+// same bounds the parser keeps: past its expiry (and the leeway) it is
+// expired again, before its issue time (a clock set back) invalid, and a
+// token differing in one byte is verified from scratch and refused.
+func TestVerifiedTokensKeepTheParsersBounds(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	iss := testIssuer(t, []byte(strings.Repeat("s", 32)), func() time.Time { return now })
+	tok, exp, err := iss.Issue("user-1", "chw", "family-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		c, err := iss.Verify(tok)
+		if err != nil || c.UserID != "user-1" || c.SessionID != "family-1" || !c.ExpiresAt.Equal(exp) {
+			t.Fatalf("verify %d: %+v %v", i, c, err)
+		}
+		c.UserID = "changed by a caller" // the remembered claims are a copy
+	}
+	if _, ok := iss.verified.get(tok, now); !ok {
+		t.Fatal("a verified token is not remembered")
+	}
+	if c, _ := iss.Verify(tok); c.UserID != "user-1" {
+		t.Fatalf("a caller's change reached the remembered claims: %+v", c)
+	}
+	tampered := tok[:len(tok)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(tok, "AA")]
+	if _, err := iss.Verify(tampered); !errors.Is(err, ErrInvalidToken) {
+		t.Fatalf("tampered token: %v", err)
+	}
+	now = exp.Add(jwtLeeway - time.Second)
+	if _, err := iss.Verify(tok); err != nil {
+		t.Fatalf("within the leeway: %v", err)
+	}
+	now = exp.Add(jwtLeeway + time.Second)
+	if _, err := iss.Verify(tok); !errors.Is(err, ErrTokenExpired) {
+		t.Fatalf("past expiry and leeway: %v", err)
+	}
+	now = time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC)
+	if _, err := iss.Verify(tok); err == nil {
+		t.Fatal("a token verified before is accepted by a clock set before its issue")
+	}
+	// Full, it starts afresh rather than growing.
+	for i := 0; i < maxVerified+10; i++ {
+		iss.verified.put(strings.Repeat("x", 8)+string(rune(i)), &AccessClaims{ExpiresAt: exp}, now)
+	}
+	if n := iss.verified.n.Load(); n > maxVerified {
+		t.Fatalf("%d tokens remembered", n)
+	}
+}

@@ -17,7 +17,8 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:data/brug.db" || c.Env != "development" ||
 		c.Demo || c.LogLevel != "info" || c.LogFormat != "text" || c.BaseURL.String() != "http://127.0.0.1:8080" ||
 		c.AccessTTL != 15*time.Minute || !c.SQLite() || c.RetentionMonths != 24 || c.EmergencyAccess != 4*time.Hour ||
-		c.DBMaxOpenConns != 20 || c.DBMaxIdleConns != 20 || c.DBConnMaxLifetime != 30*time.Minute || c.SQLiteReaders != 4 || c.AuthCacheTTL != 5*time.Second {
+		c.DBMaxOpenConns != 20 || c.DBMaxIdleConns != 20 || c.DBConnMaxLifetime != 30*time.Minute || c.SQLiteReaders != 4 || c.AuthCacheTTL != 5*time.Second ||
+		c.GCPercent != 400 || c.MemoryLimit != 512<<20 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -44,6 +45,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"BRUG_DB_MAX_OPEN_CONNS": "8", "BRUG_DB_MAX_IDLE_CONNS": "9"}, "BRUG_DB_MAX_IDLE_CONNS"},
 		{map[string]string{"BRUG_DB_CONN_MAX_LIFETIME": "10s"}, "BRUG_DB_CONN_MAX_LIFETIME"},
 		{map[string]string{"BRUG_SQLITE_READERS": "0"}, "BRUG_SQLITE_READERS"},
+		{map[string]string{"BRUG_GC_PERCENT": "10"}, "BRUG_GC_PERCENT"},
+		{map[string]string{"BRUG_GC_PERCENT": "off"}, "BRUG_GC_PERCENT"},
 		{map[string]string{"BRUG_TRUSTED_PROXIES": "10.0.0.0"}, "BRUG_TRUSTED_PROXIES"},
 		{map[string]string{"BRUG_METRICS_TOKEN": "too-short"}, "BRUG_METRICS_TOKEN"},
 		{map[string]string{"BRUG_METRICS_ADDR": "9090"}, "BRUG_METRICS_ADDR"},

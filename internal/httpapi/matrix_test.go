@@ -148,6 +148,7 @@ var matrix = map[string]outcome{
 	"POST /api/v1/appointments":                    only(422, chw, coord),
 	"GET /api/v1/appointments/:appointment":        record(200),
 	"PATCH /api/v1/appointments/:appointment":      record(200),
+	"GET /api/v1/today":                            only(200, chw, coord),
 	"GET /api/v1/tasks":                            only(200, chw, coord),
 	"POST /api/v1/tasks":                           only(422, chw, coord),
 	"PATCH /api/v1/tasks/:task":                    record(200),

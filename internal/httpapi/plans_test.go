@@ -170,7 +170,7 @@ func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
 		teamQ := sel + " WHERE clients.merged_into_id IS NULL AND clients.team_id IN (?) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
 		nextQ := sel + " WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) AND (clients.last_activity_at < ? OR (clients.last_activity_at = ? AND clients.id < ?)) ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
 		at := time.Now().Add(-time.Hour).UTC()
-		chwIdx, teamIdx := "clients_chw_team_live_idx", "clients_team_activity_idx"
+		chwIdx, teamIdx := "clients_chw_team_search_idx", "clients_team_activity_idx"
 		sorted, anded := "Sort", "BitmapAnd"
 		if !pg {
 			chwIdx, sorted, anded = "clients_chw_activity_idx", "TEMP B-TREE", "MULTI-INDEX"
@@ -194,6 +194,23 @@ func TestCaseloadPlansOnALargeDatabase(t *testing.T) {
 			searchQ := sel + " WHERE clients.merged_into_id IS NULL AND clients.team_id IN (?) AND clients.search_text LIKE ? ESCAPE '\\' ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
 			if p := plan(searchQ, teamID, "%zuleyha%"); !strings.Contains(p, "clients_search_trgm_idx") {
 				t.Errorf("a rare name in a team plan:\n%s", p)
+			}
+		}
+		// A CHW's name search on PostgreSQL (store.ListClients: the page's
+		// keys first) tests the folded name on the caseload index alone,
+		// in page order, and reads only the page's rows: no trigram
+		// intersection with the caseload, no sort of the namesakes.
+		if pg {
+			inner := "SELECT clients.id FROM clients WHERE clients.merged_into_id IS NULL AND (clients.assigned_chw_id = ? AND clients.team_id IN (?)) AND clients.search_text LIKE ? ESCAPE '\\' ORDER BY clients.last_activity_at DESC, clients.id DESC LIMIT 51"
+			searchQ := sel + " WHERE clients.id IN (" + inner + ") ORDER BY clients.last_activity_at DESC, clients.id DESC"
+			p := plan(searchQ, chwID, teamID, "%seed 1%")
+			if !strings.Contains(p, "Index Only Scan "+chwIdx) || strings.Contains(p, anded) || strings.Contains(p, "clients_search_trgm_idx") {
+				t.Errorf("a CHW's name search plan:\n%s", p)
+			}
+			var def string
+			api.DB.Gorm.Raw("SELECT indexdef FROM pg_indexes WHERE indexname = ?", chwIdx).Scan(&def)
+			if !strings.Contains(def, "INCLUDE (search_text)") || !strings.Contains(def, "WHERE (merged_into_id IS NULL)") {
+				t.Errorf("%s: %s", chwIdx, def)
 			}
 		}
 		// A name search on SQLite walks the caseload index in order and

@@ -124,6 +124,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/api/v1/appointments/:id", SignedIn, s.getAppointment},
 		{http.MethodPatch, "/api/v1/appointments/:id", SignedIn, s.patchAppointment},
 
+		{http.MethodGet, "/api/v1/today", auth.PermClientsReadOwn, s.today},
 		{http.MethodGet, "/api/v1/tasks", auth.PermClientsReadOwn, s.listTasks},
 		{http.MethodPost, "/api/v1/tasks", auth.PermClientsWriteOwn, s.createTask},
 		{http.MethodPatch, "/api/v1/tasks/:id", SignedIn, s.patchTask},

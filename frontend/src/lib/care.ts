@@ -1,4 +1,5 @@
 // Types and helpers for referrals, appointments and tasks (api/openapi.yaml).
+import type { GroupSession } from './groups';
 
 export interface Ref { id: string; name: string }
 
@@ -67,6 +68,16 @@ export interface ReminderMessage {
   destination: string;
   failure_reason?: 'refused' | 'unreachable';
   due_at: string;
+}
+
+/** GET /api/v1/today: the Today page in one answer, each list as its own endpoint gives it. */
+export interface TodayPage {
+  date: string;
+  tasks: Task[];
+  appointments: Appointment[];
+  referrals: Referral[];
+  group_sessions: GroupSession[];
+  failed_reminders: ReminderMessage[];
 }
 
 /** What to tell the CHW about an appointment's reminder. */

@@ -46,6 +46,11 @@ describe('offline fetch', () => {
     expect(isCacheable('/api/v1/clients/0190a1b2-0000-7000-8000-000000000001/timeline')).toBe(true);
   });
 
+  it('keeps the Today page (one read for the day) for offline use', () => {
+    expect(isCacheable('/api/v1/today')).toBe(true);
+    expect(isCacheable('/api/v1/todays')).toBe(false);
+  });
+
   it('queues a write that finds no network, with the key the request carried', async () => {
     const { d, queued } = deps({ base: noNetwork });
     const res = await offlineFetch(d)('/api/v1/clients/c1/visits', write('k-1'));

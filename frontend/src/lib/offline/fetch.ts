@@ -10,7 +10,7 @@ type FetchFn = typeof fetch;
 
 /** The reads kept for offline use: what Today, the caseload and a client page ask. */
 const cacheable = [
-  /^\/api\/v1\/(tasks|appointments|referrals|group-sessions|reminders)(\?.*)?$/,
+  /^\/api\/v1\/(today|tasks|appointments|referrals|group-sessions|reminders)(\?.*)?$/,
   /^\/api\/v1\/me\/progress(\/history)?(\?.*)?$/,
   /^\/api\/v1\/reference\/taxonomy(\?.*)?$/,
   /^\/api\/v1\/clients(\?.*)?$/,
