@@ -120,70 +120,96 @@ var listSelectText = strings.NewReplacer(
 	"clients.updated_at,", "CAST(clients.updated_at AS TEXT),",
 ).Replace(listSelect)
 
-// scanListRow scans a row of listSelect, from database/sql or pgx, or of
-// listSelectText when textTimes. Ids come as text and nullable columns
-// into pgtype's value types (scanners of both): pgx copies text where a
-// binary uuid would be formatted, and fills a value where a **string goes
-// through its reflective pointer-to-pointer plan (a tenth of the list's
-// CPU between them).
-func scanListRow(scan func(...any) error, textTimes bool) (ClientRow, error) {
-	var r ClientRow
-	c := &r.Client
-	var birth pgtype.Int8
-	var hood, chw, phone, email, heldBy pgtype.Text
-	var erasedAt, heldAt pgtype.Timestamptz
-	var activity, created, updated, erased, held any = &c.LastActivityAt, &c.CreatedAt, &c.UpdatedAt, &erasedAt, &heldAt
-	var texts [3]string
-	var nullTexts [2]pgtype.Text
+// listScan scans rows of listSelect, from database/sql or pgx, or of
+// listSelectText when textTimes. Its destinations are made once for a
+// page, not for each row: a row costs its strings and one allocation for
+// what its nullable fields point to. Ids come as text and nullable
+// columns into pgtype's value types (scanners of both): pgx copies text
+// where a binary uuid would be formatted, and fills a value where a
+// **string goes through its reflective pointer-to-pointer plan.
+type listScan struct {
+	textTimes                       bool
+	row                             ClientRow
+	birth                           pgtype.Int8
+	hood, chw, phone, email, heldBy pgtype.Text
+	erased, held                    pgtype.Timestamptz
+	texts                           [3]string
+	nullTexts                       [2]pgtype.Text
+	dest                            []any
+}
+
+// listNullables holds what a row's nullable fields point to.
+type listNullables struct {
+	hood, chw, phone, email, heldBy string
+	birth                           int
+	erased, held                    time.Time
+}
+
+func newListScan(textTimes bool) *listScan {
+	l := &listScan{textTimes: textTimes}
+	c := &l.row.Client
+	var activity, created, updated, erased, held any = &c.LastActivityAt, &c.CreatedAt, &c.UpdatedAt, &l.erased, &l.held
 	if textTimes {
-		activity, created, updated = &texts[0], &texts[1], &texts[2]
-		erased, held = &nullTexts[0], &nullTexts[1]
+		activity, created, updated = &l.texts[0], &l.texts[1], &l.texts[2]
+		erased, held = &l.nullTexts[0], &l.nullTexts[1]
 	}
-	err := scan(&c.ID, &c.TeamID, &hood, &chw, &c.GivenName, &c.FamilyName,
-		&c.Pseudonym, &birth, &phone, &email, &c.Language, &c.SpokenLanguages, &c.CareRights,
+	l.dest = []any{&c.ID, &c.TeamID, &l.hood, &l.chw, &c.GivenName, &c.FamilyName,
+		&c.Pseudonym, &l.birth, &l.phone, &l.email, &c.Language, &c.SpokenLanguages, &c.CareRights,
 		&c.Source, &c.Status, &c.CloseReason, activity, erased, held,
-		&heldBy, &c.LegalHoldReason, created, updated, &c.Version, &r.AssignedCHWName)
-	if err != nil {
-		return r, err
+		&l.heldBy, &c.LegalHoldReason, created, updated, &c.Version, &l.row.AssignedCHWName}
+	return l
+}
+
+// next scans the current row and returns it.
+func (l *listScan) next(scan func(...any) error) (ClientRow, error) {
+	if err := scan(l.dest...); err != nil {
+		return ClientRow{}, err
 	}
-	if birth.Valid {
-		y := int(birth.Int64)
-		c.BirthYear = &y
+	r := l.row
+	c := &r.Client
+	n := &listNullables{}
+	text := func(t pgtype.Text, dst *string) *string {
+		if !t.Valid {
+			return nil
+		}
+		*dst = t.String
+		return dst
 	}
-	c.NeighbourhoodID, c.AssignedCHWID, c.Phone, c.Email, c.LegalHoldBy = textPtr(hood), textPtr(chw), textPtr(phone), textPtr(email), textPtr(heldBy)
-	if !textTimes {
-		c.ErasedAt, c.LegalHoldAt = timePtr(erasedAt), timePtr(heldAt)
+	c.NeighbourhoodID, c.AssignedCHWID = text(l.hood, &n.hood), text(l.chw, &n.chw)
+	c.Phone, c.Email, c.LegalHoldBy = text(l.phone, &n.phone), text(l.email, &n.email), text(l.heldBy, &n.heldBy)
+	c.BirthYear = nil
+	if l.birth.Valid {
+		n.birth = int(l.birth.Int64)
+		c.BirthYear = &n.birth
+	}
+	c.ErasedAt, c.LegalHoldAt = nil, nil
+	if !l.textTimes {
+		if l.erased.Valid {
+			n.erased = l.erased.Time
+			c.ErasedAt = &n.erased
+		}
+		if l.held.Valid {
+			n.held = l.held.Time
+			c.LegalHoldAt = &n.held
+		}
 		return r, nil
 	}
-	for i, dst := range []*time.Time{&c.LastActivityAt, &c.CreatedAt, &c.UpdatedAt} {
-		if *dst, err = parseStoredTime(texts[i]); err != nil {
+	var err error
+	for i, dst := range [3]*time.Time{&c.LastActivityAt, &c.CreatedAt, &c.UpdatedAt} {
+		if *dst, err = parseStoredTime(l.texts[i]); err != nil {
 			return r, err
 		}
 	}
-	for i, dst := range []**time.Time{&c.ErasedAt, &c.LegalHoldAt} {
-		if nullTexts[i].Valid {
-			t, err := parseStoredTime(nullTexts[i].String)
-			if err != nil {
+	for i, dst := range [2]**time.Time{&c.ErasedAt, &c.LegalHoldAt} {
+		if l.nullTexts[i].Valid {
+			at := [2]*time.Time{&n.erased, &n.held}[i]
+			if *at, err = parseStoredTime(l.nullTexts[i].String); err != nil {
 				return r, err
 			}
-			*dst = &t
+			*dst = at
 		}
 	}
 	return r, nil
-}
-
-func textPtr(t pgtype.Text) *string {
-	if !t.Valid {
-		return nil
-	}
-	return &t.String
-}
-
-func timePtr(t pgtype.Timestamptz) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	return &t.Time
 }
 
 // listRows runs listSelect with a condition (and its order and limit):
@@ -191,16 +217,16 @@ func timePtr(t pgtype.Timestamptz) *time.Time {
 func (s *Store) listRows(ctx context.Context, cond string, args []any, limit int) ([]ClientRow, error) {
 	const what = "list clients"
 	out := make([]ClientRow, 0, limit)
+	pgxScan := newListScan(false)
 	done, err := s.pgxQuery(ctx, listSelect+" WHERE "+cond, args, func(rows pgx.Rows) error {
-		r, err := scanListRow(rows.Scan, false)
+		r, err := pgxScan.next(rows.Scan)
 		// pgx answers in UTC, database/sql's pgx driver (every other read)
 		// in the server's zone: the same zone on every page.
 		c := &r.Client
 		c.LastActivityAt, c.CreatedAt, c.UpdatedAt = c.LastActivityAt.Local(), c.CreatedAt.Local(), c.UpdatedAt.Local()
-		for _, t := range []**time.Time{&c.ErasedAt, &c.LegalHoldAt} {
-			if *t != nil {
-				l := (*t).Local()
-				*t = &l
+		for _, t := range [2]*time.Time{c.ErasedAt, c.LegalHoldAt} {
+			if t != nil {
+				*t = t.Local() // this row's own value (listNullables)
 			}
 		}
 		out = append(out, r)
@@ -213,13 +239,17 @@ func (s *Store) listRows(ctx context.Context, cond string, args []any, limit int
 	if textTimes {
 		head = listSelectText
 	}
-	rows, err := s.qr(ctx).Raw(head+" WHERE "+cond, args...).Rows()
+	rows, err := s.directRows(ctx, head+" WHERE "+cond, args)
+	if rows == nil && err == nil {
+		rows, err = s.qr(ctx).Raw(head+" WHERE "+cond, args...).Rows()
+	}
 	if err != nil {
 		return nil, mapErr(err, what)
 	}
 	defer rows.Close()
+	sc := newListScan(textTimes)
 	for rows.Next() {
-		r, err := scanListRow(rows.Scan, textTimes)
+		r, err := sc.next(rows.Scan)
 		if err != nil {
 			return nil, mapErr(err, what)
 		}
