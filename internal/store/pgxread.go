@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -19,15 +20,8 @@ import (
 // run the read so (SQLite, a transaction in the context): the caller
 // then uses GORM.
 func (s *Store) pgxQuery(ctx context.Context, q string, args []any, scan func(pgx.Rows) error) (bool, error) {
-	if !s.isPG() || s.bound || ctx.Value(requestTxKey{}) != nil {
-		return false, nil
-	}
-	pool := s.db
-	if s.read != nil {
-		pool = s.read
-	}
-	sqlDB, ok := pool.Statement.ConnPool.(*sql.DB)
-	if !ok {
+	sqlDB := s.directPool(ctx)
+	if sqlDB == nil || !s.isPG() {
 		return false, nil
 	}
 	conn, err := sqlDB.Conn(ctx)
@@ -61,26 +55,30 @@ func (s *Store) pgxQuery(ctx context.Context, q string, args []any, scan func(pg
 // nil rows when a transaction is in the context: the caller then uses
 // GORM, on the transaction.
 func (s *Store) directRows(ctx context.Context, q string, args []any) (*sql.Rows, error) {
-	if s.bound || ctx.Value(requestTxKey{}) != nil {
-		return nil, nil
-	}
-	pool := s.db
-	if s.read != nil {
-		pool = s.read
-	}
-	sqlDB, ok := pool.Statement.ConnPool.(*sql.DB)
-	if !ok {
+	sqlDB := s.directPool(ctx)
+	if sqlDB == nil {
 		return nil, nil
 	}
 	q, args = positional(q, args, false)
 	return sqlDB.QueryContext(ctx, q, args...)
 }
 
-type pgxError string
+// directPool is the pool qr reads from, as a *sql.DB, or nil inside a
+// transaction (a Tx, a request's transaction), where reads must stay on
+// the transaction and see its writes.
+func (s *Store) directPool(ctx context.Context) *sql.DB {
+	if s.bound || ctx.Value(requestTxKey{}) != nil {
+		return nil
+	}
+	pool := s.db
+	if s.read != nil {
+		pool = s.read
+	}
+	sqlDB, _ := pool.Statement.ConnPool.(*sql.DB)
+	return sqlDB
+}
 
-func (e pgxError) Error() string { return string(e) }
-
-const errNotPgx = pgxError("store: the PostgreSQL pool is not pgx")
+var errNotPgx = errors.New("store: the PostgreSQL pool is not pgx")
 
 // positional rewrites GORM's placeholders as PostgreSQL's (dollar): each
 // ? outside a quoted literal becomes $n, and a slice argument ($n,
